@@ -1,0 +1,151 @@
+//! Retries (cli.md section 5): which failures are retried, the backoff, the
+//! one re-signing after 70001/70052, and the 100010-after-uncertain rule.
+//! A [`Pacer`] lets a batch gate every attempt on its rate limit and hear
+//! about rate-limit answers.
+
+use rand::Rng;
+use serde_json::Value;
+use std::time::Duration;
+
+use super::{Client, Reply, Transport};
+use crate::codes::{self, Class};
+use crate::output;
+
+/// How hard to try.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Retries after the first attempt.
+    pub retries: u32,
+    /// First backoff; doubles each retry.
+    pub base: Duration,
+    pub cap: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { retries: 3, base: Duration::from_millis(250), cap: Duration::from_secs(8) }
+    }
+}
+
+/// 100012: the same room ID only once a second.
+pub const SLOW_RETRY_MIN: Duration = Duration::from_secs(1);
+
+impl Policy {
+    /// Backoff before retry number `n` (1-based): exponential, capped, with
+    /// jitter in [50%, 100%] so concurrent rows do not retry in step.
+    pub fn backoff(&self, n: u32, class: Option<Class>) -> Duration {
+        let exp = self.base.saturating_mul(1u32 << (n - 1).min(16)).min(self.cap);
+        let jittered = exp.mul_f64(rand::rng().random_range(0.5..=1.0));
+        if class == Some(Class::RetrySlow) { jittered.max(SLOW_RETRY_MIN) } else { jittered }
+    }
+}
+
+/// Gates attempts; a batch implements it with its rate limiter.
+pub trait Pacer: Sync {
+    /// Blocks until another request may start.
+    fn before_attempt(&self) {}
+    /// The service said "too many requests".
+    fn rate_limited(&self) {}
+    /// A request went through without a rate-limit answer.
+    fn succeeded(&self) {}
+}
+
+/// No pacing: single commands.
+pub struct NoPacer;
+impl Pacer for NoPacer {}
+
+/// The end of a retried call.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The last answer, or the last transport failure.
+    pub result: Result<Reply, Transport>,
+    pub attempts: u32,
+    /// A create answered 100010 after an earlier attempt may have created it.
+    pub created_by_earlier_attempt: bool,
+}
+
+impl Client {
+    /// Sends with retries. `is_create` enables the 100010 rule.
+    pub fn execute(&self, command: &str, body: &Value, policy: Policy, pacer: &dyn Pacer, is_create: bool) -> Outcome {
+        let mut attempts = 0;
+        let mut resigned = false;
+        let mut uncertain = false;
+        let mut retries_used = 0;
+        loop {
+            pacer.before_attempt();
+            attempts += 1;
+            let (class, why) = match self.send(command, body) {
+                Ok(reply) if reply.error_code == 0 => {
+                    pacer.succeeded();
+                    return Outcome { result: Ok(reply), attempts, created_by_earlier_attempt: false };
+                }
+                Ok(reply) => {
+                    let class = codes::class_of(reply.error_code);
+                    if class == Class::RetryRate {
+                        pacer.rate_limited();
+                    } else {
+                        pacer.succeeded();
+                    }
+                    if class == Class::Resign && !resigned {
+                        resigned = true;
+                        output::log(1, format!("{} {}: minting a new UserSig, retrying once", reply.error_code, reply.error_info));
+                        if let Some(s) = self.signer() {
+                            s.invalidate();
+                        }
+                        continue;
+                    }
+                    if class == Class::Exists && is_create && uncertain {
+                        output::log(1, "100010 after an uncertain attempt: the earlier attempt created the room");
+                        return Outcome { result: Ok(reply), attempts, created_by_earlier_attempt: true };
+                    }
+                    if !class.retryable() || retries_used >= policy.retries {
+                        return Outcome { result: Ok(reply), attempts, created_by_earlier_attempt: false };
+                    }
+                    (Some(class), format!("{} {}", reply.error_code, reply.error_info))
+                }
+                Err(t) => {
+                    uncertain |= t.uncertain;
+                    if t.rate_limited {
+                        pacer.rate_limited();
+                    }
+                    if retries_used >= policy.retries {
+                        return Outcome { result: Err(t), attempts, created_by_earlier_attempt: false };
+                    }
+                    (None, t.detail)
+                }
+            };
+            retries_used += 1;
+            let wait = policy.backoff(retries_used, class);
+            output::log(
+                1,
+                format!("{why}: retry {retries_used} of {} in {} ms", policy.retries, wait.as_millis()),
+            );
+            std::thread::sleep(wait);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_is_capped_and_jittered() {
+        let p = Policy { retries: 5, base: Duration::from_millis(100), cap: Duration::from_millis(350) };
+        for _ in 0..50 {
+            let b1 = p.backoff(1, None);
+            assert!(b1 >= Duration::from_millis(50) && b1 <= Duration::from_millis(100), "{b1:?}");
+            let b2 = p.backoff(2, None);
+            assert!(b2 >= Duration::from_millis(100) && b2 <= Duration::from_millis(200));
+            let b9 = p.backoff(9, None);
+            assert!(b9 <= Duration::from_millis(350));
+        }
+    }
+
+    #[test]
+    fn room_created_too_recently_waits_a_second() {
+        let p = Policy { retries: 3, base: Duration::from_millis(1), cap: Duration::from_millis(2) };
+        assert!(p.backoff(1, Some(Class::RetrySlow)) >= Duration::from_secs(1));
+        assert!(p.backoff(1, Some(Class::Retry)) < Duration::from_secs(1));
+    }
+}

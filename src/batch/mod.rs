@@ -1,0 +1,3 @@
+//! Batch runs from a CSV file (issue 3).
+
+pub mod create;

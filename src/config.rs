@@ -1,0 +1,553 @@
+//! The config file and the environment (cli.md section 1): raw serde structs
+//! read from TOML, then resolved into [`Settings`], where each value remembers
+//! where it came from (flag, environment, file, default). Knows nothing of
+//! clap: the flags arrive as [`Overrides`].
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::region;
+use crate::secret::Secret;
+use crate::usersig::{TTL_MAX, TTL_MIN};
+
+pub const ENV_CONFIG: &str = "LIVECTL_CONFIG";
+pub const ENV_PROFILE: &str = "LIVECTL_PROFILE";
+pub const ENV_SDKAPPID: &str = "LIVECTL_SDKAPPID";
+pub const ENV_IDENTIFIER: &str = "LIVECTL_IDENTIFIER";
+pub const ENV_SECRET_KEY: &str = "LIVECTL_SECRET_KEY";
+pub const ENV_REGION: &str = "LIVECTL_REGION";
+pub const ENV_ENDPOINT: &str = "LIVECTL_ENDPOINT";
+pub const DEFAULT_TTL: u64 = 3600;
+
+/// The config file as written. Unknown keys are errors.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawFile {
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, RawProfile>,
+}
+
+/// One `[profiles.NAME]` table as written.
+#[derive(Deserialize, Default, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    pub sdkappid: Option<u64>,
+    pub identifier: Option<String>,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+    pub secret_key_env: Option<String>,
+    pub secret_key_file: Option<PathBuf>,
+    pub secret_key: Option<Secret>,
+    pub usersig_ttl: Option<u64>,
+}
+
+impl RawProfile {
+    /// Which secret source the profile names, for `profile list`.
+    pub fn secret_source_label(&self) -> String {
+        match (&self.secret_key_env, &self.secret_key_file, &self.secret_key) {
+            (Some(v), None, None) => format!("env {v}"),
+            (None, Some(p), None) => format!("file {}", p.display()),
+            (None, None, Some(_)) => "inline".to_string(),
+            (None, None, None) => "none".to_string(),
+            _ => "several (invalid)".to_string(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
+
+/// Where a setting came from, for `profile show` and error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Flag(&'static str),
+    Env(String),
+    File { path: PathBuf, profile: String },
+    Default,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Flag(name) => write!(f, "flag {name}"),
+            Source::Env(var) => write!(f, "environment {var}"),
+            Source::File { path, profile } => {
+                write!(f, "config file {} (profile {profile})", path.display())
+            }
+            Source::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A value and where it came from.
+#[derive(Clone, Debug)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// Values given on the command line (already parsed by clap).
+#[derive(Default, Clone, Debug)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+}
+
+/// How to get the secret key; resolved only when a request must be signed,
+/// so `--dry-run` needs none.
+#[derive(Clone, Debug)]
+pub enum SecretSource {
+    Env(String),
+    File(PathBuf),
+    Inline(Secret),
+}
+
+/// The loaded config file.
+pub struct LoadedFile {
+    pub path: PathBuf,
+    pub raw: RawFile,
+}
+
+/// The settings in force for this run.
+#[derive(Debug)]
+pub struct Settings {
+    pub config_path: Option<PathBuf>,
+    pub config_found: bool,
+    pub profile: Option<Sourced<String>>,
+    pub sdkappid: Option<Sourced<u64>>,
+    pub identifier: Option<Sourced<String>>,
+    pub region: Sourced<String>,
+    /// Base URL, from the endpoint setting or the region's domain.
+    pub endpoint: Sourced<String>,
+    pub secret: Option<Sourced<SecretSource>>,
+    pub usersig_ttl: Sourced<u64>,
+}
+
+/// Reads an environment variable; empty counts as unset (CI often sets blanks).
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The config file's path and whether it was named explicitly.
+pub fn config_path(ov: &Overrides) -> (Option<PathBuf>, bool) {
+    if let Some(p) = &ov.config {
+        return (Some(p.clone()), true);
+    }
+    if let Some(p) = env_var(ENV_CONFIG) {
+        return (Some(PathBuf::from(p)), true);
+    }
+    (dirs::config_dir().map(|d| d.join("livectl").join("config.toml")), false)
+}
+
+/// Parses config text; errors name the file and line, never quote the line
+/// (it may hold a secret key).
+pub fn parse_file(text: &str, path: &Path) -> anyhow::Result<RawFile> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let mut msg = e.message().trim().to_string();
+        if msg.starts_with("unknown field") {
+            msg = format!("{msg}; remove or rename the key (see config.example.toml)");
+        }
+        let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
+        Error::config(format!("config file {}{at}: {msg}", path.display()))
+    })
+}
+
+/// Loads the config file if there is one. A file named by `--config` or
+/// `LIVECTL_CONFIG` must exist; the default one may be missing.
+pub fn load_file(ov: &Overrides) -> anyhow::Result<(Option<PathBuf>, Option<LoadedFile>)> {
+    let (path, explicit) = config_path(ov);
+    let Some(path) = path else { return Ok((None, None)) };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            warn_if_readable_by_others(&path);
+            let raw = parse_file(&text, &path)?;
+            Ok((Some(path.clone()), Some(LoadedFile { path, raw })))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok((Some(path), None)),
+        Err(e) => Err(Error::config(format!(
+            "cannot read config file {}: {e}; check the path given by --config or {ENV_CONFIG}",
+            path.display()
+        ))),
+    }
+}
+
+/// Mode bits readable by group or others, on Unix.
+pub fn readable_by_others(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+fn warn_if_readable_by_others(path: &Path) {
+    if readable_by_others(path) {
+        crate::output::warn(format!(
+            "config file {} is readable by other users; fix: chmod 600 {}",
+            path.display(),
+            path.display()
+        ));
+    }
+}
+
+/// Picks the profile: flag, env, `default_profile`, a profile named `default`.
+fn choose_profile(ov: &Overrides, file: Option<&LoadedFile>) -> anyhow::Result<Option<Sourced<String>>> {
+    let chosen = if let Some(p) = &ov.profile {
+        Some(Sourced { value: p.clone(), source: Source::Flag("--profile") })
+    } else if let Some(p) = env_var(ENV_PROFILE) {
+        Some(Sourced { value: p, source: Source::Env(ENV_PROFILE.into()) })
+    } else if let Some(f) = file {
+        let src = Source::File { path: f.path.clone(), profile: "default_profile".into() };
+        match &f.raw.default_profile {
+            Some(p) => Some(Sourced { value: p.clone(), source: src }),
+            None if f.raw.profiles.contains_key("default") => {
+                Some(Sourced { value: "default".into(), source: Source::Default })
+            }
+            None => None,
+        }
+    } else {
+        None
+    };
+    if let Some(p) = &chosen {
+        let known = file.is_some_and(|f| f.raw.profiles.contains_key(&p.value));
+        if !known {
+            let names: Vec<&str> = file
+                .map(|f| f.raw.profiles.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let where_ = match file {
+                Some(f) => format!("config file {}", f.path.display()),
+                None => "config file (none found)".to_string(),
+            };
+            let have = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+            return Err(Error::config(format!(
+                "profile \"{}\" (from {}) is not in the {where_}; profiles there: {have}. Add it with `livectl profile add {}`",
+                p.value, p.source, p.value
+            )));
+        }
+    }
+    Ok(chosen)
+}
+
+/// Resolves every setting: flag, else environment, else profile, else default.
+pub fn resolve(ov: &Overrides) -> anyhow::Result<Settings> {
+    let (config_path, file) = load_file(ov)?;
+    resolve_with(ov, config_path, file.as_ref())
+}
+
+pub fn resolve_with(
+    ov: &Overrides,
+    config_path: Option<PathBuf>,
+    file: Option<&LoadedFile>,
+) -> anyhow::Result<Settings> {
+    let profile = choose_profile(ov, file)?;
+    let raw = match (&profile, file) {
+        (Some(p), Some(f)) => f.raw.profiles.get(&p.value).cloned().unwrap_or_default(),
+        _ => RawProfile::default(),
+    };
+    let file_src = || Source::File {
+        path: file.map(|f| f.path.clone()).unwrap_or_default(),
+        profile: profile.as_ref().map(|p| p.value.clone()).unwrap_or_default(),
+    };
+
+    let sdkappid = match env_var(ENV_SDKAPPID) {
+        Some(v) => Some(Sourced {
+            value: v.trim().parse::<u64>().map_err(|_| {
+                Error::config(format!("{ENV_SDKAPPID}=\"{v}\" is not a number; set it to the app's SDKAppID, e.g. 1400000001"))
+            })?,
+            source: Source::Env(ENV_SDKAPPID.into()),
+        }),
+        None => raw.sdkappid.map(|v| Sourced { value: v, source: file_src() }),
+    };
+    if let Some(s) = &sdkappid {
+        if s.value == 0 || s.value > u64::from(u32::MAX) {
+            return Err(Error::config(format!(
+                "sdkappid {} (from {}) is out of range; it is the app's SDKAppID from the console, e.g. 1400000001",
+                s.value, s.source
+            )));
+        }
+    }
+    let identifier = env_var(ENV_IDENTIFIER)
+        .map(|v| Sourced { value: v, source: Source::Env(ENV_IDENTIFIER.into()) })
+        .or_else(|| raw.identifier.clone().map(|v| Sourced { value: v, source: file_src() }));
+
+    let region = if let Some(r) = &ov.region {
+        Sourced { value: r.clone(), source: Source::Flag("--region") }
+    } else if let Some(r) = env_var(ENV_REGION) {
+        Sourced { value: r, source: Source::Env(ENV_REGION.into()) }
+    } else if let Some(r) = &raw.region {
+        Sourced { value: r.clone(), source: file_src() }
+    } else {
+        Sourced { value: region::DEFAULT_REGION.into(), source: Source::Default }
+    };
+    let Some(reg) = region::find(&region.value) else {
+        let msg = format!(
+            "unknown region \"{}\" (from {}); valid regions: {}",
+            region.value,
+            region.source,
+            region::valid_names()
+        );
+        return Err(if matches!(region.source, Source::Flag(_)) { Error::usage(msg) } else { Error::config(msg) });
+    };
+    let region = Sourced { value: reg.name.to_string(), source: region.source };
+
+    let endpoint = if let Some(e) = &ov.endpoint {
+        Sourced { value: e.clone(), source: Source::Flag("--endpoint") }
+    } else if let Some(e) = env_var(ENV_ENDPOINT) {
+        Sourced { value: e, source: Source::Env(ENV_ENDPOINT.into()) }
+    } else if let Some(e) = &raw.endpoint {
+        Sourced { value: e.clone(), source: file_src() }
+    } else {
+        Sourced { value: format!("https://{}", reg.domain), source: region.source.clone() }
+    };
+    let endpoint = Sourced { value: check_endpoint(&endpoint)?, source: endpoint.source };
+
+    let mut given = Vec::new();
+    if let Some(v) = &raw.secret_key_env {
+        given.push(SecretSource::Env(v.clone()));
+    }
+    if let Some(p) = &raw.secret_key_file {
+        given.push(SecretSource::File(p.clone()));
+    }
+    if let Some(s) = &raw.secret_key {
+        given.push(SecretSource::Inline(s.clone()));
+    }
+    if given.len() > 1 {
+        return Err(Error::config(format!(
+            "{}: profile sets more than one of secret_key_env, secret_key_file, secret_key; keep exactly one",
+            file_src()
+        )));
+    }
+    let secret = if env_var(ENV_SECRET_KEY).is_some() {
+        Some(Sourced { value: SecretSource::Env(ENV_SECRET_KEY.into()), source: Source::Env(ENV_SECRET_KEY.into()) })
+    } else {
+        given.pop().map(|s| Sourced { value: s, source: file_src() })
+    };
+
+    let usersig_ttl = match raw.usersig_ttl {
+        Some(t) => {
+            check_ttl(t).map_err(|m| Error::config(format!("{}: usersig_ttl: {m}", file_src())))?;
+            Sourced { value: t, source: file_src() }
+        }
+        None => Sourced { value: DEFAULT_TTL, source: Source::Default },
+    };
+
+    Ok(Settings {
+        config_found: file.is_some(),
+        config_path,
+        profile,
+        sdkappid,
+        identifier,
+        region,
+        endpoint,
+        secret,
+        usersig_ttl,
+    })
+}
+
+/// A UserSig lifetime must be 5 to 15552000 seconds.
+pub fn check_ttl(ttl: u64) -> Result<(), String> {
+    if (TTL_MIN..=TTL_MAX).contains(&ttl) {
+        Ok(())
+    } else {
+        Err(format!("{ttl} is out of range: use {TTL_MIN} to {TTL_MAX} seconds"))
+    }
+}
+
+/// Checks an endpoint URL: https, or http only to a loopback host (the
+/// UserSig travels in the URL). Returns it without a trailing slash.
+pub fn check_endpoint(e: &Sourced<String>) -> anyhow::Result<String> {
+    let fail = |why: String| {
+        let msg = format!("endpoint \"{}\" (from {}): {why}", e.value, e.source);
+        if matches!(e.source, Source::Flag(_)) { Error::usage(msg) } else { Error::config(msg) }
+    };
+    let url = reqwest::Url::parse(e.value.trim())
+        .map_err(|err| fail(format!("not a URL ({err}); use e.g. https://adminapisgp.im.qcloud.com")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(fail(
+                "plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost), since the UserSig travels in the URL; use https://".into(),
+            ));
+        }
+        other => return Err(fail(format!("scheme \"{other}\" is not supported; use https://"))),
+    }
+    if url.query().is_some() || url.fragment().is_some() || url.cannot_be_a_base() {
+        return Err(fail("give the base URL only, without a query".into()));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+impl Settings {
+    fn missing(&self, what: &str, env: &str, key: &str) -> anyhow::Error {
+        let file = match (&self.config_path, &self.profile) {
+            (Some(p), Some(prof)) => format!("`{key}` in profile \"{}\" of {}", prof.value, p.display()),
+            (Some(p), None) => format!("`{key}` in a profile of {}", p.display()),
+            _ => format!("`{key}` in a config profile"),
+        };
+        Error::config(format!("no {what}: set {env} or {file} (livectl profile add)"))
+    }
+
+    pub fn require_sdkappid(&self) -> anyhow::Result<u64> {
+        self.sdkappid
+            .as_ref()
+            .map(|s| s.value)
+            .ok_or_else(|| self.missing("sdkappid", ENV_SDKAPPID, "sdkappid"))
+    }
+
+    pub fn require_identifier(&self) -> anyhow::Result<String> {
+        self.identifier
+            .as_ref()
+            .map(|s| s.value.clone())
+            .ok_or_else(|| self.missing("identifier (an App admin account)", ENV_IDENTIFIER, "identifier"))
+    }
+
+    /// Reads the secret key from its source.
+    pub fn require_secret(&self) -> anyhow::Result<Secret> {
+        let Some(src) = &self.secret else {
+            return Err(self.missing("secret key", ENV_SECRET_KEY, "secret_key_env"));
+        };
+        let key = match &src.value {
+            SecretSource::Env(var) => env_var(var).ok_or_else(|| {
+                Error::config(format!(
+                    "the secret key is read from environment variable {var} (from {}), which is not set; export it",
+                    src.source
+                ))
+            })?,
+            SecretSource::File(path) => {
+                if readable_by_others(path) {
+                    crate::output::warn(format!(
+                        "secret key file {} is readable by other users; fix: chmod 600 {}",
+                        path.display(),
+                        path.display()
+                    ));
+                }
+                std::fs::read_to_string(path).map_err(|e| {
+                    Error::config(format!("cannot read secret_key_file {} (from {}): {e}", path.display(), src.source))
+                })?
+            }
+            SecretSource::Inline(s) => s.expose().to_string(),
+        };
+        let key = key.trim().to_string();
+        if key.is_empty() {
+            return Err(Error::config(format!("the secret key (from {}) is empty", src.source)));
+        }
+        Ok(Secret::new(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> LoadedFile {
+        LoadedFile { path: PathBuf::from("/tmp/c.toml"), raw: parse_file(text, Path::new("/tmp/c.toml")).unwrap() }
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_file_and_line() {
+        let err = parse_file("[profiles.a]\nsdkapid = 1\n", Path::new("/x/c.toml")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("/x/c.toml, line 2"), "{msg}");
+        assert!(msg.contains("sdkapid"), "{msg}");
+    }
+
+    #[test]
+    fn parse_errors_never_quote_the_line() {
+        let err = parse_file("[profiles.a]\nsecret_key = \"topsecretvalue\n", Path::new("c.toml")).unwrap_err();
+        assert!(!err.to_string().contains("topsecretvalue"), "{err}");
+    }
+
+    #[test]
+    fn default_profile_then_profile_named_default() {
+        let f = file("default_profile = \"b\"\n[profiles.a]\nsdkappid=1\n[profiles.b]\nsdkappid=2\n");
+        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
+        assert_eq!(s.profile.unwrap().value, "b");
+        let f = file("[profiles.default]\nsdkappid=3\n");
+        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
+        assert_eq!(s.sdkappid.unwrap().value, 3);
+        let f = file("[profiles.x]\nsdkappid=3\n");
+        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
+        assert!(s.profile.is_none() && s.sdkappid.is_none());
+    }
+
+    #[test]
+    fn flag_profile_must_exist() {
+        let f = file("[profiles.a]\n");
+        let ov = Overrides { profile: Some("b".into()), ..Default::default() };
+        let err = resolve_with(&ov, None, Some(&f)).unwrap_err();
+        assert!(err.to_string().contains("profile \"b\""));
+    }
+
+    #[test]
+    fn region_flag_beats_file_and_endpoint_overrides_region() {
+        let f = file("[profiles.default]\nregion = \"sgp\"\n");
+        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
+        assert_eq!(s.endpoint.value, "https://adminapisgp.im.qcloud.com");
+        let ov = Overrides { region: Some("us".into()), ..Default::default() };
+        let s = resolve_with(&ov, None, Some(&f)).unwrap();
+        assert_eq!(s.region.value, "silicon-valley");
+        assert_eq!(s.endpoint.value, "https://adminapiusa.im.qcloud.com");
+        let ov = Overrides { endpoint: Some("http://127.0.0.1:9/".into()), ..Default::default() };
+        let s = resolve_with(&ov, None, Some(&f)).unwrap();
+        assert_eq!(s.endpoint.value, "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        let check = |u: &str| check_endpoint(&Sourced { value: u.into(), source: Source::Flag("--endpoint") });
+        assert!(check("http://localhost:8080").is_ok());
+        assert!(check("http://[::1]:8080").is_ok());
+        assert!(check("http://127.0.0.2").is_ok());
+        assert!(check("https://example.com").is_ok());
+        let err = check("http://example.com").unwrap_err();
+        assert!(err.to_string().contains("loopback"));
+        assert!(check("ftp://x").is_err());
+        assert!(check("https://x/?a=b").is_err());
+    }
+
+    #[test]
+    fn one_secret_source_only() {
+        let f = file("[profiles.default]\nsecret_key = \"k\"\nsecret_key_env = \"V\"\n");
+        let err = resolve_with(&Overrides::default(), None, Some(&f)).unwrap_err();
+        assert!(err.to_string().contains("more than one"));
+        assert!(!err.to_string().contains("\"k\""));
+    }
+
+    #[test]
+    fn ttl_bounds() {
+        assert!(check_ttl(4).is_err());
+        assert!(check_ttl(5).is_ok());
+        assert!(check_ttl(15_552_000).is_ok());
+        assert!(check_ttl(15_552_001).is_err());
+        let f = file("[profiles.default]\nusersig_ttl = 1\n");
+        assert!(resolve_with(&Overrides::default(), None, Some(&f)).is_err());
+    }
+
+    #[test]
+    fn debug_of_settings_hides_inline_secret() {
+        let f = file("[profiles.default]\nsecret_key = \"inline-secret-value\"\n");
+        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
+        assert!(!format!("{s:?}").contains("inline-secret-value"));
+    }
+}

@@ -1,0 +1,155 @@
+//! Error kinds and the one mapping from outcome to exit code (cli.md
+//! section 4). Everything that ends the program with a non-zero code goes
+//! through [`exit_code`].
+
+use crate::codes::{self, Class};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_INTERNAL: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_CONFIG: u8 = 3;
+pub const EXIT_AUTH: u8 = 4;
+pub const EXIT_REFUSED: u8 = 5;
+pub const EXIT_TAKEN: u8 = 6;
+pub const EXIT_NETWORK: u8 = 7;
+pub const EXIT_BATCH: u8 = 8;
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// A failure answer from the service, after retries.
+#[derive(Debug, Clone)]
+pub struct ServiceFailure {
+    /// What failed, e.g. `room "r1" was not created`.
+    pub what: String,
+    pub code: i64,
+    pub info: String,
+    pub request_id: String,
+    /// 100010 counted as a failure (no `--exists-ok`).
+    pub attempts: u32,
+}
+
+impl ServiceFailure {
+    pub fn class(&self) -> Class {
+        codes::class_of(self.code)
+    }
+}
+
+impl std::fmt::Display for ServiceFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.what, self.code)?;
+        if !self.info.is_empty() {
+            write!(f, " {}", self.info)?;
+        }
+        write!(f, " ({})", codes::explanation(self.code))?;
+        if self.class().retryable() && self.attempts > 1 {
+            write!(f, "; still failing after {} attempts", self.attempts)?;
+        }
+        if self.request_id.is_empty() {
+            write!(f, " (no RequestId)")
+        } else {
+            write!(f, " (RequestId {})", self.request_id)
+        }
+    }
+}
+
+/// Every error that picks its own exit code. Anything else is internal (1).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Invalid flags, values or CSV: nothing was sent.
+    #[error("{0}")]
+    Usage(String),
+    /// Configuration or credentials missing, unreadable or unsafe.
+    #[error("{0}")]
+    Config(String),
+    /// The service answered with a failure code.
+    #[error("{0}")]
+    Service(ServiceFailure),
+    /// Network failure or timeout, after the retries. Never holds a URL with
+    /// a UserSig in it (see `api`).
+    #[error("{0}")]
+    Network(String),
+    /// A batch finished with at least one failed row (already reported).
+    #[error("{0}")]
+    BatchFailed(String),
+    /// SIGINT or SIGTERM.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+        Error::Usage(msg.into()).into()
+    }
+    pub fn config(msg: impl Into<String>) -> anyhow::Error {
+        Error::Config(msg.into()).into()
+    }
+}
+
+/// Exit code for a service code (cli.md section 4).
+pub fn exit_for_code(code: i64) -> u8 {
+    match codes::class_of(code) {
+        Class::Auth | Class::Resign => EXIT_AUTH,
+        Class::Taken | Class::Exists => EXIT_TAKEN,
+        Class::Retry | Class::RetryRate | Class::RetrySlow => EXIT_NETWORK,
+        Class::NotFound | Class::RequestBug | Class::Fail => EXIT_REFUSED,
+    }
+}
+
+/// The one mapping from an error to the process's exit code.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    match err.downcast_ref::<Error>() {
+        Some(Error::Usage(_)) => EXIT_USAGE,
+        Some(Error::Config(_)) => EXIT_CONFIG,
+        Some(Error::Service(f)) => exit_for_code(f.code),
+        Some(Error::Network(_)) => EXIT_NETWORK,
+        Some(Error::BatchFailed(_)) => EXIT_BATCH,
+        Some(Error::Interrupted) => EXIT_INTERRUPTED,
+        None => EXIT_INTERNAL,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(code: i64) -> anyhow::Error {
+        Error::Service(ServiceFailure {
+            what: "room \"r\" was not created".into(),
+            code,
+            info: "text".into(),
+            request_id: "Id-1".into(),
+            attempts: 1,
+        })
+        .into()
+    }
+
+    #[test]
+    fn one_test_per_row_of_the_exit_code_table() {
+        assert_eq!(exit_code(&anyhow::anyhow!("bug")), 1);
+        assert_eq!(exit_code(&Error::usage("bad flag")), 2);
+        assert_eq!(exit_code(&Error::config("no file")), 3);
+        for code in [60004, 60005, 60006, 60010, 60012, 70001, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70020, 70052, 70403, 90009] {
+            assert_eq!(exit_code(&service(code)), 4, "{code}");
+        }
+        for code in [100002, 100004, 100007, 100026, 60016, 60020, 70107, 80001, 12345] {
+            assert_eq!(exit_code(&service(code)), 5, "{code}");
+        }
+        for code in [100003, 100011, 100010] {
+            assert_eq!(exit_code(&service(code)), 6, "{code}");
+        }
+        for code in [100001, 100012, 60007, 60008, 60011, 60018, 60019, 70169, 70500] {
+            assert_eq!(exit_code(&service(code)), 7, "{code}");
+        }
+        assert_eq!(exit_code(&Error::Network("timeout".into()).into()), 7);
+        assert_eq!(exit_code(&Error::BatchFailed("1 failed".into()).into()), 8);
+        assert_eq!(exit_code(&Error::Interrupted.into()), 130);
+    }
+
+    #[test]
+    fn service_message_has_code_text_explanation_and_request_id() {
+        let msg = service(100003).to_string();
+        assert_eq!(
+            msg,
+            "room \"r\" was not created: 100003 text (room ID already exists: choose another room ID) (RequestId Id-1)"
+        );
+    }
+}

@@ -1,0 +1,42 @@
+//! livectl: creates and manages Tencent Cloud live rooms from a terminal.
+//! `main` parses, runs, reports the error once and returns the exit code.
+
+mod api;
+mod app;
+mod batch;
+mod cli;
+mod cmd;
+mod codes;
+mod config;
+mod create;
+mod error;
+mod output;
+mod region;
+mod room;
+mod secret;
+mod usersig;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are successes; usage errors exit 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { error::EXIT_USAGE } else { error::EXIT_OK });
+        }
+    };
+    match app::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = error::exit_code(&e);
+            // Batch failures and interrupts were already summarised.
+            if !matches!(e.downcast_ref::<error::Error>(), Some(error::Error::BatchFailed(_) | error::Error::Interrupted)) {
+                output::error_line(&format!("{e:#}"));
+            }
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! `RoomSpec`: the fields of one room, parsed from flags or CSV cells and
+//! checked against api.md section 3 by one validation, so both inputs agree.
+//! Knows nothing of clap or csv.
+
+use serde_json::{Map, Value, json};
+
+/// A modelled create_room field: its flag, CSV column and API name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    RoomId,
+    Name,
+    Owner,
+    MaxMembers,
+    CoverUrl,
+    MessageDisabled,
+    Category,
+    Public,
+    SeatEnabled,
+    SeatMode,
+    MaxSeats,
+    ActivityStatus,
+    Notice,
+}
+
+impl Field {
+    pub const ALL: [Field; 13] = [
+        Field::RoomId,
+        Field::Name,
+        Field::Owner,
+        Field::MaxMembers,
+        Field::CoverUrl,
+        Field::MessageDisabled,
+        Field::Category,
+        Field::Public,
+        Field::SeatEnabled,
+        Field::SeatMode,
+        Field::MaxSeats,
+        Field::ActivityStatus,
+        Field::Notice,
+    ];
+
+    /// snake_case name: the CSV column and the JSON key of `get`.
+    pub fn column(self) -> &'static str {
+        match self {
+            Field::RoomId => "room_id",
+            Field::Name => "name",
+            Field::Owner => "owner",
+            Field::MaxMembers => "max_members",
+            Field::CoverUrl => "cover_url",
+            Field::MessageDisabled => "message_disabled",
+            Field::Category => "category",
+            Field::Public => "public",
+            Field::SeatEnabled => "seat_enabled",
+            Field::SeatMode => "seat_mode",
+            Field::MaxSeats => "max_seats",
+            Field::ActivityStatus => "activity_status",
+            Field::Notice => "notice",
+        }
+    }
+
+    /// The command-line flag.
+    pub fn flag(self) -> String {
+        format!("--{}", self.column().replace('_', "-"))
+    }
+
+    /// The service's field name.
+    pub fn api(self) -> &'static str {
+        match self {
+            Field::RoomId => "RoomId",
+            Field::Name => "RoomName",
+            Field::Owner => "Owner_Account",
+            Field::MaxMembers => "MaxMemberCount",
+            Field::CoverUrl => "CoverURL",
+            Field::MessageDisabled => "IsMessageDisabled",
+            Field::Category => "Category",
+            Field::Public => "IsPublicVisible",
+            Field::SeatEnabled => "IsSeatEnabled",
+            Field::SeatMode => "TakeSeatMode",
+            Field::MaxSeats => "MaxSeatCount",
+            Field::ActivityStatus => "ActivityStatus",
+            Field::Notice => "Notice",
+        }
+    }
+
+    /// Finds a field by CSV column or API name, any case.
+    pub fn from_name(name: &str) -> Option<Field> {
+        let n = name.trim();
+        Field::ALL
+            .into_iter()
+            .find(|f| f.column().eq_ignore_ascii_case(n) || f.api().eq_ignore_ascii_case(n))
+    }
+}
+
+/// How a user named a field in an error: by flag or by CSV column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    Flag,
+    Column,
+}
+
+impl Naming {
+    pub fn name(self, f: Field) -> String {
+        match self {
+            Naming::Flag => f.flag(),
+            Naming::Column => f.column().to_string(),
+        }
+    }
+}
+
+/// A problem with one field's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The flag, column or `--field` name the problem is in.
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// `TakeSeatMode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeatMode {
+    FreeToTake,
+    ApplyToTake,
+}
+
+impl SeatMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeatMode::FreeToTake => "FreeToTake",
+            SeatMode::ApplyToTake => "ApplyToTake",
+        }
+    }
+}
+
+pub const ROOM_ID_MAX: usize = 48;
+pub const NAME_MAX: usize = 100;
+pub const COVER_MAX: usize = 200;
+pub const NOTICE_MAX: usize = 100;
+pub const CATEGORY_MAX: usize = 3;
+
+/// The fields of one room; `None` means "not set, not sent".
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RoomSpec {
+    pub room_id: String,
+    pub name: Option<String>,
+    pub owner: Option<String>,
+    pub max_members: Option<u64>,
+    pub cover_url: Option<String>,
+    pub message_disabled: Option<bool>,
+    pub category: Option<Vec<i64>>,
+    pub public: Option<bool>,
+    pub seat_enabled: Option<bool>,
+    pub seat_mode: Option<SeatMode>,
+    pub max_seats: Option<u64>,
+    pub activity_status: Option<i64>,
+    /// update_room_info only.
+    pub notice: Option<String>,
+    /// `--field NAME=VALUE`: fields the tool does not model, in given order.
+    pub extra: Vec<(String, Value)>,
+}
+
+// ---- parsing of single values, shared by clap value parsers and CSV cells ----
+
+pub fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("\"{s}\" is not a boolean; use true/false, 1/0 or yes/no")),
+    }
+}
+
+pub fn parse_seat_mode(s: &str) -> Result<SeatMode, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "freetotake" => Ok(SeatMode::FreeToTake),
+        "applytotake" => Ok(SeatMode::ApplyToTake),
+        _ => Err(format!("\"{s}\" is not a seat mode; use FreeToTake or ApplyToTake")),
+    }
+}
+
+/// Categories: integers separated by `,` or `;`.
+pub fn parse_category(s: &str) -> Result<Vec<i64>, String> {
+    let parts: Vec<&str> = s.split([',', ';']).map(str::trim).collect();
+    if parts.iter().all(|p| p.is_empty()) {
+        return Ok(Vec::new());
+    }
+    parts
+        .iter()
+        .map(|p| {
+            p.parse::<i64>()
+                .map_err(|_| format!("\"{p}\" is not an integer; use integers separated by , or ; (e.g. 1,2)"))
+        })
+        .collect()
+}
+
+pub fn parse_positive(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(0) => Err("must be greater than 0".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("\"{s}\" is not a positive integer")),
+    }
+}
+
+pub fn parse_int(s: &str) -> Result<i64, String> {
+    s.trim().parse::<i64>().map_err(|_| format!("\"{s}\" is not an integer"))
+}
+
+/// `--field NAME=VALUE`: VALUE as JSON when it is valid JSON, else a string.
+pub fn parse_extra(s: &str) -> Result<(String, Value), String> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("\"{s}\" is not NAME=VALUE (e.g. --field SeatTemplate=1)"))?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(format!("\"{s}\" has an empty NAME"));
+    }
+    let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()));
+    Ok((name.to_string(), value))
+}
+
+impl RoomSpec {
+    /// Sets a field from a text cell (CSV). An empty cell leaves it unset.
+    pub fn set_from_text(&mut self, f: Field, text: &str) -> Result<(), String> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Ok(());
+        }
+        match f {
+            Field::RoomId => self.room_id = text.to_string(),
+            Field::Name => self.name = Some(text.to_string()),
+            Field::Owner => self.owner = Some(t.to_string()),
+            Field::MaxMembers => self.max_members = Some(parse_positive(t)?),
+            Field::CoverUrl => self.cover_url = Some(t.to_string()),
+            Field::MessageDisabled => self.message_disabled = Some(parse_bool(t)?),
+            Field::Category => self.category = Some(parse_category(t)?),
+            Field::Public => self.public = Some(parse_bool(t)?),
+            Field::SeatEnabled => self.seat_enabled = Some(parse_bool(t)?),
+            Field::SeatMode => self.seat_mode = Some(parse_seat_mode(t)?),
+            Field::MaxSeats => self.max_seats = Some(parse_positive(t)?),
+            Field::ActivityStatus => self.activity_status = Some(parse_int(t)?),
+            Field::Notice => self.notice = Some(text.to_string()),
+        }
+        Ok(())
+    }
+
+    /// Fills every unset field from `defaults` (the command-line flags).
+    pub fn fill_from(&mut self, d: &RoomSpec) {
+        macro_rules! fill {
+            ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = d.$f.clone(); } )* };
+        }
+        fill!(name, owner, max_members, cover_url, message_disabled, category, public, seat_enabled, seat_mode, max_seats, activity_status, notice);
+        if self.room_id.is_empty() {
+            self.room_id = d.room_id.clone();
+        }
+        for (k, v) in &d.extra {
+            if !self.extra.iter().any(|(n, _)| n == k) {
+                self.extra.push((k.clone(), v.clone()));
+            }
+        }
+    }
+
+    /// Checks every limit of api.md section 3; all problems, not the first.
+    pub fn validate(&self, naming: Naming) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        let mut err = |f: Field, message: String| errs.push(FieldError { field: naming.name(f), message });
+        let id = &self.room_id;
+        if id.is_empty() {
+            err(Field::RoomId, "is required (1 to 48 bytes)".into());
+        } else if id.len() > ROOM_ID_MAX {
+            err(Field::RoomId, format!("is {} bytes; the limit is {ROOM_ID_MAX} bytes", id.len()));
+        } else if let Some(c) = id.chars().find(|c| !(' '..='~').contains(c)) {
+            err(Field::RoomId, format!("contains {c:?}; use printable ASCII only (the client SDKs reject others)"));
+        } else if id.trim() != id {
+            err(Field::RoomId, "has leading or trailing spaces; remove them".into());
+        }
+        for (f, v, max) in [
+            (Field::Name, &self.name, NAME_MAX),
+            (Field::CoverUrl, &self.cover_url, COVER_MAX),
+            (Field::Notice, &self.notice, NOTICE_MAX),
+        ] {
+            if let Some(v) = v {
+                if v.len() > max {
+                    err(f, format!("is {} bytes; the limit is {max} bytes", v.len()));
+                }
+            }
+        }
+        if let Some(o) = &self.owner {
+            if o.trim().is_empty() {
+                err(Field::Owner, "is empty; give a user ID or leave it out".into());
+            }
+        }
+        for (f, v) in [(Field::MaxMembers, self.max_members), (Field::MaxSeats, self.max_seats)] {
+            if v == Some(0) {
+                err(f, "must be greater than 0".into());
+            }
+        }
+        if let Some(c) = &self.category {
+            if c.len() > CATEGORY_MAX {
+                err(Field::Category, format!("has {} tags; the limit is {CATEGORY_MAX}", c.len()));
+            }
+        }
+        for (name, _) in &self.extra {
+            if let Some(f) = Field::from_name(name).filter(|_| name != "Notice" || self.notice.is_some()) {
+                errs.push(FieldError {
+                    field: format!("--field {name}"),
+                    message: format!("{name} is modelled by the tool; use {} instead", naming.name(f)),
+                });
+            } else if name == "RoomType" {
+                errs.push(FieldError {
+                    field: format!("--field {name}"),
+                    message: "RoomType is always Live and cannot be overridden".into(),
+                });
+            }
+        }
+        errs
+    }
+
+    /// The fields the user set, in the page's order, then the extras.
+    fn info(&self, with_room_type: bool) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("RoomId".into(), json!(self.room_id));
+        if with_room_type {
+            m.insert("RoomType".into(), json!("Live"));
+        }
+        let mut put = |f: Field, v: Option<Value>| {
+            if let Some(v) = v {
+                m.insert(f.api().into(), v);
+            }
+        };
+        put(Field::Name, self.name.as_ref().map(|v| json!(v)));
+        put(Field::Owner, self.owner.as_ref().map(|v| json!(v)));
+        put(Field::MaxMembers, self.max_members.map(|v| json!(v)));
+        put(Field::CoverUrl, self.cover_url.as_ref().map(|v| json!(v)));
+        put(Field::MessageDisabled, self.message_disabled.map(|v| json!(v)));
+        put(Field::Category, self.category.as_ref().map(|v| json!(v)));
+        put(Field::Public, self.public.map(|v| json!(v)));
+        put(Field::SeatEnabled, self.seat_enabled.map(|v| json!(v)));
+        put(Field::SeatMode, self.seat_mode.map(|v| json!(v.as_str())));
+        put(Field::MaxSeats, self.max_seats.map(|v| json!(v)));
+        put(Field::ActivityStatus, self.activity_status.map(|v| json!(v)));
+        put(Field::Notice, self.notice.as_ref().map(|v| json!(v)));
+        for (k, v) in &self.extra {
+            m.insert(k.clone(), v.clone());
+        }
+        m
+    }
+
+    /// The create_room body.
+    pub fn create_body(&self) -> Value {
+        json!({ "RoomInfo": Value::Object(self.info(true)) })
+    }
+
+    /// The update_room_info body.
+    pub fn update_body(&self) -> Value {
+        json!({ "RoomInfo": Value::Object(self.info(false)) })
+    }
+
+    /// True when any field besides the room ID is set (update needs one).
+    pub fn has_changes(&self) -> bool {
+        self.info(false).len() > 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_for_every_field() {
+        assert_eq!(Field::MaxMembers.flag(), "--max-members");
+        assert_eq!(Field::from_name("Owner_Account"), Some(Field::Owner));
+        assert_eq!(Field::from_name("ROOM_ID"), Some(Field::RoomId));
+        assert_eq!(Field::from_name("roomname"), Some(Field::Name));
+        assert_eq!(Field::from_name("nope"), None);
+    }
+
+    #[test]
+    fn value_parsers() {
+        for t in ["true", "1", "YES"] {
+            assert_eq!(parse_bool(t), Ok(true));
+        }
+        for f in ["false", "0", "No"] {
+            assert_eq!(parse_bool(f), Ok(false));
+        }
+        assert!(parse_bool("maybe").is_err());
+        assert_eq!(parse_seat_mode("applytotake"), Ok(SeatMode::ApplyToTake));
+        assert!(parse_seat_mode("grab").is_err());
+        assert_eq!(parse_category("1;2"), Ok(vec![1, 2]));
+        assert_eq!(parse_category("1, 2,3"), Ok(vec![1, 2, 3]));
+        assert!(parse_category("1;x").is_err());
+        assert!(parse_positive("0").is_err());
+        assert_eq!(parse_extra("A=1"), Ok(("A".into(), json!(1))));
+        assert_eq!(parse_extra("A=x=y"), Ok(("A".into(), json!("x=y"))));
+        assert_eq!(parse_extra("A={\"b\":true}"), Ok(("A".into(), json!({"b": true}))));
+        assert!(parse_extra("novalue").is_err());
+    }
+
+    #[test]
+    fn body_has_only_what_was_set() {
+        let spec = RoomSpec { room_id: "r1".into(), public: Some(false), ..Default::default() };
+        assert_eq!(
+            spec.create_body(),
+            json!({"RoomInfo": {"RoomId": "r1", "RoomType": "Live", "IsPublicVisible": false}})
+        );
+    }
+
+    #[test]
+    fn limits_name_the_flag_limit_and_size() {
+        let spec = RoomSpec {
+            room_id: "x".repeat(49),
+            name: Some("n".repeat(101)),
+            cover_url: Some("c".repeat(201)),
+            category: Some(vec![1, 2, 3, 4]),
+            max_members: Some(0),
+            ..Default::default()
+        };
+        let errs: Vec<String> = spec.validate(Naming::Flag).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errs,
+            vec![
+                "--room-id: is 49 bytes; the limit is 48 bytes",
+                "--name: is 101 bytes; the limit is 100 bytes",
+                "--cover-url: is 201 bytes; the limit is 200 bytes",
+                "--max-members: must be greater than 0",
+                "--category: has 4 tags; the limit is 3",
+            ]
+        );
+        let errs = spec.validate(Naming::Column);
+        assert_eq!(errs[0].field, "room_id");
+    }
+
+    #[test]
+    fn bytes_not_chars_are_counted() {
+        let spec = RoomSpec { room_id: "r".into(), name: Some("é".repeat(51)), ..Default::default() };
+        assert_eq!(spec.validate(Naming::Flag)[0].message, "is 102 bytes; the limit is 100 bytes");
+    }
+
+    #[test]
+    fn room_id_must_be_printable_ascii() {
+        for bad in ["", "房间", "a\tb", " a"] {
+            let spec = RoomSpec { room_id: bad.into(), ..Default::default() };
+            assert_eq!(spec.validate(Naming::Flag).len(), 1, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn extra_fields_cannot_override_modelled_ones() {
+        let mut spec = RoomSpec { room_id: "r".into(), ..Default::default() };
+        spec.extra = vec![("RoomName".into(), json!("x")), ("RoomType".into(), json!("x")), ("SeatTemplate".into(), json!(1))];
+        let errs = spec.validate(Naming::Flag);
+        assert_eq!(errs.len(), 2);
+        assert!(errs[0].message.contains("use --name"));
+        assert_eq!(
+            spec.create_body()["RoomInfo"]["SeatTemplate"],
+            json!(1)
+        );
+    }
+
+    #[test]
+    fn defaults_fill_unset_cells_only() {
+        let mut row = RoomSpec { room_id: "r".into(), name: Some("row".into()), ..Default::default() };
+        let flags = RoomSpec { name: Some("flag".into()), public: Some(true), ..Default::default() };
+        row.fill_from(&flags);
+        assert_eq!(row.name.as_deref(), Some("row"));
+        assert_eq!(row.public, Some(true));
+    }
+}
