@@ -1,21 +1,7 @@
 //! livectl: creates and manages Tencent Cloud live rooms from a terminal.
 //! `main` parses, runs, reports the error once and returns the exit code.
 
-mod api;
-mod app;
-mod batch;
-mod cli;
-mod cmd;
-mod codes;
-mod config;
-mod create;
-mod error;
-mod output;
-mod region;
-mod room;
-mod secret;
-mod usersig;
-
+use livectl::{app, cli, error, output};
 use clap::Parser;
 use std::process::ExitCode;
 

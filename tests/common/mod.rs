@@ -1,0 +1,126 @@
+//! TestEnv: runs the real `livectl` binary in a scrubbed sandbox against an
+//! httpmock server on loopback.
+//!
+//! - `env.cmd()`: the binary with the environment cleared (no `HOME`, no
+//!   `LIVECTL_*` of the developer), a temp config dir (`XDG_CONFIG_HOME`),
+//!   and credentials for the mock server in `LIVECTL_*`; retries back off
+//!   1 ms (`LIVECTL_RETRY_BASE_MS`).
+//! - `env.bare_cmd()`: the same sandbox without any credentials.
+//! - `valid_request(req)`: the query has sdkappid, identifier, a numeric
+//!   random, contenttype=json, and a UserSig that decodes and verifies.
+//!
+//! Each test file uses only part of it.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use httpmock::{HttpMockRequest, MockServer};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+pub const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+pub const SDKAPPID: &str = "1400000001";
+pub const IDENTIFIER: &str = "administrator";
+pub const PATH_PREFIX: &str = "/v4/live_engine_http_srv/";
+
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+    pub server: MockServer,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        TestEnv { dir: tempfile::tempdir().unwrap(), server: MockServer::start() }
+    }
+
+    /// The sandboxed binary, with no credentials.
+    pub fn bare_cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("livectl").unwrap();
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"))
+            .env("LIVECTL_RETRY_BASE_MS", "1")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// The sandboxed binary with credentials for the mock server.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = self.bare_cmd();
+        cmd.env("LIVECTL_SDKAPPID", SDKAPPID)
+            .env("LIVECTL_IDENTIFIER", IDENTIFIER)
+            .env("LIVECTL_SECRET_KEY", KEY)
+            .env("LIVECTL_ENDPOINT", self.server.base_url());
+        cmd
+    }
+
+    /// Writes a file in the sandbox and returns its path.
+    pub fn write(&self, name: &str, content: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    /// The default config path (`$XDG_CONFIG_HOME/livectl/config.toml`).
+    pub fn default_config(&self) -> PathBuf {
+        self.dir.path().join("xdg").join("livectl").join("config.toml")
+    }
+}
+
+pub fn path(command: &str) -> String {
+    format!("{PATH_PREFIX}{command}")
+}
+
+pub fn ok_reply(room_id: &str) -> Value {
+    json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "RequestId": "Id-ok-1", "RoomId": room_id})
+}
+
+pub fn fail_reply(code: i64, info: &str) -> Value {
+    json!({"ActionStatus": "FAIL", "ErrorInfo": info, "ErrorCode": code, "RequestId": format!("Id-fail-{code}")})
+}
+
+/// Checks the query of a request: every parameter, and the UserSig.
+pub fn valid_request(req: &HttpMockRequest) -> bool {
+    let q = req.query_params_map();
+    let random_ok = q.get("random").is_some_and(|r| r.parse::<u32>().is_ok());
+    q.get("sdkappid").map(String::as_str) == Some(SDKAPPID)
+        && q.get("identifier").map(String::as_str) == Some(IDENTIFIER)
+        && q.get("contenttype").map(String::as_str) == Some("json")
+        && random_ok
+        && q.len() == 5
+        && q.get("usersig").is_some_and(|s| usersig_valid(s))
+}
+
+/// Decodes a UserSig and checks its fields and its signature with KEY.
+pub fn usersig_valid(sig: &str) -> bool {
+    let Ok(doc) = livectl::usersig::decode(sig) else { return false };
+    let (Some(t), Some(exp)) = (doc["TLS.time"].as_u64(), doc["TLS.expire"].as_u64()) else { return false };
+    let want = livectl::usersig::sig_field(
+        SDKAPPID.parse().unwrap(),
+        &livectl::secret::Secret::new(KEY),
+        IDENTIFIER,
+        t,
+        exp,
+    );
+    doc["TLS.identifier"] == IDENTIFIER
+        && doc["TLS.sdkappid"].as_u64() == SDKAPPID.parse().ok()
+        && doc["TLS.ver"] == "2.0"
+        && doc["TLS.sig"] == want.as_str()
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts no secret (key or any UserSig-looking token) is in `text`.
+pub fn assert_no_secret(text: &str) {
+    assert!(!text.contains(KEY), "secret key leaked:\n{text}");
+    assert!(!text.contains("eJ"), "something like a UserSig (zlib base64 starts eJ) leaked:\n{text}");
+    assert!(!text.contains(&KEY[KEY.len() - 12..]), "part of the key leaked:\n{text}");
+}
