@@ -1,8 +1,51 @@
-//! `livectl create --from-csv` (issue 3).
+//! `livectl create --from-csv`: the create plan for the batch engine.
 
 use crate::app::Ctx;
+use crate::batch::input::Columns;
+use crate::batch::{self, Options, Plan};
 use crate::cli::CreateArgs;
+use crate::create::{self, Status};
+use crate::room::{Naming, RoomSpec};
 
-pub fn run(_ctx: &Ctx, _args: &CreateArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`livectl create --from-csv` is not implemented yet")
+pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
+    let defaults = create::spec_from_args(args);
+    // The flags are defaults for every row: check them on their own first,
+    // so a bad flag is named as a flag, not as every row's problem.
+    let probe = RoomSpec {
+        room_id: "probe".into(),
+        ..defaults.clone()
+    };
+    let errs = probe.validate(Naming::Flag);
+    if !errs.is_empty() {
+        return Err(crate::app::invalid(&errs));
+    }
+    // Under --resume, 100010 means an interrupted run may have sent the row.
+    let exists_ok = args.exists_ok || args.batch.resume;
+    let settle = move |id: &str, out| create::settle(id, out, exists_ok);
+    let body = |spec: &RoomSpec| spec.create_body();
+    let plan = Plan {
+        command: "create_room",
+        is_create: true,
+        columns: Columns::Create,
+        body: &body,
+        settle: &settle,
+        done: &["created", "exists"],
+        summary: &[
+            Status::Created,
+            Status::Exists,
+            Status::Failed,
+            Status::Skipped,
+        ],
+    };
+    let b = &args.batch;
+    let opts = Options {
+        file: b.from_csv.clone().expect("the batch form has --from-csv"),
+        concurrency: b.concurrency,
+        rate: b.rate,
+        report: b.report.clone(),
+        resume: b.resume,
+        fail_fast: b.fail_fast,
+        dry_run: args.dry_run,
+    };
+    batch::run(ctx, &plan, &opts, &defaults)
 }

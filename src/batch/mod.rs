@@ -1,3 +1,352 @@
-//! Batch runs from a CSV file (issue 3).
+//! The batch engine shared by `create --from-csv` and `destroy --from-csv`:
+//! check the whole file, then stream rows to a pool of workers paced by one
+//! rate limiter, and settle each row into the report as it finishes.
+//! Ctrl-C starts nothing new and lets the rows in flight finish.
+//!
+//! Threads: one producer reads the CSV (never all of it in memory), N workers
+//! send requests over one connection pool, and the calling thread writes the
+//! report, stdout and the progress bar.
 
 pub mod create;
+pub mod input;
+pub mod rate;
+pub mod report;
+
+use serde_json::Value;
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use crate::api::Client;
+use crate::api::retry::{Outcome, Policy};
+use crate::app::Ctx;
+use crate::create::{Record, Status, print_dry_run};
+use crate::error::Error;
+use crate::output::{self, Format};
+use crate::room::RoomSpec;
+use input::{Columns, Input};
+use rate::RateLimiter;
+use report::ReportWriter;
+
+/// The documented default limit of the write commands, per app.
+pub const SERVICE_RATE_LIMIT: u64 = 200;
+
+/// What a batch does with each row.
+pub struct Plan<'a> {
+    pub command: &'static str,
+    pub is_create: bool,
+    pub columns: Columns,
+    /// The request body of a row.
+    pub body: &'a (dyn Fn(&RoomSpec) -> Value + Sync),
+    /// An outcome as a record, plus the error when the row failed.
+    pub settle: &'a (dyn Fn(&str, Outcome) -> (Record, Option<anyhow::Error>) + Sync),
+    /// Report statuses that `--resume` skips.
+    pub done: &'a [&'a str],
+    /// Statuses the summary names, in order.
+    pub summary: &'a [Status],
+}
+
+/// The batch flags.
+pub struct Options {
+    pub file: PathBuf,
+    pub concurrency: u64,
+    pub rate: u64,
+    pub report: Option<PathBuf>,
+    pub resume: bool,
+    pub fail_fast: bool,
+    pub dry_run: bool,
+}
+
+type Settled = (Record, Option<anyhow::Error>);
+
+#[derive(Default)]
+struct Tally {
+    counts: std::collections::HashMap<&'static str, u64>,
+    failed_rows: u64,
+    settled: u64,
+}
+
+/// Runs a batch; `defaults` are the command-line flags.
+pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyhow::Result<()> {
+    let input = Input::open(&opts.file)?;
+    let (total, problems) = input::check(&input, plan.columns, defaults, &mut |p| {
+        output::stderr_line(p)
+    })?;
+    if problems > 0 {
+        return Err(Error::usage(format!(
+            "{problems} problem(s) in {}; nothing was sent. Fix the lines above and run again",
+            input.name
+        )));
+    }
+    let settings = ctx.settings()?;
+    if opts.dry_run {
+        let client = ctx.dry_client(&settings)?;
+        for row in input::rows(&input, plan.columns, defaults)? {
+            print_dry_run(&client, plan.command, &(plan.body)(&row.spec), ctx.format());
+        }
+        output::note(format!("dry run: {total} request(s) checked, nothing sent"));
+        return Ok(());
+    }
+    let client = ctx.client(&settings)?;
+    if opts.rate > SERVICE_RATE_LIMIT {
+        output::warn(format!(
+            "--rate {} is above the service's documented default limit of {SERVICE_RATE_LIMIT}/s per app; expect rate-limit answers unless the app bought more",
+            opts.rate
+        ));
+    }
+    let done = match (&opts.report, opts.resume) {
+        (Some(p), true) => report::read_done(p, plan.done)?,
+        _ => HashSet::new(),
+    };
+    let mut writer = opts
+        .report
+        .as_ref()
+        .map(|p| ReportWriter::open(p, opts.resume))
+        .transpose()?;
+
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let signals = Signals::install(&interrupted);
+    let bar = progress_bar(total);
+    let started = Instant::now();
+    let tally = run_rows(
+        &RunArgs {
+            ctx,
+            plan,
+            opts,
+            input: &input,
+            defaults,
+            client: &client,
+            policy: ctx.policy(),
+            done: &done,
+            interrupted: &interrupted,
+            bar: bar.as_ref(),
+        },
+        &mut writer,
+    )?;
+    drop(signals);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+        output::set_progress(None);
+    }
+    let elapsed = started.elapsed();
+    output::note(summary_line(plan, &tally, total, elapsed));
+    if interrupted.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted.into());
+    }
+    if tally.failed_rows > 0 {
+        return Err(Error::BatchFailed(format!("{} row(s) failed", tally.failed_rows)).into());
+    }
+    Ok(())
+}
+
+struct RunArgs<'a> {
+    ctx: &'a Ctx,
+    plan: &'a Plan<'a>,
+    opts: &'a Options,
+    input: &'a Input,
+    defaults: &'a RoomSpec,
+    client: &'a Client,
+    policy: Policy,
+    done: &'a HashSet<String>,
+    interrupted: &'a AtomicBool,
+    bar: Option<&'a indicatif::ProgressBar>,
+}
+
+fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Tally> {
+    let halted = AtomicBool::new(false);
+    let stop = || a.interrupted.load(Ordering::SeqCst) || halted.load(Ordering::SeqCst);
+    let limiter = RateLimiter::new(a.opts.rate);
+    let workers = a.opts.concurrency.max(1) as usize;
+    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, String, Value)>(workers);
+    let job_rx = Mutex::new(job_rx);
+    let (res_tx, res_rx) = mpsc::channel::<Settled>();
+    let rows = input::rows(a.input, a.plan.columns, a.defaults)?;
+    let mut tally = Tally::default();
+    let mut write_error = None;
+
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            let res_tx = res_tx.clone();
+            let (job_rx, limiter, stop) = (&job_rx, &limiter, &stop);
+            s.spawn(move || {
+                loop {
+                    let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((line, room_id, body)) = job else {
+                        break;
+                    };
+                    if stop() {
+                        continue;
+                    }
+                    let out = a.client.execute(
+                        a.plan.command,
+                        &body,
+                        a.policy,
+                        limiter,
+                        a.plan.is_create,
+                    );
+                    let (mut rec, err) = (a.plan.settle)(&room_id, out);
+                    rec.line = Some(line);
+                    if res_tx.send((rec, err)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let skip_tx = res_tx.clone();
+        let stop = &stop;
+        s.spawn(move || {
+            for row in rows {
+                if stop() {
+                    break;
+                }
+                if a.done.contains(&row.spec.room_id) {
+                    let rec = Record {
+                        line: Some(row.line),
+                        room_id: row.spec.room_id,
+                        status: Status::Skipped,
+                        error_code: None,
+                        error_info: None,
+                        request_id: None,
+                        attempts: 0,
+                    };
+                    let _ = skip_tx.send((rec, None));
+                    continue;
+                }
+                let body = (a.plan.body)(&row.spec);
+                if job_tx.send((row.line, row.spec.room_id, body)).is_err() {
+                    break;
+                }
+            }
+        });
+        drop(res_tx);
+        for (rec, err) in res_rx {
+            if let Err(e) = settle_one(a, &mut tally, writer, &rec, err) {
+                write_error.get_or_insert(e);
+                // The report is the record of the run: without it, stop.
+                halted.store(true, Ordering::SeqCst);
+            }
+            if a.opts.fail_fast && tally.failed_rows > 0 {
+                halted.store(true, Ordering::SeqCst);
+            }
+        }
+    });
+    match write_error {
+        Some(e) => Err(e),
+        None => Ok(tally),
+    }
+}
+
+/// Reports one settled row: report file, stdout, stderr, progress.
+fn settle_one(
+    a: &RunArgs,
+    tally: &mut Tally,
+    writer: &mut Option<ReportWriter>,
+    rec: &Record,
+    err: Option<anyhow::Error>,
+) -> anyhow::Result<()> {
+    tally.settled += 1;
+    *tally.counts.entry(rec.status.as_str()).or_default() += 1;
+    if let Some(e) = &err {
+        tally.failed_rows += 1;
+        output::error_line(&format!(
+            "{}:{}: {e:#}",
+            a.opts.file.display(),
+            rec.line.unwrap_or(0)
+        ));
+    }
+    if let Some(w) = writer.as_mut() {
+        w.write(rec)?;
+    }
+    match a.ctx.format() {
+        Format::Json => output::print_json(&rec.report_json()),
+        Format::Text if err.is_none() && rec.status != Status::Skipped => {
+            output::println(&rec.room_id)
+        }
+        Format::Text => {}
+    }
+    if let Some(b) = a.bar {
+        b.inc(1);
+        b.set_message(counts_text(a.plan, tally));
+    }
+    Ok(())
+}
+
+fn counts_text(plan: &Plan, t: &Tally) -> String {
+    let mut parts: Vec<String> = plan
+        .summary
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s.as_str(),
+                t.counts.get(s.as_str()).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    let failed_exists = t.failed_rows - t.counts.get("failed").copied().unwrap_or(0);
+    if failed_exists > 0 {
+        parts.push(format!(
+            "({failed_exists} exists counted as failed: pass --exists-ok)"
+        ));
+    }
+    parts.join(", ")
+}
+
+fn summary_line(plan: &Plan, t: &Tally, total: u64, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    let sent = t.settled - t.counts.get("skipped").copied().unwrap_or(0);
+    let rate = if secs > 0.0 { sent as f64 / secs } else { 0.0 };
+    let not_started = total.saturating_sub(t.settled);
+    let mut line = format!("{}, not started {not_started}", counts_text(plan, t));
+    line.push_str(&format!(" in {secs:.1} s ({rate:.1} rows/s)"));
+    line
+}
+
+fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
+    if output::quiet() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let style =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} {per_sec} ETA {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    output::set_progress(Some(bar.clone()));
+    Some(bar)
+}
+
+/// SIGINT/SIGTERM set the flag; a second one ends the process at once.
+struct Signals(Vec<signal_hook::SigId>);
+
+impl Signals {
+    fn install(flag: &Arc<AtomicBool>) -> Signals {
+        let mut ids = Vec::new();
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // The shutdown must be registered first: it fires only once the
+            // flag was set by an earlier signal.
+            if let Ok(id) = signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone())
+            {
+                ids.push(id);
+            }
+            if let Ok(id) = signal_hook::flag::register(sig, flag.clone()) {
+                ids.push(id);
+            }
+        }
+        Signals(ids)
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        for id in self.0.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
