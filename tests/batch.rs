@@ -1,0 +1,421 @@
+//! `livectl create --from-csv` against a stateful fake service on loopback.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Stdio;
+use std::time::Duration;
+
+fn statuses(report: &[Value]) -> BTreeMap<String, String> {
+    report
+        .iter()
+        .map(|r| {
+            (
+                r["room_id"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_row_sent_with_its_exact_body_and_reported() {
+    let env = TestEnv::new();
+    let csv = env.write(
+        "rooms.csv",
+        "RoomId,name,max_members,category,public,seat_mode\n\
+         a,Alpha,10,\"1,2\",yes,applytotake\n\
+         b,,,3;4,0,\n",
+    );
+    let mut mocks = Vec::new();
+    for (id, info) in [
+        (
+            "a",
+            json!({"RoomId":"a","RoomType":"Live","RoomName":"Alpha","MaxMemberCount":10,"Category":[1,2],"IsPublicVisible":true,"TakeSeatMode":"ApplyToTake","ActivityStatus":7}),
+        ),
+        (
+            "b",
+            json!({"RoomId":"b","RoomType":"Live","RoomName":"flag name","Category":[3,4],"IsPublicVisible":false,"ActivityStatus":7}),
+        ),
+    ] {
+        mocks.push(env.server.mock(|when, then| {
+            when.path(path("create_room"))
+                .is_true(valid_request)
+                .json_body(json!({"RoomInfo": info}));
+            then.status(200).json_body(ok_reply(id));
+        }));
+    }
+    let report = env.dir.path().join("report.jsonl");
+    let out = env
+        .cmd()
+        .args(["create", "--from-csv"])
+        .arg(&csv)
+        .args(["--name", "flag name", "--activity-status", "7", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for m in &mocks {
+        m.assert_calls(1);
+    }
+    let lines: BTreeSet<String> = stdout(&out).lines().map(str::to_string).collect();
+    assert_eq!(lines, BTreeSet::from(["a".to_string(), "b".to_string()]));
+    let mut rep = read_report(&report);
+    rep.sort_by_key(|r| r["line"].as_u64());
+    assert_eq!(
+        rep[0],
+        json!({"line":2,"room_id":"a","status":"created","error_code":null,"error_info":null,"request_id":"Id-ok-1","attempts":1})
+    );
+    assert_eq!(rep[1]["line"], 3);
+    let err = stderr(&out);
+    assert!(
+        err.contains("created 2, exists 0, failed 0, skipped 0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_rows_stop_the_run_before_any_request() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(ok_reply("x"));
+    });
+    let csv = env.write(
+        "rooms.csv",
+        "room_id,max_members\nr1,1\nr2,zero\nr1,2\nr3,0\n",
+    );
+    let out = env
+        .cmd()
+        .args(["create", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let f = csv.display();
+    assert!(
+        err.contains(&format!(
+            "{f}:3: max_members: \"zero\" is not a positive integer"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{f}:5: max_members: must be greater than 0")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{f}:4: room_id: \"r1\" repeats line 2")),
+        "{err}"
+    );
+    assert!(err.contains("nothing was sent"), "{err}");
+    mock.assert_calls(0);
+}
+
+#[test]
+fn retryable_and_rate_limit_answers_still_create_each_room_once() {
+    let env = TestEnv::new();
+    let state = FakeRooms::mount(
+        &env,
+        &[
+            ("r2", &[100001]),
+            ("r4", &[60018, 60007]),
+            ("r7", &[70500, 100001]),
+        ],
+        Duration::ZERO,
+    );
+    let csv = env.write("rooms.csv", &rooms_csv(10));
+    let report = env.dir.path().join("report.jsonl");
+    let out = env
+        .cmd()
+        .args(["create", "--concurrency", "3", "--rate", "1000", "--report"])
+        .arg(&report)
+        .arg("--from-csv")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = state.lock().unwrap();
+    let mut created = s.created.clone();
+    created.sort();
+    let mut want: Vec<String> = (1..=10).map(|i| format!("r{i}")).collect();
+    want.sort();
+    assert_eq!(created, want, "each room created exactly once");
+    assert_eq!(s.requests.len(), 15, "10 rows + 5 scripted failures");
+    let rep = read_report(&report);
+    assert_eq!(rep.len(), 10);
+    assert!(rep.iter().all(|r| r["status"] == "created"));
+    let attempts: BTreeMap<String, u64> = rep
+        .iter()
+        .map(|r| {
+            (
+                r["room_id"].as_str().unwrap().to_string(),
+                r["attempts"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(attempts["r2"], 2);
+    assert_eq!(attempts["r4"], 3);
+    assert_eq!(attempts["r7"], 3);
+    assert_eq!(attempts["r1"], 1);
+}
+
+#[test]
+fn one_taken_room_fails_that_row_and_exits_8() {
+    let env = TestEnv::new();
+    let _state = FakeRooms::mount(&env, &[("r3", &[100003])], Duration::ZERO);
+    let csv = env.write("rooms.csv", &rooms_csv(5));
+    let report = env.dir.path().join("report.jsonl");
+    let out = env
+        .cmd()
+        .args(["create", "--from-csv"])
+        .arg(&csv)
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    let rep = read_report(&report);
+    let st = statuses(&rep);
+    assert_eq!(st["r3"], "failed");
+    assert_eq!(st.values().filter(|s| *s == "created").count(), 4);
+    let r3 = rep.iter().find(|r| r["room_id"] == "r3").unwrap();
+    assert_eq!(r3["error_code"], 100003);
+    assert_eq!(r3["request_id"], "Id-fail-100003");
+    assert_eq!(r3["line"], 4);
+    let err = stderr(&out);
+    assert!(
+        err.contains(":4: room \"r3\" was not created: 100003"),
+        "{err}"
+    );
+    assert!(err.contains("failed 1"), "{err}");
+}
+
+#[test]
+fn exists_fails_without_exists_ok_and_passes_with_it() {
+    let env = TestEnv::new();
+    let _state = FakeRooms::mount(&env, &[("r1", &[100010])], Duration::ZERO);
+    let csv = env.write("rooms.csv", &rooms_csv(2));
+    let out = env
+        .cmd()
+        .args(["create", "-o", "json", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8));
+    let recs: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let r1 = recs.iter().find(|r| r["room_id"] == "r1").unwrap();
+    assert_eq!(r1["status"], "exists");
+    assert!(stderr(&out).contains("exists counted as failed"));
+
+    let env = TestEnv::new();
+    let _state = FakeRooms::mount(&env, &[("r1", &[100010])], Duration::ZERO);
+    let csv = env.write("rooms.csv", &rooms_csv(2));
+    let out = env
+        .cmd()
+        .args(["create", "--exists-ok", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn fail_fast_stops_scheduling() {
+    let env = TestEnv::new();
+    let state = FakeRooms::mount(&env, &[("r1", &[100002])], Duration::ZERO);
+    let csv = env.write("rooms.csv", &rooms_csv(50));
+    let out = env
+        .cmd()
+        .args(["create", "--concurrency", "1", "--fail-fast", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8));
+    // One worker: at most the next queued row or two start after the failure.
+    assert!(
+        state.lock().unwrap().requests.len() < 5,
+        "{:?}",
+        state.lock().unwrap().requests
+    );
+    assert!(stderr(&out).contains("not started"));
+}
+
+#[test]
+fn stdin_csv_and_report_refuses_overwrite() {
+    let env = TestEnv::new();
+    let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let report = env.write(
+        "report.jsonl",
+        "{\"room_id\":\"old\",\"status\":\"created\"}\n",
+    );
+    let out = env
+        .cmd()
+        .args(["create", "--from-csv", "-", "--report"])
+        .arg(&report)
+        .write_stdin(rooms_csv(2))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--resume"));
+    let out = env
+        .cmd()
+        .args(["create", "--from-csv", "-"])
+        .write_stdin(rooms_csv(2))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn dry_run_prints_every_request_and_sends_nothing() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    });
+    let csv = env.write("rooms.csv", &rooms_csv(3));
+    let out = env
+        .bare_cmd()
+        .args(["create", "--dry-run", "-o", "json", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        lines[2]["body"],
+        json!({"RoomInfo":{"RoomId":"r3","RoomType":"Live","RoomName":"Room 3"}})
+    );
+    assert!(
+        lines[0]["url"]
+            .as_str()
+            .unwrap()
+            .contains("usersig=<redacted>")
+    );
+    mock.assert_calls(0);
+}
+
+fn spawn_batch(
+    env: &TestEnv,
+    csv: &std::path::Path,
+    report: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Child {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("livectl"));
+    cmd.env_clear()
+        .env("LIVECTL_SDKAPPID", SDKAPPID)
+        .env("LIVECTL_IDENTIFIER", IDENTIFIER)
+        .env("LIVECTL_SECRET_KEY", KEY)
+        .env("LIVECTL_ENDPOINT", env.server.base_url())
+        .env("LIVECTL_RETRY_BASE_MS", "1")
+        .args([
+            "create",
+            "--concurrency",
+            "4",
+            "--rate",
+            "1000",
+            "--from-csv",
+        ])
+        .arg(csv)
+        .arg("--report")
+        .arg(report)
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().unwrap()
+}
+
+/// Waits (without asserting on time) until the report has `n` lines.
+fn wait_for_lines(report: &std::path::Path, n: usize) {
+    for _ in 0..3000 {
+        if read_report(report).len() >= n {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the report never reached {n} lines");
+}
+
+#[test]
+fn killed_run_resumes_without_creating_anything_twice() {
+    let env = TestEnv::new();
+    let state = FakeRooms::mount(&env, &[], Duration::from_millis(30));
+    let csv = env.write("rooms.csv", &rooms_csv(60));
+    let report = env.dir.path().join("report.jsonl");
+    let mut child = spawn_batch(&env, &csv, &report, &[]);
+    wait_for_lines(&report, 10);
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let before = read_report(&report).len();
+    assert!(before < 60, "the run was killed part way");
+    // Let requests that were in flight at the kill land on the server.
+    std::thread::sleep(Duration::from_millis(100));
+
+    let out = spawn_batch(&env, &csv, &report, &["--resume"])
+        .wait_with_output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = state.lock().unwrap();
+    let unique: BTreeSet<&String> = s.created.iter().collect();
+    assert_eq!(s.created.len(), 60, "every room created exactly once");
+    assert_eq!(unique.len(), 60);
+    let st = statuses(&read_report(&report));
+    assert_eq!(st.len(), 60, "the report names every room");
+    for i in 1..=60 {
+        let status = &st[&format!("r{i}")];
+        assert!(
+            ["created", "exists", "skipped"].contains(&status.as_str()),
+            "r{i}: {status}"
+        );
+    }
+}
+
+#[test]
+fn sigint_finishes_rows_in_flight_and_exits_130() {
+    let env = TestEnv::new();
+    let state = FakeRooms::mount(&env, &[], Duration::from_millis(30));
+    let csv = env.write("rooms.csv", &rooms_csv(200));
+    let report = env.dir.path().join("report.jsonl");
+    let child = spawn_batch(&env, &csv, &report, &[]);
+    wait_for_lines(&report, 8);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rep = read_report(&report);
+    assert!(rep.len() < 200);
+    let reported: BTreeSet<String> = rep
+        .iter()
+        .map(|r| r["room_id"].as_str().unwrap().to_string())
+        .collect();
+    let received: BTreeSet<String> = state.lock().unwrap().requests.iter().cloned().collect();
+    assert_eq!(
+        reported, received,
+        "the report matches what the server received"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not started"));
+}
