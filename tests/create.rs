@@ -186,3 +186,455 @@ fn json_output_for_success_and_failure() {
     );
     assert!(stderr(&out).contains("100002 bad param"));
 }
+
+/// A responder that plays `codes` in order (0 = success), then succeeds.
+fn scripted(env: &TestEnv, codes: Vec<i64>) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    let sigs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = sigs.clone();
+    let queue = std::sync::Mutex::new(codes);
+    env.server.mock(move |when, then| {
+        when.path(path("create_room")).is_true(valid_request);
+        then.respond_with(move |req| {
+            seen.lock()
+                .unwrap()
+                .push(req.query_params_map()["usersig"].clone());
+            let mut q = queue.lock().unwrap();
+            let code = if q.is_empty() { 0 } else { q.remove(0) };
+            let (status, body) = match code {
+                0 => (200, ok_reply("r1")),
+                c if c < 1000 => (c as u16, json!({"oops": true})),
+                c => (200, fail_reply(c, "scripted")),
+            };
+            httpmock::HttpMockResponse::builder()
+                .status(status)
+                .body(body.to_string())
+                .build()
+        });
+    });
+    sigs
+}
+
+fn json_out(out: &std::process::Output) -> Value {
+    serde_json::from_str(stdout(out).trim()).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+}
+
+#[test]
+fn retryable_codes_and_http_errors_are_retried() {
+    let env = TestEnv::new();
+    let sigs = scripted(&env, vec![100001, 502, 60008]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_out(&out)["attempts"], 4);
+    assert_eq!(sigs.lock().unwrap().len(), 4);
+}
+
+#[test]
+fn retries_run_out_with_exit_7() {
+    let env = TestEnv::new();
+    let sigs = scripted(&env, vec![100001; 10]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1", "--retries", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(sigs.lock().unwrap().len(), 3);
+    assert!(
+        stderr(&out).contains("still failing after 3 attempts"),
+        "{}",
+        stderr(&out)
+    );
+
+    let env = TestEnv::new();
+    let sigs = scripted(&env, vec![100001]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1", "--retries", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(sigs.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn non_retryable_codes_are_not_retried() {
+    let env = TestEnv::new();
+    let sigs = scripted(&env, vec![60004]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(sigs.lock().unwrap().len(), 1);
+}
+
+#[test]
+fn expired_usersig_is_minted_again_and_retried_once() {
+    let env = TestEnv::new();
+    let sigs = scripted(&env, vec![70001]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(sigs.lock().unwrap().len(), 2);
+
+    let env = TestEnv::new();
+    let sigs = scripted(&env, vec![70052, 70052, 70052]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "once only, then it is an auth failure"
+    );
+    assert_eq!(sigs.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn timeout_then_exists_means_the_first_attempt_created_it() {
+    let env = TestEnv::new();
+    // The first request creates the room, then answers too late; the retry
+    // finds the room there (100010).
+    let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = calls.clone();
+    env.server.mock(move |when, then| {
+        when.path(path("create_room")).is_true(valid_request);
+        then.respond_with(move |_req| {
+            let first = {
+                let mut c = seen.lock().unwrap();
+                c.push(());
+                c.len() == 1
+            };
+            let reply = if first {
+                std::thread::sleep(std::time::Duration::from_millis(1500));
+                ok_reply("r1")
+            } else {
+                fail_reply(100010, "exists, yours")
+            };
+            httpmock::HttpMockResponse::builder()
+                .status(200)
+                .body(reply.to_string())
+                .build()
+        });
+    });
+    let out = env
+        .cmd()
+        .args([
+            "create",
+            "--room-id",
+            "r1",
+            "--timeout",
+            "1",
+            "--retries",
+            "1",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(v["status"], "created");
+    assert_eq!(v["attempts"], 2);
+    assert_eq!(calls.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn timeouts_run_out_with_exit_7_and_a_hint() {
+    let env = TestEnv::new();
+    let _state = FakeRooms::mount(&env, &[], std::time::Duration::from_millis(1500));
+    let out = env
+        .cmd()
+        .args([
+            "create",
+            "--room-id",
+            "r1",
+            "--timeout",
+            "1",
+            "--retries",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let err = stderr(&out);
+    assert!(err.contains("timed out"), "{err}");
+    assert!(err.contains("--exists-ok"), "{err}");
+    assert_no_secret(&err);
+}
+
+#[test]
+fn unreachable_endpoint_is_a_network_failure() {
+    let env = TestEnv::new();
+    let out = env
+        .cmd()
+        .env("LIVECTL_ENDPOINT", "http://127.0.0.1:1")
+        .args(["create", "--room-id", "r1", "--retries", "1", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    let err = stderr(&out);
+    assert!(
+        err.contains("could not connect (http://127.0.0.1:1)"),
+        "{err}"
+    );
+    assert!(err.contains("after 2 attempts"), "{err}");
+    let v = json_out(&out);
+    assert_eq!(v["status"], "failed");
+    assert_eq!(v["error_code"], Value::Null);
+    assert_eq!(v["retryable"], true);
+    assert_no_secret(&err);
+}
+
+#[test]
+fn exists_ok_turns_100010_into_success() {
+    let env = TestEnv::new();
+    let _ = scripted(&env, vec![100010]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1", "--exists-ok", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_out(&out)["status"], "exists");
+
+    let env = TestEnv::new();
+    let _ = scripted(&env, vec![100010]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1", "--exists-ok"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "r1\n");
+
+    let env = TestEnv::new();
+    let _ = scripted(&env, vec![100010]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    assert!(stderr(&out).contains("--exists-ok"));
+}
+
+#[test]
+fn limits_are_checked_before_sending() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(ok_reply("x"));
+    });
+    let long_id = "x".repeat(49);
+    let long_name = "n".repeat(101);
+    let long_cover = "c".repeat(201);
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["--room-id", &long_id],
+            "--room-id: is 49 bytes; the limit is 48 bytes",
+        ),
+        (
+            vec!["--room-id", "r", "--name", &long_name],
+            "--name: is 101 bytes; the limit is 100 bytes",
+        ),
+        (
+            vec!["--room-id", "r", "--cover-url", &long_cover],
+            "--cover-url: is 201 bytes; the limit is 200 bytes",
+        ),
+        (
+            vec!["--room-id", "r", "--category", "1,2,3,4"],
+            "--category: has 4 tags; the limit is 3",
+        ),
+        (vec!["--room-id", "房间"], "--room-id: contains '房'"),
+        (
+            vec!["--room-id", "r", "--field", "RoomName=x"],
+            "use --name instead",
+        ),
+        (
+            vec!["--room-id", "r", "--field", "RoomType=Other"],
+            "RoomType is always Live",
+        ),
+        (
+            vec!["--room-id", "r", "--max-members", "0"],
+            "must be greater than 0",
+        ),
+        (
+            vec!["--room-id", "r", "--seat-mode", "grab"],
+            "not a seat mode",
+        ),
+        (vec!["--room-id", "r", "--public=perhaps"], "not a boolean"),
+        (vec!["--room-id", "r", "--category", "a"], "not an integer"),
+        (vec!["--room-id", "r", "--field", "novalue"], "NAME=VALUE"),
+        (vec!["--name", "x"], "--room-id"),
+    ];
+    for (args, want) in cases {
+        let out = env.cmd().arg("create").args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(want), "{args:?}: {}", stderr(&out));
+    }
+    mock.assert_calls(0);
+}
+
+#[test]
+fn dry_run_needs_no_credentials_and_sends_nothing() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    });
+    let out = env
+        .bare_cmd()
+        .args([
+            "create",
+            "--room-id",
+            "live-room",
+            "--name",
+            "live name",
+            "--public",
+            "--category",
+            "1,2",
+        ])
+        .args(["--region", "sgp", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with(
+        "POST https://adminapisgp.im.qcloud.com/v4/live_engine_http_srv/create_room?sdkappid=<sdkappid>&identifier=<identifier>&usersig=<redacted>&random=<random>&contenttype=json\n{\n"
+    ), "{text}");
+    let body: Value = serde_json::from_str(text.split_once('\n').unwrap().1).unwrap();
+    assert_eq!(
+        body,
+        json!({"RoomInfo":{"RoomId":"live-room","RoomType":"Live","RoomName":"live name","Category":[1,2],"IsPublicVisible":true}})
+    );
+    mock.assert_calls(0);
+
+    // With credentials, the URL shows them but still no UserSig.
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r", "--dry-run", "-o", "json"])
+        .output()
+        .unwrap();
+    let v = json_out(&out);
+    assert_eq!(v["method"], "POST");
+    assert!(
+        v["url"]
+            .as_str()
+            .unwrap()
+            .contains("sdkappid=1400000001&identifier=administrator&usersig=<redacted>")
+    );
+    mock.assert_calls(0);
+}
+
+#[test]
+fn verbose_logs_requests_with_the_usersig_redacted() {
+    let env = TestEnv::new();
+    let _ = scripted(&env, vec![100001]);
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1", "-v"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains("usersig=<redacted>"), "{err}");
+    assert!(
+        err.contains("ErrorCode=100001 RequestId=Id-fail-100001"),
+        "{err}"
+    );
+    assert!(err.contains("retry 1 of 3"), "{err}");
+    assert!(err.contains("ErrorCode=0 RequestId=Id-ok-1"), "{err}");
+    assert!(!err.contains("\"RoomType\""), "bodies only at -vv");
+    let out = env
+        .cmd()
+        .args(["create", "--room-id", "r1", "-vv"])
+        .output()
+        .unwrap();
+    assert!(stderr(&out).contains("\"RoomType\":\"Live\""));
+    assert_no_secret(&stderr(&out));
+}
+
+#[test]
+fn explain_is_offline() {
+    let env = TestEnv::new();
+    let out = env.bare_cmd().args(["explain", "100003"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("100003: room ID already exists\nfix: choose another room ID"));
+    let out = env.bare_cmd().args(["explain"]).output().unwrap();
+    assert!(stdout(&out).lines().count() > 50);
+    let out = env
+        .bare_cmd()
+        .args(["explain", "60006", "-o", "json"])
+        .output()
+        .unwrap();
+    let v = json_out(&out);
+    assert_eq!(v["exit_code"], 4);
+    assert!(v["fix"].as_str().unwrap().contains("wrong region?"));
+    let out = env.bare_cmd().args(["explain", "123"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn usersig_prints_one_that_verifies() {
+    let env = TestEnv::new();
+    let out = env.cmd().args(["usersig", "--ttl", "60"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let sig = stdout(&out).trim().to_string();
+    assert!(usersig_valid(&sig));
+    assert_eq!(livectl::usersig::decode(&sig).unwrap()["TLS.expire"], 60);
+    let out = env.cmd().args(["usersig", "--ttl", "4"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let env = TestEnv::new();
+    let bin = assert_cmd::cargo::cargo_bin("livectl");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' explain | head -n 1; exit ${{PIPESTATUS:-0}}",
+            bin.display()
+        ))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(stdout(&out).lines().count(), 1);
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn help_and_usage_errors() {
+    let env = TestEnv::new();
+    let out = env.bare_cmd().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(
+        help.contains("Exit codes:") && help.contains("LIVECTL_SECRET_KEY"),
+        "{help}"
+    );
+    let out = env.bare_cmd().args(["create", "--help"]).output().unwrap();
+    assert!(stdout(&out).contains("Examples:"));
+    let out = env
+        .bare_cmd()
+        .args(["create", "--room-id", "r", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains('\x1b'),
+        "no colour when not a terminal"
+    );
+}
