@@ -34,6 +34,9 @@ use report::ReportWriter;
 /// The documented default limit of the write commands, per app.
 pub const SERVICE_RATE_LIMIT: u64 = 200;
 
+/// A settled row, and its error when it failed.
+pub type Settled = (Record, Option<anyhow::Error>);
+
 /// What a batch does with each row.
 pub struct Plan<'a> {
     pub command: &'static str,
@@ -42,7 +45,7 @@ pub struct Plan<'a> {
     /// The request body of a row.
     pub body: &'a (dyn Fn(&RoomSpec) -> Value + Sync),
     /// An outcome as a record, plus the error when the row failed.
-    pub settle: &'a (dyn Fn(&str, Outcome) -> (Record, Option<anyhow::Error>) + Sync),
+    pub settle: &'a (dyn Fn(&str, Outcome) -> Settled + Sync),
     /// Report statuses that `--resume` skips.
     pub done: &'a [&'a str],
     /// Statuses the summary names, in order.
@@ -59,8 +62,6 @@ pub struct Options {
     pub fail_fast: bool,
     pub dry_run: bool,
 }
-
-type Settled = (Record, Option<anyhow::Error>);
 
 #[derive(Default)]
 struct Tally {
@@ -86,6 +87,9 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
         let client = ctx.dry_client(&settings)?;
         for row in input::rows(&input, plan.columns, defaults)? {
             print_dry_run(&client, plan.command, &(plan.body)(&row.spec), ctx.format());
+            if output::stdout_closed() {
+                break;
+            }
         }
         output::note(format!("dry run: {total} request(s) checked, nothing sent"));
         return Ok(());
