@@ -1,0 +1,248 @@
+//! `livectl list [--limit N]`: the public rooms (get_room_list), page by
+//! page, following `Response.Next` until it is empty, never starting
+//! requests faster than the command's documented 10 per second.
+//!
+//! Output streams as pages arrive. `-o json`: one object per room. Text: a
+//! table whose header is printed once; columns are aligned within each page
+//! and have fixed minimum widths, so pages line up unless a value is wider
+//! than its column's minimum (a long room ID widens that page only).
+
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::time::Duration;
+
+use super::pace::{Interval, SystemClock};
+use super::view::RoomView;
+use super::{Answer, Failed, settle};
+use crate::app::Ctx;
+use crate::cli::ListArgs;
+use crate::output::{self, Format};
+
+/// The most rooms one request may ask for.
+pub const PAGE_MAX: u64 = 20;
+/// get_room_list allows 10 requests per second (api.md section 3).
+pub const LIST_INTERVAL: Duration = Duration::from_millis(100);
+
+pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
+    let settings = ctx.settings()?;
+    let client = ctx.client(&settings)?;
+    let pacer = Interval::new(SystemClock::new(), LIST_INTERVAL);
+    let policy = ctx.policy();
+    let mut table = Table::default();
+    let format = ctx.format();
+    let fetch = |body: &Value| settle(client.execute("get_room_list", body, policy, &pacer, false));
+    let listed = walk(args.limit, fetch, |page| match format {
+        Format::Json => page.iter().for_each(|r| output::print_json(&r.to_json())),
+        Format::Text => table.lines(page).into_iter().for_each(output::println),
+    })?;
+    if listed == 0 && format == Format::Text {
+        output::note("no rooms listed: only publicly visible rooms (--public) appear in the list");
+    }
+    Ok(())
+}
+
+/// How many rooms to ask for, `seen` rooms into a run.
+pub fn page_size(limit: Option<u64>, seen: u64) -> u64 {
+    limit.map_or(PAGE_MAX, |l| l.saturating_sub(seen).min(PAGE_MAX))
+}
+
+/// Fetches pages until the cursor runs out or `limit` rooms were handed to
+/// `emit`, a page at a time. Returns the number of rooms listed. Stops
+/// early when stdout is closed (`| head`): nobody reads the rest.
+pub fn walk(
+    limit: Option<u64>,
+    mut fetch: impl FnMut(&Value) -> Result<Answer, Failed>,
+    mut emit: impl FnMut(&[RoomView]),
+) -> anyhow::Result<u64> {
+    let mut cursor = String::new();
+    let mut cursors = HashSet::new();
+    let mut seen = 0u64;
+    for page in 1.. {
+        let count = page_size(limit, seen);
+        let answer = fetch(&json!({ "Next": cursor, "Count": count })).map_err(|f| {
+            f.error(&format!(
+                "listing rooms stopped at page {page} (rooms listed before it: {seen})"
+            ))
+        })?;
+        let (rooms, next) = parse_page(&answer);
+        let rooms: Vec<RoomView> = rooms
+            .into_iter()
+            .take(usize::try_from(count).unwrap_or(usize::MAX))
+            .collect();
+        seen += rooms.len() as u64;
+        if !rooms.is_empty() {
+            emit(&rooms);
+        }
+        if next.is_empty() || limit.is_some_and(|l| seen >= l) || output::stdout_closed() {
+            break;
+        }
+        // A cursor seen before would page forever.
+        if next == cursor || !cursors.insert(next.clone()) {
+            anyhow::bail!(
+                "get_room_list returned the cursor \"{next}\" a second time; stopped after {seen} rooms \
+                 to avoid an endless loop: report it with the RequestId {}",
+                answer.reply.request_id
+            );
+        }
+        cursor = next;
+    }
+    Ok(seen)
+}
+
+/// The rooms of one answer and the next cursor ("" when done). Entries that
+/// are not objects are skipped; `Next` may come as a string or a number.
+fn parse_page(answer: &Answer) -> (Vec<RoomView>, String) {
+    let resp = answer.reply.response.as_ref();
+    let rooms = resp
+        .and_then(|r| r.get("RoomList"))
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_object)
+                .map(RoomView::parse)
+                .collect()
+        })
+        .unwrap_or_default();
+    let next = match resp.and_then(|r| r.get("Next")) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    (rooms, next)
+}
+
+/// The text table: header once, each page aligned on its own.
+#[derive(Default)]
+pub struct Table {
+    header_done: bool,
+}
+
+/// Columns: header, JSON key of the value, minimum width.
+const COLUMNS: [(&str, &str, usize); 5] = [
+    ("ROOM ID", "room_id", 20),
+    ("NAME", "name", 20),
+    ("OWNER", "owner", 14),
+    ("VIEWERS", "view_count", 7),
+    ("CREATED", "create_time", 0),
+];
+
+impl Table {
+    /// The lines of one page (with the header before the first page).
+    pub fn lines(&mut self, page: &[RoomView]) -> Vec<String> {
+        let header: Vec<String> = COLUMNS.iter().map(|(h, _, w)| format!("{h:<w$}")).collect();
+        let mut rows = vec![header];
+        rows.extend(
+            page.iter()
+                .map(|r| COLUMNS.iter().map(|(_, key, _)| r.cell(key)).collect()),
+        );
+        let skip = usize::from(self.header_done);
+        self.header_done = true;
+        output::columns(&rows).into_iter().skip(skip).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Reply;
+
+    fn page(ids: &[&str], next: Value) -> Answer {
+        let list: Vec<Value> = ids.iter().map(|id| json!({"RoomId": id})).collect();
+        let reply = Reply {
+            request_id: "Id-p".into(),
+            response: Some(json!({"RoomList": list, "Next": next})),
+            ..Reply::default()
+        };
+        Answer { reply, attempts: 1 }
+    }
+
+    #[test]
+    fn page_sizes_follow_the_limit() {
+        assert_eq!(page_size(None, 500), 20);
+        assert_eq!(page_size(Some(45), 0), 20);
+        assert_eq!(page_size(Some(45), 40), 5);
+    }
+
+    #[test]
+    fn walks_the_cursor_and_stops_at_the_limit() {
+        let mut bodies = Vec::new();
+        let mut ids = Vec::new();
+        let fetch = |b: &Value| {
+            bodies.push(b.clone());
+            Ok(match b["Next"].as_str().unwrap() {
+                "" => page(&["a", "b"], json!("c1")),
+                _ => page(&["c", "d"], json!(7)),
+            })
+        };
+        let n = walk(Some(3), fetch, |p| {
+            ids.extend(p.iter().map(|r| r.cell("room_id")))
+        })
+        .unwrap();
+        assert_eq!(n, 3);
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(
+            bodies,
+            vec![
+                json!({"Next": "", "Count": 3}),
+                json!({"Next": "c1", "Count": 1})
+            ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_cursor_stops_the_walk() {
+        let fetch = |_: &Value| Ok(page(&["a"], json!("same")));
+        let err = walk(None, fetch, |_| {}).unwrap_err();
+        assert!(
+            err.to_string().contains("cursor \"same\" a second time"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_failure_names_the_page() {
+        let mut calls = 0;
+        let fetch = |_: &Value| {
+            calls += 1;
+            if calls == 1 {
+                Ok(page(&["a"], json!("n")))
+            } else {
+                Err(Failed {
+                    code: Some(60020),
+                    info: "expired".into(),
+                    request_id: "Id-x".into(),
+                    attempts: 1,
+                })
+            }
+        };
+        let err = walk(None, fetch, |_| {}).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "listing rooms stopped at page 2 (rooms listed before it: 1): 60020 expired"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn table_header_once_with_minimum_widths() {
+        let mut t = Table::default();
+        let room =
+            |id: &str| RoomView::parse(json!({"RoomId": id, "ViewCount": 3}).as_object().unwrap());
+        let first = t.lines(&[room("r1")]);
+        assert_eq!(
+            first[0],
+            format!(
+                "{:<20}  {:<20}  {:<14}  VIEWERS  CREATED",
+                "ROOM ID", "NAME", "OWNER"
+            )
+        );
+        assert_eq!(
+            first[1],
+            format!("{:<20}  {:<20}  {:<14}  3        -", "r1", "-", "-")
+        );
+        let second = t.lines(&[room("r2")]);
+        assert_eq!(second.len(), 1);
+        assert_eq!(&second[0][..22], format!("{:<22}", "r2"));
+    }
+}

@@ -1,0 +1,145 @@
+//! `livectl update --room-id ID [flags]`: changes a room's settings
+//! (update_room_info), sending only the fields given, checked by the same
+//! `RoomSpec` validation as create.
+
+use super::{done, fail, settle};
+use crate::api::retry::NoPacer;
+use crate::app::{self, Ctx};
+use crate::cli::UpdateArgs;
+use crate::create::print_dry_run;
+use crate::error::Error;
+use crate::room::{Field, FieldError, Naming, RoomSpec};
+
+/// The flags of the fields update_room_info can change (api.md section 6).
+const CHANGEABLE: &str = "--name, --max-members, --message-disabled, --cover-url, --category, \
+                          --activity-status, --public, --seat-mode, --notice or --field NAME=VALUE";
+
+/// Modelled fields update_room_info does not change: create sets them.
+const FIXED: [Field; 3] = [Field::Owner, Field::SeatEnabled, Field::MaxSeats];
+
+/// The room spec of `livectl update` flags.
+pub fn spec_from_args(args: &UpdateArgs) -> RoomSpec {
+    let mut spec = app::spec_from_flags(Some(&args.room_id), &args.fields);
+    spec.notice = args.notice.clone();
+    spec
+}
+
+/// Create's checks, with messages fit for update: a `--field` naming a
+/// field update cannot change says so instead of pointing at a create flag,
+/// and `--field Notice=…` must not slip past the `--notice` limit.
+pub fn validate(spec: &RoomSpec) -> Vec<FieldError> {
+    let mut errs = spec.validate(Naming::Flag);
+    for e in &mut errs {
+        let name = e.field.strip_prefix("--field ").unwrap_or_default();
+        if let Some(f) = Field::from_name(name).filter(|f| FIXED.contains(f)) {
+            e.message = format!(
+                "{} cannot be changed after the room is created (update_room_info)",
+                f.api()
+            );
+        }
+    }
+    for (name, _) in &spec.extra {
+        let field = format!("--field {name}");
+        if Field::from_name(name) == Some(Field::Notice) && !errs.iter().any(|e| e.field == field) {
+            errs.push(FieldError {
+                field,
+                message: "Notice is modelled by the tool; use --notice instead".into(),
+            });
+        }
+    }
+    errs
+}
+
+pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
+    let spec = spec_from_args(args);
+    let errs = validate(&spec);
+    if !errs.is_empty() {
+        return Err(app::invalid(&errs));
+    }
+    if !spec.has_changes() {
+        return Err(Error::usage(format!(
+            "nothing to update for room \"{}\": give at least one of {CHANGEABLE}",
+            spec.room_id
+        )));
+    }
+    let body = spec.update_body();
+    let settings = ctx.settings()?;
+    if args.dry_run {
+        print_dry_run(
+            &ctx.dry_client(&settings)?,
+            "update_room_info",
+            &body,
+            ctx.format(),
+        );
+        return Ok(());
+    }
+    let client = ctx.client(&settings)?;
+    let out = client.execute("update_room_info", &body, ctx.policy(), &NoPacer, false);
+    let id = &spec.room_id;
+    let answer =
+        settle(out).map_err(|f| fail(ctx, id, &f, &format!("room \"{id}\" was not updated")))?;
+    done(
+        ctx,
+        "updated",
+        id,
+        &answer.reply.request_id,
+        answer.attempts,
+        None,
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(extra: &[(&str, serde_json::Value)]) -> RoomSpec {
+        RoomSpec {
+            room_id: "r".into(),
+            extra: extra
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            ..RoomSpec::default()
+        }
+    }
+
+    #[test]
+    fn fixed_fields_say_they_cannot_change() {
+        let errs = validate(&spec(&[
+            ("Owner_Account", json!("u")),
+            ("SeatTemplate", json!(1)),
+        ]));
+        assert_eq!(errs.len(), 1);
+        assert_eq!(
+            errs[0].to_string(),
+            "--field Owner_Account: Owner_Account cannot be changed after the room is created (update_room_info)"
+        );
+    }
+
+    #[test]
+    fn notice_goes_through_its_flag() {
+        for name in ["Notice", "notice"] {
+            let errs = validate(&spec(&[(name, json!("x"))]));
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert!(errs[0].message.contains("use --notice"), "{errs:?}");
+        }
+    }
+
+    #[test]
+    fn body_has_the_room_id_and_the_changes_only() {
+        let s = RoomSpec {
+            room_id: "r".into(),
+            notice: Some("hi".into()),
+            public: Some(false),
+            ..RoomSpec::default()
+        };
+        assert!(validate(&s).is_empty());
+        assert_eq!(
+            s.update_body(),
+            json!({"RoomInfo": {"RoomId": "r", "IsPublicVisible": false, "Notice": "hi"}})
+        );
+        assert!(!spec(&[]).has_changes());
+    }
+}

@@ -1,0 +1,376 @@
+//! A room as `get_room_info` and `get_room_list` describe it, parsed
+//! leniently: the answer's types drift between revisions of the service
+//! (api.md section 6), so every field accepts each documented form. Renders
+//! the `get` text and the snake_case JSON shared by `get` and `list`.
+//! Knows nothing of HTTP; unknown answer fields are ignored.
+
+use serde_json::{Map, Value, json};
+
+use crate::output;
+use crate::room::{self, SeatMode};
+
+/// How a field of the answer is read.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// A string; a number is taken as its decimal text (`Owner_Account`).
+    Text,
+    /// An integer, or a string holding one.
+    Int,
+    /// `true`/`false`, `0`/`1`, or those as strings.
+    Bool,
+    /// An array of integers, or a string such as `1,2`.
+    Ints,
+    /// `FreeToTake`/`ApplyToTake`, or `1`/`2` (1 free, 2 apply).
+    Seat,
+    /// Unix seconds, shown as a UTC date.
+    Time,
+}
+
+/// One field of the answer: its API name, JSON key, text label and kind.
+#[derive(Debug)]
+struct FieldSpec {
+    api: &'static str,
+    key: &'static str,
+    label: &'static str,
+    kind: Kind,
+}
+
+const fn f(api: &'static str, key: &'static str, label: &'static str, kind: Kind) -> FieldSpec {
+    FieldSpec {
+        api,
+        key,
+        label,
+        kind,
+    }
+}
+
+/// The modelled fields, in output order. The keys match the create flags.
+const FIELDS: &[FieldSpec] = &[
+    f("RoomId", "room_id", "Room ID", Kind::Text),
+    f("RoomName", "name", "Name", Kind::Text),
+    f("Owner_Account", "owner", "Owner", Kind::Text),
+    f("MaxMemberCount", "max_members", "Max members", Kind::Int),
+    f("CoverURL", "cover_url", "Cover URL", Kind::Text),
+    f(
+        "IsMessageDisabled",
+        "message_disabled",
+        "Messages disabled",
+        Kind::Bool,
+    ),
+    f("Category", "category", "Category", Kind::Ints),
+    f("IsPublicVisible", "public", "Public", Kind::Bool),
+    f("IsSeatEnabled", "seat_enabled", "Seats enabled", Kind::Bool),
+    f("TakeSeatMode", "seat_mode", "Seat mode", Kind::Seat),
+    f("MaxSeatCount", "max_seats", "Max seats", Kind::Int),
+    f(
+        "ActivityStatus",
+        "activity_status",
+        "Activity status",
+        Kind::Int,
+    ),
+    f("Notice", "notice", "Notice", Kind::Text),
+    f("ViewCount", "view_count", "Viewers", Kind::Int),
+    f("CreateTime", "create_time", "Created", Kind::Time),
+];
+
+/// One parsed value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Text(String),
+    Int(i64),
+    Bool(bool),
+    Ints(Vec<i64>),
+    Seat(SeatMode),
+    /// Unix seconds.
+    Time(i64),
+    /// A value of no documented form: passed through as the service sent it
+    /// rather than dropped or guessed at.
+    Raw(Value),
+}
+
+impl Val {
+    fn to_json(&self) -> Value {
+        match self {
+            Val::Text(s) => json!(s),
+            Val::Int(n) | Val::Time(n) => json!(n),
+            Val::Bool(b) => json!(b),
+            Val::Ints(v) => json!(v),
+            Val::Seat(m) => json!(m.as_str()),
+            Val::Raw(v) => v.clone(),
+        }
+    }
+
+    /// The value for a person: dates in UTC, bools as yes/no.
+    pub fn display(&self) -> String {
+        match self {
+            Val::Text(s) => s.clone(),
+            Val::Int(n) => n.to_string(),
+            Val::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+            Val::Ints(v) => v.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+            Val::Seat(m) => m.as_str().to_string(),
+            Val::Time(t) => utc(*t),
+            Val::Raw(v) => v.to_string(),
+        }
+    }
+}
+
+/// A room: the modelled fields present in the answer, in output order.
+#[derive(Debug, Default)]
+pub struct RoomView {
+    fields: Vec<(&'static FieldSpec, Val)>,
+}
+
+impl RoomView {
+    /// Reads a `RoomInfo` object (or a `RoomList` entry). Absent and null
+    /// fields are left out; a value of no known form is kept as sent.
+    pub fn parse(info: &Map<String, Value>) -> RoomView {
+        let mut fields = Vec::new();
+        for spec in FIELDS {
+            let Some(v) = info.get(spec.api).filter(|v| !v.is_null()) else {
+                continue;
+            };
+            let parsed = match spec.kind {
+                Kind::Text => text(v).map(Val::Text),
+                Kind::Int => int(v).map(Val::Int),
+                Kind::Bool => boolean(v).map(Val::Bool),
+                Kind::Ints => ints(v).map(Val::Ints),
+                Kind::Seat => seat(v).map(Val::Seat),
+                Kind::Time => int(v).map(Val::Time),
+            };
+            let val = parsed.unwrap_or_else(|| {
+                output::log(
+                    1,
+                    format!("{} has an unexpected value {v}; shown as sent", spec.api),
+                );
+                Val::Raw(v.clone())
+            });
+            fields.push((spec, val));
+        }
+        RoomView { fields }
+    }
+
+    /// The value under a JSON key such as `owner`.
+    pub fn get(&self, key: &str) -> Option<&Val> {
+        self.fields
+            .iter()
+            .find(|(s, _)| s.key == key)
+            .map(|(_, v)| v)
+    }
+
+    /// Puts the room ID first when the answer left it out.
+    pub fn ensure_room_id(&mut self, room_id: &str) {
+        if self.get("room_id").is_none() {
+            self.fields
+                .insert(0, (&FIELDS[0], Val::Text(room_id.to_string())));
+        }
+    }
+
+    /// A table cell: the display text, or `-` when absent.
+    pub fn cell(&self, key: &str) -> String {
+        self.get(key).map_or_else(|| "-".to_string(), Val::display)
+    }
+
+    /// One object with snake_case keys (`room_id`, `owner`, ...).
+    pub fn to_json(&self) -> Value {
+        let m: Map<String, Value> = self
+            .fields
+            .iter()
+            .map(|(s, v)| (s.key.to_string(), v.to_json()))
+            .collect();
+        Value::Object(m)
+    }
+
+    /// Aligned `Label: value` lines.
+    pub fn text_lines(&self) -> Vec<String> {
+        let width = self
+            .fields
+            .iter()
+            .map(|(s, _)| s.label.len() + 1)
+            .max()
+            .unwrap_or(0);
+        self.fields
+            .iter()
+            .map(|(s, v)| format!("{:<width$} {}", format!("{}:", s.label), v.display()))
+            .collect()
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn boolean(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(_) => match int(v)? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        },
+        // "yes"/"no" are accepted too: the same words as the CSV cells.
+        Value::String(s) => room::parse_bool(s).ok(),
+        _ => None,
+    }
+}
+
+fn ints(v: &Value) -> Option<Vec<i64>> {
+    match v {
+        Value::Array(items) => items.iter().map(int).collect(),
+        Value::String(s) => room::parse_category(s).ok(),
+        _ => None,
+    }
+}
+
+fn seat(v: &Value) -> Option<SeatMode> {
+    match int(v) {
+        Some(1) => Some(SeatMode::FreeToTake),
+        Some(2) => Some(SeatMode::ApplyToTake),
+        Some(_) => None,
+        None => v.as_str().and_then(|s| room::parse_seat_mode(s).ok()),
+    }
+}
+
+/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn utc(secs: i64) -> String {
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        s / 3600,
+        s % 3600 / 60,
+        s % 60
+    )
+}
+
+/// (year, month, day) of a day count since 1970-01-01 in the proleptic
+/// Gregorian calendar (Howard Hinnant's `civil_from_days`); a date crate
+/// would be a dependency for one line of output.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // day of era, 0..=146096
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // 0..=399
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // 0..=365, from March 1
+    let mp = (5 * doy + 2) / 153; // month from March, 0..=11
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(v: Value) -> RoomView {
+        RoomView::parse(v.as_object().unwrap())
+    }
+
+    #[test]
+    fn documented_forms_parse_alike() {
+        let canonical = view(json!({
+            "RoomId": "r1", "Owner_Account": "1001", "TakeSeatMode": "ApplyToTake",
+            "IsPublicVisible": true, "IsMessageDisabled": false, "MaxMemberCount": 500,
+            "Category": [1, 2], "CreateTime": 1_700_000_000
+        }));
+        let drifted = view(json!({
+            "RoomId": "r1", "Owner_Account": 1001, "TakeSeatMode": 2,
+            "IsPublicVisible": "true", "IsMessageDisabled": 0, "MaxMemberCount": "500",
+            "Category": ["1", 2], "CreateTime": "1700000000"
+        }));
+        assert_eq!(canonical.to_json(), drifted.to_json());
+        assert_eq!(drifted.get("owner"), Some(&Val::Text("1001".into())));
+        assert_eq!(
+            drifted.get("seat_mode"),
+            Some(&Val::Seat(SeatMode::ApplyToTake))
+        );
+    }
+
+    #[test]
+    fn each_drift_case() {
+        assert_eq!(seat(&json!(1)), Some(SeatMode::FreeToTake));
+        assert_eq!(seat(&json!("2")), Some(SeatMode::ApplyToTake));
+        assert_eq!(seat(&json!("freetotake")), Some(SeatMode::FreeToTake));
+        assert_eq!(seat(&json!(3)), None);
+        for (v, want) in [
+            (json!("false"), false),
+            (json!("TRUE"), true),
+            (json!(1), true),
+            (json!("0"), false),
+        ] {
+            assert_eq!(boolean(&v), Some(want), "{v}");
+        }
+        assert_eq!(boolean(&json!(2)), None);
+        assert_eq!(int(&json!(" 42 ")), Some(42));
+        assert_eq!(int(&json!(-3)), Some(-3));
+        assert_eq!(int(&json!("4x")), None);
+        assert_eq!(int(&json!(1.5)), None);
+        assert_eq!(text(&json!(12345678901_u64)), Some("12345678901".into()));
+        assert_eq!(text(&json!(true)), None);
+        assert_eq!(ints(&json!("1,2")), Some(vec![1, 2]));
+        assert_eq!(ints(&json!([])), Some(vec![]));
+    }
+
+    #[test]
+    fn unknown_forms_pass_through_and_unknown_fields_are_ignored() {
+        let v = view(
+            json!({"RoomId": "r", "TakeSeatMode": 9, "IsSeatEnabled": {"x": 1}, "Novel": 1, "Notice": null}),
+        );
+        assert_eq!(
+            v.to_json(),
+            json!({"room_id": "r", "seat_enabled": {"x": 1}, "seat_mode": 9})
+        );
+        assert_eq!(v.cell("seat_mode"), "9");
+        assert_eq!(v.cell("notice"), "-");
+    }
+
+    #[test]
+    fn text_lines_are_aligned_and_readable() {
+        let v = view(
+            json!({"CreateTime": 1_700_000_000, "RoomId": "r", "IsPublicVisible": 1, "ViewCount": 7}),
+        );
+        assert_eq!(
+            v.text_lines(),
+            vec![
+                "Room ID: r",
+                "Public:  yes",
+                "Viewers: 7",
+                "Created: 2023-11-14 22:13:20 UTC"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_room_id_is_filled_in_first() {
+        let mut v = view(json!({"RoomName": "n"}));
+        v.ensure_room_id("r9");
+        assert_eq!(v.to_json(), json!({"room_id": "r9", "name": "n"}));
+        assert_eq!(
+            serde_json::to_string(&v.to_json()).unwrap(),
+            r#"{"room_id":"r9","name":"n"}"#
+        );
+    }
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc(951_868_799), "2000-02-29 23:59:59 UTC");
+        assert_eq!(utc(951_868_800), "2000-03-01 00:00:00 UTC");
+        assert_eq!(utc(4_107_542_400), "2100-03-01 00:00:00 UTC");
+        assert_eq!(utc(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(utc(1_709_251_199), "2024-02-29 23:59:59 UTC");
+    }
+}
