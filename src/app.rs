@@ -43,7 +43,11 @@ impl Ctx {
         let base = config::env_var(ENV_RETRY_BASE_MS)
             .and_then(|v| v.parse::<u64>().ok())
             .map_or(Policy::default().base, Duration::from_millis);
-        Policy { retries: self.global.retries, base, ..Policy::default() }
+        Policy {
+            retries: self.global.retries,
+            base,
+            ..Policy::default()
+        }
     }
 
     /// A client that signs requests: needs sdkappid, identifier and secret.
@@ -51,7 +55,13 @@ impl Ctx {
         let sdkappid = s.require_sdkappid()?;
         let identifier = s.require_identifier()?;
         let key = s.require_secret()?;
-        let signer = Signer::new(sdkappid, &identifier, key, s.usersig_ttl.value, signer::system_clock);
+        let signer = Signer::new(
+            sdkappid,
+            &identifier,
+            key,
+            s.usersig_ttl.value,
+            signer::system_clock,
+        );
         Client::new(ClientConfig {
             endpoint: s.endpoint.value.clone(),
             sdkappid: sdkappid.to_string(),
@@ -66,8 +76,14 @@ impl Ctx {
     pub fn dry_client(&self, s: &Settings) -> anyhow::Result<Client> {
         Client::new(ClientConfig {
             endpoint: s.endpoint.value.clone(),
-            sdkappid: s.sdkappid.as_ref().map_or("<sdkappid>".into(), |v| v.value.to_string()),
-            identifier: s.identifier.as_ref().map_or("<identifier>".into(), |v| v.value.clone()),
+            sdkappid: s
+                .sdkappid
+                .as_ref()
+                .map_or("<sdkappid>".into(), |v| v.value.to_string()),
+            identifier: s
+                .identifier
+                .as_ref()
+                .map_or("<identifier>".into(), |v| v.value.clone()),
             timeout: Duration::from_secs(self.global.timeout),
             signer: None,
         })
@@ -113,5 +129,8 @@ pub fn spec_from_flags(room_id: Option<&str>, f: &RoomFieldArgs) -> RoomSpec {
 /// Turns validation problems into one usage error listing them all.
 pub fn invalid(errs: &[FieldError]) -> anyhow::Error {
     let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
-    Error::usage(format!("invalid input, nothing was sent:\n{}", lines.join("\n")))
+    Error::usage(format!(
+        "invalid input, nothing was sent:\n{}",
+        lines.join("\n")
+    ))
 }

@@ -187,7 +187,12 @@ pub struct BatchArgs {
 #[derive(Args, Debug, Clone)]
 pub struct CreateArgs {
     /// Room ID, 1 to 48 bytes of printable ASCII (RoomId)
-    #[arg(long, value_name = "ID", required_unless_present = "from_csv", conflicts_with = "from_csv")]
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "from_csv",
+        conflicts_with = "from_csv"
+    )]
     pub room_id: Option<String>,
     #[command(flatten)]
     pub fields: RoomFieldArgs,
@@ -235,7 +240,12 @@ pub struct UpdateArgs {
 #[derive(Args, Debug, Clone)]
 pub struct DestroyArgs {
     /// Room ID
-    #[arg(long, value_name = "ID", required_unless_present = "from_csv", conflicts_with = "from_csv")]
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "from_csv",
+        conflicts_with = "from_csv"
+    )]
     pub room_id: Option<String>,
     /// Count a room that is already gone (100004) as done
     #[arg(long)]
@@ -340,8 +350,18 @@ mod tests {
 
     #[test]
     fn tri_state_bools() {
-        let cli = Cli::try_parse_from(["livectl", "create", "--room-id", "r", "--public", "--message-disabled=false"]).unwrap();
-        let Command::Create(c) = cli.command else { panic!() };
+        let cli = Cli::try_parse_from([
+            "livectl",
+            "create",
+            "--room-id",
+            "r",
+            "--public",
+            "--message-disabled=false",
+        ])
+        .unwrap();
+        let Command::Create(c) = cli.command else {
+            panic!()
+        };
         assert_eq!(c.fields.public, Some(true));
         assert_eq!(c.fields.message_disabled, Some(false));
         assert_eq!(c.seat_enabled, None);
@@ -349,7 +369,18 @@ mod tests {
 
     #[test]
     fn global_flags_after_the_subcommand() {
-        let cli = Cli::try_parse_from(["livectl", "create", "--room-id", "r", "-o", "json", "-vv", "--region", "sgp"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "livectl",
+            "create",
+            "--room-id",
+            "r",
+            "-o",
+            "json",
+            "-vv",
+            "--region",
+            "sgp",
+        ])
+        .unwrap();
         assert_eq!(cli.global.output, Format::Json);
         assert_eq!(cli.global.verbose, 2);
         assert_eq!(cli.global.region.as_deref(), Some("sgp"));

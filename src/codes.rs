@@ -57,64 +57,319 @@ pub struct Code {
 }
 
 const fn c(code: i64, class: Class, meaning: &'static str, fix: &'static str) -> Code {
-    Code { code, meaning, fix, class }
+    Code {
+        code,
+        meaning,
+        fix,
+        class,
+    }
 }
 
 use Class::*;
 
 pub const CODES: &[Code] = &[
-    c(60002, RequestBug, "HTTP request could not be parsed (URL format)", "this is a livectl bug: report it with the RequestId"),
-    c(60003, RequestBug, "request JSON could not be parsed", "check --field values; otherwise report it with the RequestId"),
-    c(60004, Auth, "wrong account or signature in the request", "check the secret key and identifier of the profile (livectl doctor)"),
-    c(60005, Auth, "wrong account or signature in the request", "check the secret key and identifier of the profile (livectl doctor)"),
-    c(60006, Auth, "SDKAppID invalid", "check sdkappid; wrong region? the app must be called on the domain of the region it was created in (--region)"),
-    c(60007, RetryRate, "REST call rate over the limit", "lower --rate or --concurrency; livectl retries and slows down"),
-    c(60008, Retry, "service timed out", "retried automatically; if it persists, try again later"),
-    c(60009, RequestBug, "unknown service or command in the URL", "check --endpoint: it must be the service's base URL, without a path"),
-    c(60010, Auth, "identifier is not an App admin", "set identifier to an App admin account (console: Users, type Admin)"),
-    c(60011, RetryRate, "SDKAppID-wide rate over the limit", "lower --rate; other tools of the app share the limit"),
-    c(60012, Auth, "sdkappid missing from the URL", "set sdkappid in the profile or LIVECTL_SDKAPPID"),
-    c(60013, Retry, "service could not parse its own answer", "retried automatically; if it persists, report the RequestId"),
-    c(60014, Retry, "account replacement timed out", "retried automatically; try again later"),
-    c(60015, RequestBug, "wrong account type in the body (accounts are strings)", "pass accounts as strings in --field values"),
-    c(60016, Fail, "SDKAppID disabled", "re-enable the app in the console"),
-    c(60017, Fail, "request disabled", "contact support with the RequestId"),
-    c(60018, RetryRate, "too many requests", "lower --rate or --concurrency; livectl retries and slows down"),
-    c(60019, RetryRate, "too many requests", "lower --rate or --concurrency; livectl retries and slows down"),
-    c(60020, Fail, "plan expired or not yet active", "renew the plan; a new purchase takes about 5 minutes to apply"),
-    c(60021, Fail, "caller's IP not on the app's allow-list", "add this machine's IP to the allow-list in the console"),
-    c(70001, Resign, "UserSig expired", "livectl mints a new one and retries; if it persists, check the clock (livectl doctor)"),
-    c(70002, Auth, "UserSig empty", "set a secret key for the profile"),
-    c(70003, Auth, "UserSig invalid", "check the secret key: copy it again from the console (Basic configuration)"),
-    c(70005, Auth, "UserSig invalid", "check the secret key: copy it again from the console (Basic configuration)"),
-    c(70009, Auth, "UserSig made with another app's secret key", "the secret key belongs to another app: check sdkappid and the key"),
-    c(70013, Auth, "identifier in the request differs from the one in the UserSig", "report it: livectl signs for the identifier it sends"),
-    c(70014, Auth, "sdkappid in the request differs from the one in the UserSig", "report it: livectl signs for the sdkappid it sends"),
-    c(70016, Auth, "key not found (old asymmetric keys)", "the app uses an old key type: create an HMAC secret key in the console"),
-    c(70020, Auth, "SDKAppID not found", "check sdkappid; wrong region? use --region of the region the app was created in"),
-    c(70050, Fail, "account locked after failed logins", "wait a minute and try again"),
-    c(70051, Fail, "account blocklisted", "check the account in the console"),
-    c(70052, Resign, "UserSig invalidated", "livectl mints a new one and retries once"),
-    c(70107, Fail, "user account does not exist", "import the account first (e.g. the --owner user)"),
-    c(70114, Fail, "restricted for security reasons", "contact support with the RequestId"),
-    c(70169, Retry, "server timeout", "retried automatically; try again later"),
-    c(70398, Fail, "account count over the trial limit", "upgrade the plan or remove accounts"),
-    c(70402, Fail, "invalid parameter", "read the service's text: it names the parameter"),
-    c(70403, Auth, "needs App admin rights", "set identifier to an App admin account"),
-    c(70500, Retry, "internal server error", "retried automatically; try again later"),
-    c(80001, Fail, "text hit the content filter", "change the room name or other text"),
+    c(
+        60002,
+        RequestBug,
+        "HTTP request could not be parsed (URL format)",
+        "this is a livectl bug: report it with the RequestId",
+    ),
+    c(
+        60003,
+        RequestBug,
+        "request JSON could not be parsed",
+        "check --field values; otherwise report it with the RequestId",
+    ),
+    c(
+        60004,
+        Auth,
+        "wrong account or signature in the request",
+        "check the secret key and identifier of the profile (livectl doctor)",
+    ),
+    c(
+        60005,
+        Auth,
+        "wrong account or signature in the request",
+        "check the secret key and identifier of the profile (livectl doctor)",
+    ),
+    c(
+        60006,
+        Auth,
+        "SDKAppID invalid",
+        "check sdkappid; wrong region? the app must be called on the domain of the region it was created in (--region)",
+    ),
+    c(
+        60007,
+        RetryRate,
+        "REST call rate over the limit",
+        "lower --rate or --concurrency; livectl retries and slows down",
+    ),
+    c(
+        60008,
+        Retry,
+        "service timed out",
+        "retried automatically; if it persists, try again later",
+    ),
+    c(
+        60009,
+        RequestBug,
+        "unknown service or command in the URL",
+        "check --endpoint: it must be the service's base URL, without a path",
+    ),
+    c(
+        60010,
+        Auth,
+        "identifier is not an App admin",
+        "set identifier to an App admin account (console: Users, type Admin)",
+    ),
+    c(
+        60011,
+        RetryRate,
+        "SDKAppID-wide rate over the limit",
+        "lower --rate; other tools of the app share the limit",
+    ),
+    c(
+        60012,
+        Auth,
+        "sdkappid missing from the URL",
+        "set sdkappid in the profile or LIVECTL_SDKAPPID",
+    ),
+    c(
+        60013,
+        Retry,
+        "service could not parse its own answer",
+        "retried automatically; if it persists, report the RequestId",
+    ),
+    c(
+        60014,
+        Retry,
+        "account replacement timed out",
+        "retried automatically; try again later",
+    ),
+    c(
+        60015,
+        RequestBug,
+        "wrong account type in the body (accounts are strings)",
+        "pass accounts as strings in --field values",
+    ),
+    c(
+        60016,
+        Fail,
+        "SDKAppID disabled",
+        "re-enable the app in the console",
+    ),
+    c(
+        60017,
+        Fail,
+        "request disabled",
+        "contact support with the RequestId",
+    ),
+    c(
+        60018,
+        RetryRate,
+        "too many requests",
+        "lower --rate or --concurrency; livectl retries and slows down",
+    ),
+    c(
+        60019,
+        RetryRate,
+        "too many requests",
+        "lower --rate or --concurrency; livectl retries and slows down",
+    ),
+    c(
+        60020,
+        Fail,
+        "plan expired or not yet active",
+        "renew the plan; a new purchase takes about 5 minutes to apply",
+    ),
+    c(
+        60021,
+        Fail,
+        "caller's IP not on the app's allow-list",
+        "add this machine's IP to the allow-list in the console",
+    ),
+    c(
+        70001,
+        Resign,
+        "UserSig expired",
+        "livectl mints a new one and retries; if it persists, check the clock (livectl doctor)",
+    ),
+    c(
+        70002,
+        Auth,
+        "UserSig empty",
+        "set a secret key for the profile",
+    ),
+    c(
+        70003,
+        Auth,
+        "UserSig invalid",
+        "check the secret key: copy it again from the console (Basic configuration)",
+    ),
+    c(
+        70005,
+        Auth,
+        "UserSig invalid",
+        "check the secret key: copy it again from the console (Basic configuration)",
+    ),
+    c(
+        70009,
+        Auth,
+        "UserSig made with another app's secret key",
+        "the secret key belongs to another app: check sdkappid and the key",
+    ),
+    c(
+        70013,
+        Auth,
+        "identifier in the request differs from the one in the UserSig",
+        "report it: livectl signs for the identifier it sends",
+    ),
+    c(
+        70014,
+        Auth,
+        "sdkappid in the request differs from the one in the UserSig",
+        "report it: livectl signs for the sdkappid it sends",
+    ),
+    c(
+        70016,
+        Auth,
+        "key not found (old asymmetric keys)",
+        "the app uses an old key type: create an HMAC secret key in the console",
+    ),
+    c(
+        70020,
+        Auth,
+        "SDKAppID not found",
+        "check sdkappid; wrong region? use --region of the region the app was created in",
+    ),
+    c(
+        70050,
+        Fail,
+        "account locked after failed logins",
+        "wait a minute and try again",
+    ),
+    c(
+        70051,
+        Fail,
+        "account blocklisted",
+        "check the account in the console",
+    ),
+    c(
+        70052,
+        Resign,
+        "UserSig invalidated",
+        "livectl mints a new one and retries once",
+    ),
+    c(
+        70107,
+        Fail,
+        "user account does not exist",
+        "import the account first (e.g. the --owner user)",
+    ),
+    c(
+        70114,
+        Fail,
+        "restricted for security reasons",
+        "contact support with the RequestId",
+    ),
+    c(
+        70169,
+        Retry,
+        "server timeout",
+        "retried automatically; try again later",
+    ),
+    c(
+        70398,
+        Fail,
+        "account count over the trial limit",
+        "upgrade the plan or remove accounts",
+    ),
+    c(
+        70402,
+        Fail,
+        "invalid parameter",
+        "read the service's text: it names the parameter",
+    ),
+    c(
+        70403,
+        Auth,
+        "needs App admin rights",
+        "set identifier to an App admin account",
+    ),
+    c(
+        70500,
+        Retry,
+        "internal server error",
+        "retried automatically; try again later",
+    ),
+    c(
+        80001,
+        Fail,
+        "text hit the content filter",
+        "change the room name or other text",
+    ),
     c(80002, Fail, "body too long", "shorten the fields"),
-    c(90009, Auth, "needs App admin rights", "set identifier to an App admin account"),
-    c(100001, Retry, "internal server error", "retried automatically; try again later"),
-    c(100002, Fail, "invalid parameter", "read the service's text: it names the parameter"),
-    c(100003, Taken, "room ID already exists", "choose another room ID"),
-    c(100004, NotFound, "no such room", "check the room ID (livectl list shows public rooms)"),
-    c(100006, Fail, "no permission for this room", "use the owner's account or an App admin as identifier"),
+    c(
+        90009,
+        Auth,
+        "needs App admin rights",
+        "set identifier to an App admin account",
+    ),
+    c(
+        100001,
+        Retry,
+        "internal server error",
+        "retried automatically; try again later",
+    ),
+    c(
+        100002,
+        Fail,
+        "invalid parameter",
+        "read the service's text: it names the parameter",
+    ),
+    c(
+        100003,
+        Taken,
+        "room ID already exists",
+        "choose another room ID",
+    ),
+    c(
+        100004,
+        NotFound,
+        "no such room",
+        "check the room ID (livectl list shows public rooms)",
+    ),
+    c(
+        100006,
+        Fail,
+        "no permission for this room",
+        "use the owner's account or an App admin as identifier",
+    ),
     c(100007, Fail, "no paid plan", "buy a package in the console"),
-    c(100010, Exists, "room ID already exists and you own it", "use it as is, or pass --exists-ok to count it as success"),
-    c(100011, Taken, "room ID is taken by a Chat group", "choose another room ID, or dissolve the group first"),
-    c(100012, RetrySlow, "the same room ID was created less than a second ago", "retried automatically after a second"),
-    c(100026, Fail, "name or other text hit the content filter", "change the room name or other text"),
+    c(
+        100010,
+        Exists,
+        "room ID already exists and you own it",
+        "use it as is, or pass --exists-ok to count it as success",
+    ),
+    c(
+        100011,
+        Taken,
+        "room ID is taken by a Chat group",
+        "choose another room ID, or dissolve the group first",
+    ),
+    c(
+        100012,
+        RetrySlow,
+        "the same room ID was created less than a second ago",
+        "retried automatically after a second",
+    ),
+    c(
+        100026,
+        Fail,
+        "name or other text hit the content filter",
+        "change the room name or other text",
+    ),
 ];
 
 /// Looks up a code; `None` for a code the table does not know.
@@ -156,7 +411,9 @@ mod tests {
 
     #[test]
     fn retry_classes_match_cli_md() {
-        for code in [100001, 100012, 60007, 60008, 60011, 60013, 60014, 60018, 60019, 70169, 70500] {
+        for code in [
+            100001, 100012, 60007, 60008, 60011, 60013, 60014, 60018, 60019, 70169, 70500,
+        ] {
             assert!(class_of(code).retryable(), "{code} should retry");
         }
         for code in [60007, 60011, 60018, 60019] {
@@ -168,7 +425,10 @@ mod tests {
         assert_eq!(class_of(100011), Class::Taken);
         assert_eq!(class_of(100010), Class::Exists);
         assert_eq!(class_of(424242), Class::Fail);
-        for code in [60004, 60005, 60006, 60010, 60012, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70020, 70403, 90009] {
+        for code in [
+            60004, 60005, 60006, 60010, 60012, 70002, 70003, 70005, 70009, 70013, 70014, 70016,
+            70020, 70403, 90009,
+        ] {
             assert_eq!(class_of(code), Class::Auth, "{code}");
         }
     }

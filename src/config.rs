@@ -47,7 +47,11 @@ pub struct RawProfile {
 impl RawProfile {
     /// Which secret source the profile names, for `profile list`.
     pub fn secret_source_label(&self) -> String {
-        match (&self.secret_key_env, &self.secret_key_file, &self.secret_key) {
+        match (
+            &self.secret_key_env,
+            &self.secret_key_file,
+            &self.secret_key,
+        ) {
             (Some(v), None, None) => format!("env {v}"),
             (None, Some(p), None) => format!("file {}", p.display()),
             (None, None, Some(_)) => "inline".to_string(),
@@ -144,14 +148,19 @@ pub fn config_path(ov: &Overrides) -> (Option<PathBuf>, bool) {
     if let Some(p) = env_var(ENV_CONFIG) {
         return (Some(PathBuf::from(p)), true);
     }
-    (dirs::config_dir().map(|d| d.join("livectl").join("config.toml")), false)
+    (
+        dirs::config_dir().map(|d| d.join("livectl").join("config.toml")),
+        false,
+    )
 }
 
 /// Parses config text; errors name the file and line, never quote the line
 /// (it may hold a secret key).
 pub fn parse_file(text: &str, path: &Path) -> anyhow::Result<RawFile> {
     toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let mut msg = e.message().trim().to_string();
         if msg.starts_with("unknown field") {
             msg = format!("{msg}; remove or rename the key (see config.example.toml)");
@@ -165,7 +174,9 @@ pub fn parse_file(text: &str, path: &Path) -> anyhow::Result<RawFile> {
 /// `LIVECTL_CONFIG` must exist; the default one may be missing.
 pub fn load_file(ov: &Overrides) -> anyhow::Result<(Option<PathBuf>, Option<LoadedFile>)> {
     let (path, explicit) = config_path(ov);
-    let Some(path) = path else { return Ok((None, None)) };
+    let Some(path) = path else {
+        return Ok((None, None));
+    };
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             warn_if_readable_by_others(&path);
@@ -205,18 +216,34 @@ fn warn_if_readable_by_others(path: &Path) {
 }
 
 /// Picks the profile: flag, env, `default_profile`, a profile named `default`.
-fn choose_profile(ov: &Overrides, file: Option<&LoadedFile>) -> anyhow::Result<Option<Sourced<String>>> {
+fn choose_profile(
+    ov: &Overrides,
+    file: Option<&LoadedFile>,
+) -> anyhow::Result<Option<Sourced<String>>> {
     let chosen = if let Some(p) = &ov.profile {
-        Some(Sourced { value: p.clone(), source: Source::Flag("--profile") })
+        Some(Sourced {
+            value: p.clone(),
+            source: Source::Flag("--profile"),
+        })
     } else if let Some(p) = env_var(ENV_PROFILE) {
-        Some(Sourced { value: p, source: Source::Env(ENV_PROFILE.into()) })
+        Some(Sourced {
+            value: p,
+            source: Source::Env(ENV_PROFILE.into()),
+        })
     } else if let Some(f) = file {
-        let src = Source::File { path: f.path.clone(), profile: "default_profile".into() };
+        let src = Source::File {
+            path: f.path.clone(),
+            profile: "default_profile".into(),
+        };
         match &f.raw.default_profile {
-            Some(p) => Some(Sourced { value: p.clone(), source: src }),
-            None if f.raw.profiles.contains_key("default") => {
-                Some(Sourced { value: "default".into(), source: Source::Default })
-            }
+            Some(p) => Some(Sourced {
+                value: p.clone(),
+                source: src,
+            }),
+            None if f.raw.profiles.contains_key("default") => Some(Sourced {
+                value: "default".into(),
+                source: Source::Default,
+            }),
             None => None,
         }
     } else {
@@ -232,7 +259,11 @@ fn choose_profile(ov: &Overrides, file: Option<&LoadedFile>) -> anyhow::Result<O
                 Some(f) => format!("config file {}", f.path.display()),
                 None => "config file (none found)".to_string(),
             };
-            let have = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+            let have = if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            };
             return Err(Error::config(format!(
                 "profile \"{}\" (from {}) is not in the {where_}; profiles there: {have}. Add it with `livectl profile add {}`",
                 p.value, p.source, p.value
@@ -260,7 +291,10 @@ pub fn resolve_with(
     };
     let file_src = || Source::File {
         path: file.map(|f| f.path.clone()).unwrap_or_default(),
-        profile: profile.as_ref().map(|p| p.value.clone()).unwrap_or_default(),
+        profile: profile
+            .as_ref()
+            .map(|p| p.value.clone())
+            .unwrap_or_default(),
     };
 
     let sdkappid = match env_var(ENV_SDKAPPID) {
@@ -281,17 +315,37 @@ pub fn resolve_with(
         }
     }
     let identifier = env_var(ENV_IDENTIFIER)
-        .map(|v| Sourced { value: v, source: Source::Env(ENV_IDENTIFIER.into()) })
-        .or_else(|| raw.identifier.clone().map(|v| Sourced { value: v, source: file_src() }));
+        .map(|v| Sourced {
+            value: v,
+            source: Source::Env(ENV_IDENTIFIER.into()),
+        })
+        .or_else(|| {
+            raw.identifier.clone().map(|v| Sourced {
+                value: v,
+                source: file_src(),
+            })
+        });
 
     let region = if let Some(r) = &ov.region {
-        Sourced { value: r.clone(), source: Source::Flag("--region") }
+        Sourced {
+            value: r.clone(),
+            source: Source::Flag("--region"),
+        }
     } else if let Some(r) = env_var(ENV_REGION) {
-        Sourced { value: r, source: Source::Env(ENV_REGION.into()) }
+        Sourced {
+            value: r,
+            source: Source::Env(ENV_REGION.into()),
+        }
     } else if let Some(r) = &raw.region {
-        Sourced { value: r.clone(), source: file_src() }
+        Sourced {
+            value: r.clone(),
+            source: file_src(),
+        }
     } else {
-        Sourced { value: region::DEFAULT_REGION.into(), source: Source::Default }
+        Sourced {
+            value: region::DEFAULT_REGION.into(),
+            source: Source::Default,
+        }
     };
     let Some(reg) = region::find(&region.value) else {
         let msg = format!(
@@ -300,20 +354,42 @@ pub fn resolve_with(
             region.source,
             region::valid_names()
         );
-        return Err(if matches!(region.source, Source::Flag(_)) { Error::usage(msg) } else { Error::config(msg) });
+        return Err(if matches!(region.source, Source::Flag(_)) {
+            Error::usage(msg)
+        } else {
+            Error::config(msg)
+        });
     };
-    let region = Sourced { value: reg.name.to_string(), source: region.source };
+    let region = Sourced {
+        value: reg.name.to_string(),
+        source: region.source,
+    };
 
     let endpoint = if let Some(e) = &ov.endpoint {
-        Sourced { value: e.clone(), source: Source::Flag("--endpoint") }
+        Sourced {
+            value: e.clone(),
+            source: Source::Flag("--endpoint"),
+        }
     } else if let Some(e) = env_var(ENV_ENDPOINT) {
-        Sourced { value: e, source: Source::Env(ENV_ENDPOINT.into()) }
+        Sourced {
+            value: e,
+            source: Source::Env(ENV_ENDPOINT.into()),
+        }
     } else if let Some(e) = &raw.endpoint {
-        Sourced { value: e.clone(), source: file_src() }
+        Sourced {
+            value: e.clone(),
+            source: file_src(),
+        }
     } else {
-        Sourced { value: format!("https://{}", reg.domain), source: region.source.clone() }
+        Sourced {
+            value: format!("https://{}", reg.domain),
+            source: region.source.clone(),
+        }
     };
-    let endpoint = Sourced { value: check_endpoint(&endpoint)?, source: endpoint.source };
+    let endpoint = Sourced {
+        value: check_endpoint(&endpoint)?,
+        source: endpoint.source,
+    };
 
     let mut given = Vec::new();
     if let Some(v) = &raw.secret_key_env {
@@ -332,17 +408,29 @@ pub fn resolve_with(
         )));
     }
     let secret = if env_var(ENV_SECRET_KEY).is_some() {
-        Some(Sourced { value: SecretSource::Env(ENV_SECRET_KEY.into()), source: Source::Env(ENV_SECRET_KEY.into()) })
+        Some(Sourced {
+            value: SecretSource::Env(ENV_SECRET_KEY.into()),
+            source: Source::Env(ENV_SECRET_KEY.into()),
+        })
     } else {
-        given.pop().map(|s| Sourced { value: s, source: file_src() })
+        given.pop().map(|s| Sourced {
+            value: s,
+            source: file_src(),
+        })
     };
 
     let usersig_ttl = match raw.usersig_ttl {
         Some(t) => {
             check_ttl(t).map_err(|m| Error::config(format!("{}: usersig_ttl: {m}", file_src())))?;
-            Sourced { value: t, source: file_src() }
+            Sourced {
+                value: t,
+                source: file_src(),
+            }
         }
-        None => Sourced { value: DEFAULT_TTL, source: Source::Default },
+        None => Sourced {
+            value: DEFAULT_TTL,
+            source: Source::Default,
+        },
     };
 
     Ok(Settings {
@@ -363,7 +451,9 @@ pub fn check_ttl(ttl: u64) -> Result<(), String> {
     if (TTL_MIN..=TTL_MAX).contains(&ttl) {
         Ok(())
     } else {
-        Err(format!("{ttl} is out of range: use {TTL_MIN} to {TTL_MAX} seconds"))
+        Err(format!(
+            "{ttl} is out of range: use {TTL_MIN} to {TTL_MAX} seconds"
+        ))
     }
 }
 
@@ -372,10 +462,17 @@ pub fn check_ttl(ttl: u64) -> Result<(), String> {
 pub fn check_endpoint(e: &Sourced<String>) -> anyhow::Result<String> {
     let fail = |why: String| {
         let msg = format!("endpoint \"{}\" (from {}): {why}", e.value, e.source);
-        if matches!(e.source, Source::Flag(_)) { Error::usage(msg) } else { Error::config(msg) }
+        if matches!(e.source, Source::Flag(_)) {
+            Error::usage(msg)
+        } else {
+            Error::config(msg)
+        }
     };
-    let url = reqwest::Url::parse(e.value.trim())
-        .map_err(|err| fail(format!("not a URL ({err}); use e.g. https://adminapisgp.im.qcloud.com")))?;
+    let url = reqwest::Url::parse(e.value.trim()).map_err(|err| {
+        fail(format!(
+            "not a URL ({err}); use e.g. https://adminapisgp.im.qcloud.com"
+        ))
+    })?;
     let loopback = match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -390,7 +487,11 @@ pub fn check_endpoint(e: &Sourced<String>) -> anyhow::Result<String> {
                 "plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost), since the UserSig travels in the URL; use https://".into(),
             ));
         }
-        other => return Err(fail(format!("scheme \"{other}\" is not supported; use https://"))),
+        other => {
+            return Err(fail(format!(
+                "scheme \"{other}\" is not supported; use https://"
+            )));
+        }
     }
     if url.query().is_some() || url.fragment().is_some() || url.cannot_be_a_base() {
         return Err(fail("give the base URL only, without a query".into()));
@@ -401,11 +502,15 @@ pub fn check_endpoint(e: &Sourced<String>) -> anyhow::Result<String> {
 impl Settings {
     fn missing(&self, what: &str, env: &str, key: &str) -> anyhow::Error {
         let file = match (&self.config_path, &self.profile) {
-            (Some(p), Some(prof)) => format!("`{key}` in profile \"{}\" of {}", prof.value, p.display()),
+            (Some(p), Some(prof)) => {
+                format!("`{key}` in profile \"{}\" of {}", prof.value, p.display())
+            }
             (Some(p), None) => format!("`{key}` in a profile of {}", p.display()),
             _ => format!("`{key}` in a config profile"),
         };
-        Error::config(format!("no {what}: set {env} or {file} (livectl profile add)"))
+        Error::config(format!(
+            "no {what}: set {env} or {file} (livectl profile add)"
+        ))
     }
 
     pub fn require_sdkappid(&self) -> anyhow::Result<u64> {
@@ -419,7 +524,13 @@ impl Settings {
         self.identifier
             .as_ref()
             .map(|s| s.value.clone())
-            .ok_or_else(|| self.missing("identifier (an App admin account)", ENV_IDENTIFIER, "identifier"))
+            .ok_or_else(|| {
+                self.missing(
+                    "identifier (an App admin account)",
+                    ENV_IDENTIFIER,
+                    "identifier",
+                )
+            })
     }
 
     /// Reads the secret key from its source.
@@ -450,7 +561,10 @@ impl Settings {
         };
         let key = key.trim().to_string();
         if key.is_empty() {
-            return Err(Error::config(format!("the secret key (from {}) is empty", src.source)));
+            return Err(Error::config(format!(
+                "the secret key (from {}) is empty",
+                src.source
+            )));
         }
         Ok(Secret::new(key))
     }
@@ -461,7 +575,10 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> LoadedFile {
-        LoadedFile { path: PathBuf::from("/tmp/c.toml"), raw: parse_file(text, Path::new("/tmp/c.toml")).unwrap() }
+        LoadedFile {
+            path: PathBuf::from("/tmp/c.toml"),
+            raw: parse_file(text, Path::new("/tmp/c.toml")).unwrap(),
+        }
     }
 
     #[test]
@@ -474,13 +591,18 @@ mod tests {
 
     #[test]
     fn parse_errors_never_quote_the_line() {
-        let err = parse_file("[profiles.a]\nsecret_key = \"topsecretvalue\n", Path::new("c.toml")).unwrap_err();
+        let err = parse_file(
+            "[profiles.a]\nsecret_key = \"topsecretvalue\n",
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
         assert!(!err.to_string().contains("topsecretvalue"), "{err}");
     }
 
     #[test]
     fn default_profile_then_profile_named_default() {
-        let f = file("default_profile = \"b\"\n[profiles.a]\nsdkappid=1\n[profiles.b]\nsdkappid=2\n");
+        let f =
+            file("default_profile = \"b\"\n[profiles.a]\nsdkappid=1\n[profiles.b]\nsdkappid=2\n");
         let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
         assert_eq!(s.profile.unwrap().value, "b");
         let f = file("[profiles.default]\nsdkappid=3\n");
@@ -494,7 +616,10 @@ mod tests {
     #[test]
     fn flag_profile_must_exist() {
         let f = file("[profiles.a]\n");
-        let ov = Overrides { profile: Some("b".into()), ..Default::default() };
+        let ov = Overrides {
+            profile: Some("b".into()),
+            ..Default::default()
+        };
         let err = resolve_with(&ov, None, Some(&f)).unwrap_err();
         assert!(err.to_string().contains("profile \"b\""));
     }
@@ -504,18 +629,29 @@ mod tests {
         let f = file("[profiles.default]\nregion = \"sgp\"\n");
         let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
         assert_eq!(s.endpoint.value, "https://adminapisgp.im.qcloud.com");
-        let ov = Overrides { region: Some("us".into()), ..Default::default() };
+        let ov = Overrides {
+            region: Some("us".into()),
+            ..Default::default()
+        };
         let s = resolve_with(&ov, None, Some(&f)).unwrap();
         assert_eq!(s.region.value, "silicon-valley");
         assert_eq!(s.endpoint.value, "https://adminapiusa.im.qcloud.com");
-        let ov = Overrides { endpoint: Some("http://127.0.0.1:9/".into()), ..Default::default() };
+        let ov = Overrides {
+            endpoint: Some("http://127.0.0.1:9/".into()),
+            ..Default::default()
+        };
         let s = resolve_with(&ov, None, Some(&f)).unwrap();
         assert_eq!(s.endpoint.value, "http://127.0.0.1:9");
     }
 
     #[test]
     fn plain_http_only_to_loopback() {
-        let check = |u: &str| check_endpoint(&Sourced { value: u.into(), source: Source::Flag("--endpoint") });
+        let check = |u: &str| {
+            check_endpoint(&Sourced {
+                value: u.into(),
+                source: Source::Flag("--endpoint"),
+            })
+        };
         assert!(check("http://localhost:8080").is_ok());
         assert!(check("http://[::1]:8080").is_ok());
         assert!(check("http://127.0.0.2").is_ok());

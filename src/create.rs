@@ -73,7 +73,10 @@ impl Record {
             m.insert("error_info".into(), json!(self.error_info));
             let (explanation, retryable) = match self.error_code {
                 Some(c) => (codes::explanation(c), codes::class_of(c).retryable()),
-                None => ("network failure or timeout: check the endpoint and the network".to_string(), true),
+                None => (
+                    "network failure or timeout: check the endpoint and the network".to_string(),
+                    true,
+                ),
             };
             m.insert("explanation".into(), json!(explanation));
             m.insert("retryable".into(), json!(retryable));
@@ -131,7 +134,10 @@ pub fn settle(room_id: &str, out: Outcome, exists_ok: bool) -> (Record, Option<a
             } else {
                 ""
             };
-            let msg = format!("{what}: {} (after {} attempts){hint}", t.detail, out.attempts);
+            let msg = format!(
+                "{what}: {} (after {} attempts){hint}",
+                t.detail, out.attempts
+            );
             (rec, Some(Error::Network(msg).into()))
         }
     }
@@ -139,7 +145,9 @@ pub fn settle(room_id: &str, out: Outcome, exists_ok: bool) -> (Record, Option<a
 
 /// Prints what a dry run would send.
 pub fn print_dry_run(client: &Client, command: &str, body: &Value, format: Format) {
-    let url = client.redacted_url(command, 0).replace("random=0", "random=<random>");
+    let url = client
+        .redacted_url(command, 0)
+        .replace("random=0", "random=<random>");
     match format {
         Format::Json => output::print_json(&json!({"method": "POST", "url": url, "body": body})),
         Format::Text => {
@@ -167,7 +175,12 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     let body = spec.create_body();
     let settings = ctx.settings()?;
     if args.dry_run {
-        print_dry_run(&ctx.dry_client(&settings)?, "create_room", &body, ctx.format());
+        print_dry_run(
+            &ctx.dry_client(&settings)?,
+            "create_room",
+            &body,
+            ctx.format(),
+        );
         return Ok(());
     }
     let client = ctx.client(&settings)?;

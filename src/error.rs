@@ -127,16 +127,23 @@ mod tests {
         assert_eq!(exit_code(&anyhow::anyhow!("bug")), 1);
         assert_eq!(exit_code(&Error::usage("bad flag")), 2);
         assert_eq!(exit_code(&Error::config("no file")), 3);
-        for code in [60004, 60005, 60006, 60010, 60012, 70001, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70020, 70052, 70403, 90009] {
+        for code in [
+            60004, 60005, 60006, 60010, 60012, 70001, 70002, 70003, 70005, 70009, 70013, 70014,
+            70016, 70020, 70052, 70403, 90009,
+        ] {
             assert_eq!(exit_code(&service(code)), 4, "{code}");
         }
-        for code in [100002, 100004, 100007, 100026, 60016, 60020, 70107, 80001, 12345] {
+        for code in [
+            100002, 100004, 100007, 100026, 60016, 60020, 70107, 80001, 12345,
+        ] {
             assert_eq!(exit_code(&service(code)), 5, "{code}");
         }
         for code in [100003, 100011, 100010] {
             assert_eq!(exit_code(&service(code)), 6, "{code}");
         }
-        for code in [100001, 100012, 60007, 60008, 60011, 60018, 60019, 70169, 70500] {
+        for code in [
+            100001, 100012, 60007, 60008, 60011, 60018, 60019, 70169, 70500,
+        ] {
             assert_eq!(exit_code(&service(code)), 7, "{code}");
         }
         assert_eq!(exit_code(&Error::Network("timeout".into()).into()), 7);

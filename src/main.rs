@@ -1,8 +1,8 @@
 //! livectl: creates and manages Tencent Cloud live rooms from a terminal.
 //! `main` parses, runs, reports the error once and returns the exit code.
 
-use livectl::{app, cli, error, output};
 use clap::Parser;
+use livectl::{app, cli, error, output};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -11,7 +11,11 @@ fn main() -> ExitCode {
         Err(e) => {
             // --help and --version are successes; usage errors exit 2.
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { error::EXIT_USAGE } else { error::EXIT_OK });
+            return ExitCode::from(if e.use_stderr() {
+                error::EXIT_USAGE
+            } else {
+                error::EXIT_OK
+            });
         }
     };
     match app::run(cli) {
@@ -19,7 +23,10 @@ fn main() -> ExitCode {
         Err(e) => {
             let code = error::exit_code(&e);
             // Batch failures and interrupts were already summarised.
-            if !matches!(e.downcast_ref::<error::Error>(), Some(error::Error::BatchFailed(_) | error::Error::Interrupted)) {
+            if !matches!(
+                e.downcast_ref::<error::Error>(),
+                Some(error::Error::BatchFailed(_) | error::Error::Interrupted)
+            ) {
                 output::error_line(&format!("{e:#}"));
             }
             ExitCode::from(code)

@@ -12,14 +12,54 @@ pub struct Region {
 pub const DEFAULT_REGION: &str = "china";
 
 pub const REGIONS: &[Region] = &[
-    Region { name: "china", aliases: &["cn"], domain: "console.tim.qq.com", backup: "adminapi.my-imcloud.com" },
-    Region { name: "singapore", aliases: &["sgp"], domain: "adminapisgp.im.qcloud.com", backup: "adminapisgp.my-imcloud.com" },
-    Region { name: "seoul", aliases: &["kr"], domain: "adminapikr.im.qcloud.com", backup: "adminapikr.my-imcloud.com" },
-    Region { name: "tokyo", aliases: &["jpn"], domain: "adminapijpn.im.qcloud.com", backup: "adminapijpn.my-imcloud.com" },
-    Region { name: "frankfurt", aliases: &["ger"], domain: "adminapiger.im.qcloud.com", backup: "adminapiger.my-imcloud.com" },
-    Region { name: "mumbai", aliases: &["ind"], domain: "adminapiind.im.qcloud.com", backup: "adminapiind.my-imcloud.com" },
-    Region { name: "silicon-valley", aliases: &["usa", "us"], domain: "adminapiusa.im.qcloud.com", backup: "adminapiusa.my-imcloud.com" },
-    Region { name: "jakarta", aliases: &["idn"], domain: "adminapiidn.im.qcloud.com", backup: "adminapiidn.my-imcloud.com" },
+    Region {
+        name: "china",
+        aliases: &["cn"],
+        domain: "console.tim.qq.com",
+        backup: "adminapi.my-imcloud.com",
+    },
+    Region {
+        name: "singapore",
+        aliases: &["sgp"],
+        domain: "adminapisgp.im.qcloud.com",
+        backup: "adminapisgp.my-imcloud.com",
+    },
+    Region {
+        name: "seoul",
+        aliases: &["kr"],
+        domain: "adminapikr.im.qcloud.com",
+        backup: "adminapikr.my-imcloud.com",
+    },
+    Region {
+        name: "tokyo",
+        aliases: &["jpn"],
+        domain: "adminapijpn.im.qcloud.com",
+        backup: "adminapijpn.my-imcloud.com",
+    },
+    Region {
+        name: "frankfurt",
+        aliases: &["ger"],
+        domain: "adminapiger.im.qcloud.com",
+        backup: "adminapiger.my-imcloud.com",
+    },
+    Region {
+        name: "mumbai",
+        aliases: &["ind"],
+        domain: "adminapiind.im.qcloud.com",
+        backup: "adminapiind.my-imcloud.com",
+    },
+    Region {
+        name: "silicon-valley",
+        aliases: &["usa", "us"],
+        domain: "adminapiusa.im.qcloud.com",
+        backup: "adminapiusa.my-imcloud.com",
+    },
+    Region {
+        name: "jakarta",
+        aliases: &["idn"],
+        domain: "adminapiidn.im.qcloud.com",
+        backup: "adminapiidn.my-imcloud.com",
+    },
 ];
 
 /// Finds a region by name or alias, ignoring case.

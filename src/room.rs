@@ -170,7 +170,9 @@ pub fn parse_bool(s: &str) -> Result<bool, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),
-        _ => Err(format!("\"{s}\" is not a boolean; use true/false, 1/0 or yes/no")),
+        _ => Err(format!(
+            "\"{s}\" is not a boolean; use true/false, 1/0 or yes/no"
+        )),
     }
 }
 
@@ -178,7 +180,9 @@ pub fn parse_seat_mode(s: &str) -> Result<SeatMode, String> {
     match s.trim().to_ascii_lowercase().as_str() {
         "freetotake" => Ok(SeatMode::FreeToTake),
         "applytotake" => Ok(SeatMode::ApplyToTake),
-        _ => Err(format!("\"{s}\" is not a seat mode; use FreeToTake or ApplyToTake")),
+        _ => Err(format!(
+            "\"{s}\" is not a seat mode; use FreeToTake or ApplyToTake"
+        )),
     }
 }
 
@@ -191,8 +195,9 @@ pub fn parse_category(s: &str) -> Result<Vec<i64>, String> {
     parts
         .iter()
         .map(|p| {
-            p.parse::<i64>()
-                .map_err(|_| format!("\"{p}\" is not an integer; use integers separated by , or ; (e.g. 1,2)"))
+            p.parse::<i64>().map_err(|_| {
+                format!("\"{p}\" is not an integer; use integers separated by , or ; (e.g. 1,2)")
+            })
         })
         .collect()
 }
@@ -206,7 +211,9 @@ pub fn parse_positive(s: &str) -> Result<u64, String> {
 }
 
 pub fn parse_int(s: &str) -> Result<i64, String> {
-    s.trim().parse::<i64>().map_err(|_| format!("\"{s}\" is not an integer"))
+    s.trim()
+        .parse::<i64>()
+        .map_err(|_| format!("\"{s}\" is not an integer"))
 }
 
 /// `--field NAME=VALUE`: VALUE as JSON when it is valid JSON, else a string.
@@ -252,7 +259,20 @@ impl RoomSpec {
         macro_rules! fill {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = d.$f.clone(); } )* };
         }
-        fill!(name, owner, max_members, cover_url, message_disabled, category, public, seat_enabled, seat_mode, max_seats, activity_status, notice);
+        fill!(
+            name,
+            owner,
+            max_members,
+            cover_url,
+            message_disabled,
+            category,
+            public,
+            seat_enabled,
+            seat_mode,
+            max_seats,
+            activity_status,
+            notice
+        );
         if self.room_id.is_empty() {
             self.room_id = d.room_id.clone();
         }
@@ -266,16 +286,30 @@ impl RoomSpec {
     /// Checks every limit of api.md section 3; all problems, not the first.
     pub fn validate(&self, naming: Naming) -> Vec<FieldError> {
         let mut errs = Vec::new();
-        let mut err = |f: Field, message: String| errs.push(FieldError { field: naming.name(f), message });
+        let mut err = |f: Field, message: String| {
+            errs.push(FieldError {
+                field: naming.name(f),
+                message,
+            })
+        };
         let id = &self.room_id;
         if id.is_empty() {
             err(Field::RoomId, "is required (1 to 48 bytes)".into());
         } else if id.len() > ROOM_ID_MAX {
-            err(Field::RoomId, format!("is {} bytes; the limit is {ROOM_ID_MAX} bytes", id.len()));
+            err(
+                Field::RoomId,
+                format!("is {} bytes; the limit is {ROOM_ID_MAX} bytes", id.len()),
+            );
         } else if let Some(c) = id.chars().find(|c| !(' '..='~').contains(c)) {
-            err(Field::RoomId, format!("contains {c:?}; use printable ASCII only (the client SDKs reject others)"));
+            err(
+                Field::RoomId,
+                format!("contains {c:?}; use printable ASCII only (the client SDKs reject others)"),
+            );
         } else if id.trim() != id {
-            err(Field::RoomId, "has leading or trailing spaces; remove them".into());
+            err(
+                Field::RoomId,
+                "has leading or trailing spaces; remove them".into(),
+            );
         }
         for (f, v, max) in [
             (Field::Name, &self.name, NAME_MAX),
@@ -290,24 +324,38 @@ impl RoomSpec {
         }
         if let Some(o) = &self.owner {
             if o.trim().is_empty() {
-                err(Field::Owner, "is empty; give a user ID or leave it out".into());
+                err(
+                    Field::Owner,
+                    "is empty; give a user ID or leave it out".into(),
+                );
             }
         }
-        for (f, v) in [(Field::MaxMembers, self.max_members), (Field::MaxSeats, self.max_seats)] {
+        for (f, v) in [
+            (Field::MaxMembers, self.max_members),
+            (Field::MaxSeats, self.max_seats),
+        ] {
             if v == Some(0) {
                 err(f, "must be greater than 0".into());
             }
         }
         if let Some(c) = &self.category {
             if c.len() > CATEGORY_MAX {
-                err(Field::Category, format!("has {} tags; the limit is {CATEGORY_MAX}", c.len()));
+                err(
+                    Field::Category,
+                    format!("has {} tags; the limit is {CATEGORY_MAX}", c.len()),
+                );
             }
         }
         for (name, _) in &self.extra {
-            if let Some(f) = Field::from_name(name).filter(|_| name != "Notice" || self.notice.is_some()) {
+            if let Some(f) =
+                Field::from_name(name).filter(|_| name != "Notice" || self.notice.is_some())
+            {
                 errs.push(FieldError {
                     field: format!("--field {name}"),
-                    message: format!("{name} is modelled by the tool; use {} instead", naming.name(f)),
+                    message: format!(
+                        "{name} is modelled by the tool; use {} instead",
+                        naming.name(f)
+                    ),
                 });
             } else if name == "RoomType" {
                 errs.push(FieldError {
@@ -335,13 +383,19 @@ impl RoomSpec {
         put(Field::Owner, self.owner.as_ref().map(|v| json!(v)));
         put(Field::MaxMembers, self.max_members.map(|v| json!(v)));
         put(Field::CoverUrl, self.cover_url.as_ref().map(|v| json!(v)));
-        put(Field::MessageDisabled, self.message_disabled.map(|v| json!(v)));
+        put(
+            Field::MessageDisabled,
+            self.message_disabled.map(|v| json!(v)),
+        );
         put(Field::Category, self.category.as_ref().map(|v| json!(v)));
         put(Field::Public, self.public.map(|v| json!(v)));
         put(Field::SeatEnabled, self.seat_enabled.map(|v| json!(v)));
         put(Field::SeatMode, self.seat_mode.map(|v| json!(v.as_str())));
         put(Field::MaxSeats, self.max_seats.map(|v| json!(v)));
-        put(Field::ActivityStatus, self.activity_status.map(|v| json!(v)));
+        put(
+            Field::ActivityStatus,
+            self.activity_status.map(|v| json!(v)),
+        );
         put(Field::Notice, self.notice.as_ref().map(|v| json!(v)));
         for (k, v) in &self.extra {
             m.insert(k.clone(), v.clone());
@@ -395,13 +449,20 @@ mod tests {
         assert!(parse_positive("0").is_err());
         assert_eq!(parse_extra("A=1"), Ok(("A".into(), json!(1))));
         assert_eq!(parse_extra("A=x=y"), Ok(("A".into(), json!("x=y"))));
-        assert_eq!(parse_extra("A={\"b\":true}"), Ok(("A".into(), json!({"b": true}))));
+        assert_eq!(
+            parse_extra("A={\"b\":true}"),
+            Ok(("A".into(), json!({"b": true})))
+        );
         assert!(parse_extra("novalue").is_err());
     }
 
     #[test]
     fn body_has_only_what_was_set() {
-        let spec = RoomSpec { room_id: "r1".into(), public: Some(false), ..Default::default() };
+        let spec = RoomSpec {
+            room_id: "r1".into(),
+            public: Some(false),
+            ..Default::default()
+        };
         assert_eq!(
             spec.create_body(),
             json!({"RoomInfo": {"RoomId": "r1", "RoomType": "Live", "IsPublicVisible": false}})
@@ -418,7 +479,11 @@ mod tests {
             max_members: Some(0),
             ..Default::default()
         };
-        let errs: Vec<String> = spec.validate(Naming::Flag).iter().map(ToString::to_string).collect();
+        let errs: Vec<String> = spec
+            .validate(Naming::Flag)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             errs,
             vec![
@@ -435,35 +500,57 @@ mod tests {
 
     #[test]
     fn bytes_not_chars_are_counted() {
-        let spec = RoomSpec { room_id: "r".into(), name: Some("é".repeat(51)), ..Default::default() };
-        assert_eq!(spec.validate(Naming::Flag)[0].message, "is 102 bytes; the limit is 100 bytes");
+        let spec = RoomSpec {
+            room_id: "r".into(),
+            name: Some("é".repeat(51)),
+            ..Default::default()
+        };
+        assert_eq!(
+            spec.validate(Naming::Flag)[0].message,
+            "is 102 bytes; the limit is 100 bytes"
+        );
     }
 
     #[test]
     fn room_id_must_be_printable_ascii() {
         for bad in ["", "房间", "a\tb", " a"] {
-            let spec = RoomSpec { room_id: bad.into(), ..Default::default() };
+            let spec = RoomSpec {
+                room_id: bad.into(),
+                ..Default::default()
+            };
             assert_eq!(spec.validate(Naming::Flag).len(), 1, "{bad:?}");
         }
     }
 
     #[test]
     fn extra_fields_cannot_override_modelled_ones() {
-        let mut spec = RoomSpec { room_id: "r".into(), ..Default::default() };
-        spec.extra = vec![("RoomName".into(), json!("x")), ("RoomType".into(), json!("x")), ("SeatTemplate".into(), json!(1))];
+        let mut spec = RoomSpec {
+            room_id: "r".into(),
+            ..Default::default()
+        };
+        spec.extra = vec![
+            ("RoomName".into(), json!("x")),
+            ("RoomType".into(), json!("x")),
+            ("SeatTemplate".into(), json!(1)),
+        ];
         let errs = spec.validate(Naming::Flag);
         assert_eq!(errs.len(), 2);
         assert!(errs[0].message.contains("use --name"));
-        assert_eq!(
-            spec.create_body()["RoomInfo"]["SeatTemplate"],
-            json!(1)
-        );
+        assert_eq!(spec.create_body()["RoomInfo"]["SeatTemplate"], json!(1));
     }
 
     #[test]
     fn defaults_fill_unset_cells_only() {
-        let mut row = RoomSpec { room_id: "r".into(), name: Some("row".into()), ..Default::default() };
-        let flags = RoomSpec { name: Some("flag".into()), public: Some(true), ..Default::default() };
+        let mut row = RoomSpec {
+            room_id: "r".into(),
+            name: Some("row".into()),
+            ..Default::default()
+        };
+        let flags = RoomSpec {
+            name: Some("flag".into()),
+            public: Some(true),
+            ..Default::default()
+        };
         row.fill_from(&flags);
         assert_eq!(row.name.as_deref(), Some("row"));
         assert_eq!(row.public, Some(true));

@@ -51,7 +51,10 @@ mod tests {
         let s = Secret::new("supersecretvalue1234");
         assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
         assert_eq!(format!("{s}"), "<redacted>");
-        assert_eq!(format!("{:#?}", Some(&s)), "Some(\n    Secret(<redacted>),\n)");
+        assert_eq!(
+            format!("{:#?}", Some(&s)),
+            "Some(\n    Secret(<redacted>),\n)"
+        );
     }
 
     #[test]

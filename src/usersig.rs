@@ -68,7 +68,9 @@ pub fn decode(usersig: &str) -> Result<serde_json::Value, String> {
             c => c,
         })
         .collect();
-    let zipped = STANDARD.decode(b64).map_err(|e| format!("not base64: {e}"))?;
+    let zipped = STANDARD
+        .decode(b64)
+        .map_err(|e| format!("not base64: {e}"))?;
     let mut json = String::new();
     ZlibDecoder::new(&zipped[..])
         .read_to_string(&mut json)
@@ -86,12 +88,31 @@ mod tests {
     fn known_answers_from_the_official_libraries() {
         let key = Secret::new(DEMO_KEY);
         let cases = [
-            ("0", 1569910200, 15552000, "CpjuBdQs9ZwnuGAJR8onoOeI9fweX2vIMMY94iOJWJY="),
-            ("xiaojun", 1700000000, 15552000, "LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4="),
-            ("administrator", 1700000000, 86400, "yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60="),
+            (
+                "0",
+                1569910200,
+                15552000,
+                "CpjuBdQs9ZwnuGAJR8onoOeI9fweX2vIMMY94iOJWJY=",
+            ),
+            (
+                "xiaojun",
+                1700000000,
+                15552000,
+                "LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4=",
+            ),
+            (
+                "administrator",
+                1700000000,
+                86400,
+                "yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=",
+            ),
         ];
         for (id, t, expire, want) in cases {
-            assert_eq!(sig_field(1400000000, &key, id, t, expire), want, "identifier {id}");
+            assert_eq!(
+                sig_field(1400000000, &key, id, t, expire),
+                want,
+                "identifier {id}"
+            );
         }
     }
 
@@ -99,14 +120,21 @@ mod tests {
     fn whole_usersig_round_trips() {
         let key = Secret::new(DEMO_KEY);
         let sig = generate(1400000000, &key, "administrator", 86400, 1700000000);
-        assert!(sig.expose().chars().all(|c| c.is_ascii_alphanumeric() || "*-_".contains(c)));
+        assert!(
+            sig.expose()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "*-_".contains(c))
+        );
         let doc = decode(sig.expose()).unwrap();
         assert_eq!(doc["TLS.ver"], "2.0");
         assert_eq!(doc["TLS.identifier"], "administrator");
         assert_eq!(doc["TLS.sdkappid"], 1400000000);
         assert_eq!(doc["TLS.time"], 1700000000);
         assert_eq!(doc["TLS.expire"], 86400);
-        assert_eq!(doc["TLS.sig"], "yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=");
+        assert_eq!(
+            doc["TLS.sig"],
+            "yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60="
+        );
     }
 
     #[test]
@@ -114,7 +142,10 @@ mod tests {
         let official = "eJyrVgrxCdYrSy1SslJQMtIzUNJRAItkpqTmlWSmZUIkElNyM-Myi0uKEkvyi2BKilOyEwsKMlOACgxNDKAAKpdaUZBZlAqUsTAzgQuWZOaChAzN0RQXZ6aDLKn0cUzVLjcPD00NLS1MCrPM0A*JMLcoNTLMD3HP1M60jCowLDUOKMiLNDOwVaoFAD4PNPI_";
         let doc = decode(official).unwrap();
         assert_eq!(doc["TLS.identifier"], "administrator");
-        assert_eq!(doc["TLS.sig"], "yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=");
+        assert_eq!(
+            doc["TLS.sig"],
+            "yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60="
+        );
     }
 
     #[test]

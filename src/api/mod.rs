@@ -104,7 +104,9 @@ impl Client {
     /// The URL with `usersig=<redacted>`: for logs, `--dry-run` and errors.
     pub fn redacted_url(&self, command: &str, random: u32) -> String {
         // Placeholders stay readable: `<redacted>`, `<sdkappid>`.
-        self.url(command, "<redacted>", random).replace("%3C", "<").replace("%3E", ">")
+        self.url(command, "<redacted>", random)
+            .replace("%3C", "<")
+            .replace("%3E", ">")
     }
 
     fn url(&self, command: &str, usersig: &str, random: u32) -> String {
@@ -122,13 +124,19 @@ impl Client {
     /// One attempt: POST `body` to `command`. A non-200 status or a body that
     /// is not the service's JSON is a transport failure.
     pub fn send(&self, command: &str, body: &Value) -> Result<Reply, Transport> {
-        let signer = self.signer.as_ref().expect("send() needs a signer; dry-run never sends");
+        let signer = self
+            .signer
+            .as_ref()
+            .expect("send() needs a signer; dry-run never sends");
         let random: u32 = rand::random();
         let sig = signer.current();
         let url = self.url(command, sig.expose(), random);
         let shown = self.redacted_url(command, random);
         let payload = serde_json::to_vec(body).expect("a JSON value serializes");
-        output::log(2, format!("> POST {shown}\n> {}", String::from_utf8_lossy(&payload)));
+        output::log(
+            2,
+            format!("> POST {shown}\n> {}", String::from_utf8_lossy(&payload)),
+        );
         let started = Instant::now();
         let result = self
             .http
@@ -158,7 +166,10 @@ impl Client {
         let text = resp.text().map_err(|e| Transport {
             uncertain: true,
             rate_limited: false,
-            detail: format!("reading the answer failed: {}", describe(&e, &self.endpoint)),
+            detail: format!(
+                "reading the answer failed: {}",
+                describe(&e, &self.endpoint)
+            ),
         });
         let text = match text {
             Ok(t) => t,
@@ -180,7 +191,10 @@ impl Client {
         let mut reply: Reply = serde_json::from_str(&text).map_err(|e| Transport {
             uncertain: true,
             rate_limited: false,
-            detail: format!("the answer from {} is not the service's JSON ({e})", self.endpoint),
+            detail: format!(
+                "the answer from {} is not the service's JSON ({e})",
+                self.endpoint
+            ),
         })?;
         reply.date = date;
         output::log(

@@ -23,7 +23,11 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { retries: 3, base: Duration::from_millis(250), cap: Duration::from_secs(8) }
+        Policy {
+            retries: 3,
+            base: Duration::from_millis(250),
+            cap: Duration::from_secs(8),
+        }
     }
 }
 
@@ -34,9 +38,16 @@ impl Policy {
     /// Backoff before retry number `n` (1-based): exponential, capped, with
     /// jitter in [50%, 100%] so concurrent rows do not retry in step.
     pub fn backoff(&self, n: u32, class: Option<Class>) -> Duration {
-        let exp = self.base.saturating_mul(1u32 << (n - 1).min(16)).min(self.cap);
+        let exp = self
+            .base
+            .saturating_mul(1u32 << (n - 1).min(16))
+            .min(self.cap);
         let jittered = exp.mul_f64(rand::rng().random_range(0.5..=1.0));
-        if class == Some(Class::RetrySlow) { jittered.max(SLOW_RETRY_MIN) } else { jittered }
+        if class == Some(Class::RetrySlow) {
+            jittered.max(SLOW_RETRY_MIN)
+        } else {
+            jittered
+        }
     }
 }
 
@@ -66,7 +77,14 @@ pub struct Outcome {
 
 impl Client {
     /// Sends with retries. `is_create` enables the 100010 rule.
-    pub fn execute(&self, command: &str, body: &Value, policy: Policy, pacer: &dyn Pacer, is_create: bool) -> Outcome {
+    pub fn execute(
+        &self,
+        command: &str,
+        body: &Value,
+        policy: Policy,
+        pacer: &dyn Pacer,
+        is_create: bool,
+    ) -> Outcome {
         let mut attempts = 0;
         let mut resigned = false;
         let mut uncertain = false;
@@ -77,7 +95,11 @@ impl Client {
             let (class, why) = match self.send(command, body) {
                 Ok(reply) if reply.error_code == 0 => {
                     pacer.succeeded();
-                    return Outcome { result: Ok(reply), attempts, created_by_earlier_attempt: false };
+                    return Outcome {
+                        result: Ok(reply),
+                        attempts,
+                        created_by_earlier_attempt: false,
+                    };
                 }
                 Ok(reply) => {
                     let class = codes::class_of(reply.error_code);
@@ -88,20 +110,40 @@ impl Client {
                     }
                     if class == Class::Resign && !resigned {
                         resigned = true;
-                        output::log(1, format!("{} {}: minting a new UserSig, retrying once", reply.error_code, reply.error_info));
+                        output::log(
+                            1,
+                            format!(
+                                "{} {}: minting a new UserSig, retrying once",
+                                reply.error_code, reply.error_info
+                            ),
+                        );
                         if let Some(s) = self.signer() {
                             s.invalidate();
                         }
                         continue;
                     }
                     if class == Class::Exists && is_create && uncertain {
-                        output::log(1, "100010 after an uncertain attempt: the earlier attempt created the room");
-                        return Outcome { result: Ok(reply), attempts, created_by_earlier_attempt: true };
+                        output::log(
+                            1,
+                            "100010 after an uncertain attempt: the earlier attempt created the room",
+                        );
+                        return Outcome {
+                            result: Ok(reply),
+                            attempts,
+                            created_by_earlier_attempt: true,
+                        };
                     }
                     if !class.retryable() || retries_used >= policy.retries {
-                        return Outcome { result: Ok(reply), attempts, created_by_earlier_attempt: false };
+                        return Outcome {
+                            result: Ok(reply),
+                            attempts,
+                            created_by_earlier_attempt: false,
+                        };
                     }
-                    (Some(class), format!("{} {}", reply.error_code, reply.error_info))
+                    (
+                        Some(class),
+                        format!("{} {}", reply.error_code, reply.error_info),
+                    )
                 }
                 Err(t) => {
                     uncertain |= t.uncertain;
@@ -109,7 +151,11 @@ impl Client {
                         pacer.rate_limited();
                     }
                     if retries_used >= policy.retries {
-                        return Outcome { result: Err(t), attempts, created_by_earlier_attempt: false };
+                        return Outcome {
+                            result: Err(t),
+                            attempts,
+                            created_by_earlier_attempt: false,
+                        };
                     }
                     (None, t.detail)
                 }
@@ -118,7 +164,11 @@ impl Client {
             let wait = policy.backoff(retries_used, class);
             output::log(
                 1,
-                format!("{why}: retry {retries_used} of {} in {} ms", policy.retries, wait.as_millis()),
+                format!(
+                    "{why}: retry {retries_used} of {} in {} ms",
+                    policy.retries,
+                    wait.as_millis()
+                ),
             );
             std::thread::sleep(wait);
         }
@@ -131,10 +181,17 @@ mod tests {
 
     #[test]
     fn backoff_doubles_is_capped_and_jittered() {
-        let p = Policy { retries: 5, base: Duration::from_millis(100), cap: Duration::from_millis(350) };
+        let p = Policy {
+            retries: 5,
+            base: Duration::from_millis(100),
+            cap: Duration::from_millis(350),
+        };
         for _ in 0..50 {
             let b1 = p.backoff(1, None);
-            assert!(b1 >= Duration::from_millis(50) && b1 <= Duration::from_millis(100), "{b1:?}");
+            assert!(
+                b1 >= Duration::from_millis(50) && b1 <= Duration::from_millis(100),
+                "{b1:?}"
+            );
             let b2 = p.backoff(2, None);
             assert!(b2 >= Duration::from_millis(100) && b2 <= Duration::from_millis(200));
             let b9 = p.backoff(9, None);
@@ -144,7 +201,11 @@ mod tests {
 
     #[test]
     fn room_created_too_recently_waits_a_second() {
-        let p = Policy { retries: 3, base: Duration::from_millis(1), cap: Duration::from_millis(2) };
+        let p = Policy {
+            retries: 3,
+            base: Duration::from_millis(1),
+            cap: Duration::from_millis(2),
+        };
         assert!(p.backoff(1, Some(Class::RetrySlow)) >= Duration::from_secs(1));
         assert!(p.backoff(1, Some(Class::Retry)) < Duration::from_secs(1));
     }

@@ -27,7 +27,14 @@ pub struct Signer {
 
 impl Signer {
     pub fn new(sdkappid: u64, identifier: &str, key: Secret, ttl: u64, clock: Clock) -> Signer {
-        Signer { sdkappid, identifier: identifier.to_string(), key, ttl, clock, cached: Mutex::new(None) }
+        Signer {
+            sdkappid,
+            identifier: identifier.to_string(),
+            key,
+            ttl,
+            clock,
+            cached: Mutex::new(None),
+        }
     }
 
     /// A UserSig with at least half its lifetime left.
@@ -53,7 +60,13 @@ impl Signer {
 
     /// Mints a fresh one with another lifetime, for `livectl usersig`.
     pub fn mint(&self, ttl: u64) -> Secret {
-        usersig::generate(self.sdkappid, &self.key, &self.identifier, ttl, (self.clock)())
+        usersig::generate(
+            self.sdkappid,
+            &self.key,
+            &self.identifier,
+            ttl,
+            (self.clock)(),
+        )
     }
 }
 

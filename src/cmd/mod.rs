@@ -18,7 +18,9 @@ use crate::output::{self, Format};
 pub fn explain(ctx: &Ctx, code: Option<i64>) -> anyhow::Result<()> {
     let rows: Vec<&codes::Code> = match code {
         Some(c) => vec![codes::lookup(c).ok_or_else(|| {
-            Error::usage(format!("unknown error code {c}; `livectl explain` lists the known ones"))
+            Error::usage(format!(
+                "unknown error code {c}; `livectl explain` lists the known ones"
+            ))
         })?],
         None => CODES.iter().collect(),
     };
@@ -45,7 +47,10 @@ pub fn explain(ctx: &Ctx, code: Option<i64>) -> anyhow::Result<()> {
         }
         Format::Text => {
             let mut table = vec![vec!["CODE".to_string(), "CLASS".into(), "MEANING".into()]];
-            table.extend(rows.iter().map(|c| vec![c.code.to_string(), c.class.label().into(), c.meaning.into()]));
+            table.extend(
+                rows.iter()
+                    .map(|c| vec![c.code.to_string(), c.class.label().into(), c.meaning.into()]),
+            );
             for line in output::columns(&table) {
                 output::println(line);
             }
@@ -64,7 +69,13 @@ pub fn usersig(ctx: &Ctx, ttl: Option<u64>) -> anyhow::Result<()> {
         }
         None => s.usersig_ttl.value,
     };
-    let signer = Signer::new(s.require_sdkappid()?, &s.require_identifier()?, s.require_secret()?, ttl, signer::system_clock);
+    let signer = Signer::new(
+        s.require_sdkappid()?,
+        &s.require_identifier()?,
+        s.require_secret()?,
+        ttl,
+        signer::system_clock,
+    );
     let sig = signer.mint(ttl);
     match ctx.format() {
         Format::Json => output::print_json(&json!({

@@ -29,7 +29,10 @@ pub struct TestEnv {
 
 impl TestEnv {
     pub fn new() -> TestEnv {
-        TestEnv { dir: tempfile::tempdir().unwrap(), server: MockServer::start() }
+        TestEnv {
+            dir: tempfile::tempdir().unwrap(),
+            server: MockServer::start(),
+        }
     }
 
     /// The sandboxed binary, with no credentials.
@@ -65,7 +68,11 @@ impl TestEnv {
 
     /// The default config path (`$XDG_CONFIG_HOME/livectl/config.toml`).
     pub fn default_config(&self) -> PathBuf {
-        self.dir.path().join("xdg").join("livectl").join("config.toml")
+        self.dir
+            .path()
+            .join("xdg")
+            .join("livectl")
+            .join("config.toml")
     }
 }
 
@@ -95,8 +102,12 @@ pub fn valid_request(req: &HttpMockRequest) -> bool {
 
 /// Decodes a UserSig and checks its fields and its signature with KEY.
 pub fn usersig_valid(sig: &str) -> bool {
-    let Ok(doc) = livectl::usersig::decode(sig) else { return false };
-    let (Some(t), Some(exp)) = (doc["TLS.time"].as_u64(), doc["TLS.expire"].as_u64()) else { return false };
+    let Ok(doc) = livectl::usersig::decode(sig) else {
+        return false;
+    };
+    let (Some(t), Some(exp)) = (doc["TLS.time"].as_u64(), doc["TLS.expire"].as_u64()) else {
+        return false;
+    };
     let want = livectl::usersig::sig_field(
         SDKAPPID.parse().unwrap(),
         &livectl::secret::Secret::new(KEY),
@@ -121,6 +132,12 @@ pub fn stderr(out: &std::process::Output) -> String {
 /// Asserts no secret (key or any UserSig-looking token) is in `text`.
 pub fn assert_no_secret(text: &str) {
     assert!(!text.contains(KEY), "secret key leaked:\n{text}");
-    assert!(!text.contains("eJ"), "something like a UserSig (zlib base64 starts eJ) leaked:\n{text}");
-    assert!(!text.contains(&KEY[KEY.len() - 12..]), "part of the key leaked:\n{text}");
+    assert!(
+        !text.contains("eJ"),
+        "something like a UserSig (zlib base64 starts eJ) leaked:\n{text}"
+    );
+    assert!(
+        !text.contains(&KEY[KEY.len() - 12..]),
+        "part of the key leaked:\n{text}"
+    );
 }
