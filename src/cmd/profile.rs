@@ -203,7 +203,16 @@ pub fn show_rows(s: &Settings) -> Vec<ShowRow> {
     };
     let missing = |env: &str| format!("not set: set {env} or add it to the profile");
     vec![
-        row("profile", s.profile.as_ref(), ""),
+        match &s.profile {
+            Some(p) => row("profile", Some(p), ""),
+            None => ShowRow {
+                setting: "profile",
+                value: Some("(none)".into()),
+                source: "no profile chosen: flags and environment only".into(),
+                kind: None,
+                problem: None,
+            },
+        },
         config_file,
         row(
             "sdkappid",
