@@ -122,6 +122,12 @@ pub fn read_secret(input: &mut impl BufRead, terminal: bool) -> anyhow::Result<S
             "no secret key on stdin: pipe it in, e.g. `livectl profile add prod --sdkappid N --secret-key-stdin < key.txt`",
         ));
     }
+    if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Never echo it: it is (or contains) the key.
+        return Err(Error::usage(
+            "the secret key on stdin contains spaces or several lines; give the key alone, as copied from the console",
+        ));
+    }
     Ok(Secret::new(key))
 }
 
@@ -313,6 +319,9 @@ mod tests {
         let key = read_secret(&mut "line-one\nline-two\n".as_bytes(), true).unwrap();
         assert_eq!(key.expose(), "line-one");
         let err = read_secret(&mut "\n".as_bytes(), false).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        let err = read_secret(&mut "key-one\nkey-two\n".as_bytes(), false).unwrap_err();
+        assert!(!err.to_string().contains("key-one"), "{err}");
         assert_eq!(crate::error::exit_code(&err), 2);
     }
 
