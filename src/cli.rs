@@ -49,6 +49,7 @@ pub struct Cli {
 
 /// Flags valid before or after any subcommand.
 #[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Config profile to use [env: LIVECTL_PROFILE]
     #[arg(long, global = true, value_name = "NAME")]
@@ -100,10 +101,22 @@ pub enum Command {
     #[command(subcommand)]
     Profile(ProfileCommand),
     /// Check config, permissions, clock, network and credentials; safe to paste
+    ///
+    /// Prints one line per check, `ok|warn|fail  CHECK: DETAIL`, with a `fix:` line under
+    /// each warning or failure (-o json: one object per check). Checks: the config file
+    /// parses and is not readable by others; the profile resolves with sdkappid, identifier
+    /// and a readable secret key; the endpoint; DNS; reaching the service over TLS/HTTP; the
+    /// local clock against the service's Date header (warn beyond 60 s, fail beyond 300 s);
+    /// and one authenticated read: get_room_info on a random room ID, where 100004 ("no such
+    /// room") proves the credentials work. Nothing secret is printed: the key shows as
+    /// `****` plus its last 4 characters, the UserSig never.
+    #[command(after_long_help = DOCTOR_HELP)]
     Doctor,
-    /// Print a shell completion script
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_long_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff) to stdout
+    /// Print the manual page (roff) to stdout: livectl(1), then a page per command
+    #[command(after_long_help = "Example:\n  livectl man > livectl.1 && man -l livectl.1")]
     Man,
 }
 
@@ -280,15 +293,53 @@ pub struct UsersigArgs {
     pub ttl: Option<u64>,
 }
 
+const DOCTOR_HELP: &str = "\
+Exit codes:
+  0  every check passed (warnings allowed)
+  2  a flag value is invalid (e.g. --region)
+  3  configuration or credentials missing, unreadable or unsafe, or the clock is off by > 300 s
+  4  the service rejected the credentials (wrong key, app, region, or not an App admin)
+  5  the service refused the request for another reason (e.g. 60021, IP not allowed)
+  7  DNS, connection, TLS or HTTP failure, or the service is busy
+
+Examples:
+  livectl doctor
+  livectl doctor --profile staging -o json
+  livectl explain 70009    # the meaning and fix of a code doctor reports";
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  livectl completions bash > ~/.local/share/bash-completion/completions/livectl
+  livectl completions zsh > ~/.zfunc/_livectl      # with fpath+=~/.zfunc before compinit
+  livectl completions fish > ~/.config/fish/completions/livectl.fish
+  livectl completions powershell >> $PROFILE";
+
+const PROFILE_ADD_HELP: &str = "\
+The file is created 0600 (its directory 0700) if missing; other profiles and comments are
+kept. With neither --secret-key-stdin nor --secret-key-env, the key must come from
+LIVECTL_SECRET_KEY when the profile is used.
+
+Examples:
+  # key kept in the environment (CI, secret managers)
+  livectl profile add prod --sdkappid 1400000001 --region sgp --secret-key-env LIVE_PROD_KEY
+  # key stored in the config file, read from a file or a pipe, never from a flag
+  livectl profile add test --sdkappid 1400000002 --secret-key-stdin --default < test.key
+  livectl doctor --profile prod";
+
 #[derive(Subcommand, Debug, Clone)]
 pub enum ProfileCommand {
-    /// List the profiles in the config file
+    /// List the profiles in the config file (default marked *); never shows a secret
     List,
     /// Show every setting of a profile and where it came from; secrets masked
+    ///
+    /// Each setting's value and source: a flag, an environment variable (by name), the config
+    /// file (with its path and profile), or the default. The secret key shows as `****` plus
+    /// its last 4 characters with where it is read from, or why it cannot be read.
     Show(ProfileShowArgs),
-    /// Add a profile (non-interactive); --region/--endpoint set its region or endpoint
+    /// Add a profile to the config file; --region/--endpoint set its region or endpoint
+    #[command(after_long_help = PROFILE_ADD_HELP)]
     Add(ProfileAddArgs),
-    /// Remove a profile
+    /// Remove a profile (and default_profile, if it named it)
     Remove(ProfileRemoveArgs),
 }
 
@@ -300,24 +351,24 @@ pub struct ProfileShowArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct ProfileAddArgs {
-    /// Profile name
+    /// Profile name: letters, digits, - and _
     pub name: String,
-    /// The app's SDKAppID
+    /// The app's SDKAppID (console: Basic configuration), 1 to 4294967295
     #[arg(long, value_name = "N")]
     pub sdkappid: u64,
-    /// An App admin account
+    /// An App admin account of the app (console: Users, type Admin)
     #[arg(long, value_name = "USER", default_value = "administrator")]
     pub identifier: String,
-    /// Read the secret key from stdin and store it in the file (0600)
+    /// Read the secret key from stdin (trimmed) and store it as secret_key in the 0600 file
     #[arg(long, conflicts_with = "secret_key_env")]
     pub secret_key_stdin: bool,
-    /// Store a reference to an environment variable holding the secret key
+    /// Store secret_key_env = VAR: the key is read from environment variable VAR when used
     #[arg(long, value_name = "VAR")]
     pub secret_key_env: Option<String>,
-    /// UserSig lifetime in seconds, 5 to 15552000
+    /// UserSig lifetime in seconds, 5 to 15552000 [default when unset: 3600]
     #[arg(long, value_name = "SECS")]
     pub usersig_ttl: Option<u64>,
-    /// Make it the default profile
+    /// Make it the default profile (the first profile of a file always is)
     #[arg(long)]
     pub default: bool,
     /// Replace a profile of the same name
@@ -333,7 +384,7 @@ pub struct ProfileRemoveArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct CompletionsArgs {
-    /// Shell
+    /// Shell to generate the script for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }

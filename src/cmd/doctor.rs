@@ -1,7 +1,340 @@
-//! livectl doctor (issue 4).
+//! `livectl doctor`: checks, in order, the config file and its permissions,
+//! the profile and each required setting, the endpoint, DNS, reach (TLS and
+//! HTTP), the clock against the service's `Date`, and one authenticated read
+//! (`get_room_info` on a random room ID: 100004 proves the credentials work).
+//! The output is safe to paste: the secret key shows as `****` + 4 at most,
+//! and the client redacts the UserSig. Judgements live in [`report`].
+
+pub mod report;
+
+use serde_json::json;
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::app::Ctx;
+use crate::config::{self, LoadedFile, SecretSource, Settings, Source, Sourced};
+use crate::error;
+use crate::region;
+use report::{Check, Kind, Report};
 
-pub fn run(_ctx: &Ctx) -> anyhow::Result<()> {
-    anyhow::bail!("`livectl doctor` is not implemented yet")
+pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+    let mut r = Report::new(ctx.format());
+    let ov = ctx.overrides();
+    let Some((path, file)) = config_file(&mut r, &ov) else {
+        return r.finish();
+    };
+    let settings = match config::resolve_with(&ov, path, file.as_ref()) {
+        Ok(s) => s,
+        Err(e) => {
+            let kind = if error::exit_code(&e) == error::EXIT_USAGE {
+                Kind::Usage
+            } else {
+                Kind::Config
+            };
+            let fix = "correct the setting named above; `livectl profile show` shows each value and its source";
+            r.add(Check::fail("settings", kind, e.to_string(), fix));
+            return r.finish();
+        }
+    };
+    r.add(match &settings.profile {
+        Some(p) => Check::ok("profile", format!("\"{}\" (from {})", p.value, p.source)),
+        None => Check::ok("profile", "none: settings come from the environment only"),
+    });
+    let complete = required_settings(&mut r, &settings);
+    let Some(url) = endpoint(&mut r, &settings) else {
+        return r.finish();
+    };
+    let Some(addrs) = dns(&mut r, &url) else {
+        return r.finish();
+    };
+    let timeout = Duration::from_secs(ctx.global.timeout);
+    if !complete {
+        tcp_reach(&mut r, &addrs, timeout);
+        return r.finish();
+    }
+    let client = ctx.client(&settings)?;
+    let room = format!("livectl-doctor-{:016x}", rand::random::<u64>());
+    let started = Instant::now();
+    match client.send("get_room_info", &json!({ "RoomId": room })) {
+        Err(t) => {
+            let fix = "check the network, a firewall or proxy (HTTPS_PROXY), and --endpoint; \
+                       a TLS error may mean a proxy intercepts HTTPS";
+            r.add(Check::fail("reach", Kind::Network, t.detail, fix));
+        }
+        Ok(reply) => {
+            let ms = started.elapsed().as_millis();
+            r.add(Check::ok(
+                "reach",
+                format!(
+                    "{} answered over {} in {ms} ms",
+                    settings.endpoint.value,
+                    url.scheme()
+                ),
+            ));
+            r.add(report::clock(reply.date.as_deref(), SystemTime::now()));
+            r.add(report::credentials(&reply));
+        }
+    }
+    r.finish()
+}
+
+/// The config file: found and parsed, or absent at the default path. `None`
+/// when it is unusable and nothing else can be checked.
+fn config_file(
+    r: &mut Report,
+    ov: &config::Overrides,
+) -> Option<(Option<PathBuf>, Option<LoadedFile>)> {
+    let (path, explicit) = config::config_path(ov);
+    let Some(path) = path else {
+        r.add(Check::ok(
+            "config file",
+            "no config directory; settings come from the environment only",
+        ));
+        return Some((None, None));
+    };
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            r.add(Check::ok(
+                "config file",
+                format!("none at {shown}; settings come from the environment"),
+            ));
+            return Some((Some(path), None));
+        }
+        Err(e) => {
+            let fix = format!(
+                "check the path given by --config or {}, or create the file with `livectl profile add NAME`",
+                config::ENV_CONFIG
+            );
+            r.add(Check::fail(
+                "config file",
+                Kind::Config,
+                format!("cannot read {shown}: {e}"),
+                fix,
+            ));
+            return None;
+        }
+    };
+    let raw = match config::parse_file(&text, &path) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let fix =
+                "edit the file: the keys are listed in `livectl profile add --help` and the README";
+            r.add(Check::fail("config file", Kind::Config, e.to_string(), fix));
+            return None;
+        }
+    };
+    let n = raw.profiles.len();
+    r.add(Check::ok(
+        "config file",
+        format!(
+            "{shown} parses ({n} profile{})",
+            if n == 1 { "" } else { "s" }
+        ),
+    ));
+    r.add(permissions("config permissions", &path));
+    Some((Some(path.clone()), Some(LoadedFile { path, raw })))
+}
+
+/// A file that may hold a key must not be readable by group or others.
+fn permissions(name: &'static str, path: &std::path::Path) -> Check {
+    let shown = path.display();
+    if config::readable_by_others(path) {
+        Check::warn(
+            name,
+            format!("{shown} is readable by other users"),
+            format!("chmod 600 {shown}"),
+        )
+    } else {
+        Check::ok(name, format!("{shown} is readable by its owner only"))
+    }
+}
+
+/// sdkappid, identifier and a readable secret key. True when all are there.
+fn required_settings(r: &mut Report, s: &Settings) -> bool {
+    let missing = |e: anyhow::Error| {
+        let msg = e.to_string();
+        let fix = msg
+            .split_once(": ")
+            .map_or(msg.clone(), |(_, f)| f.to_string());
+        (msg, fix)
+    };
+    let mut complete = true;
+    match &s.sdkappid {
+        Some(v) => r.add(Check::ok(
+            "sdkappid",
+            format!("{} (from {})", v.value, v.source),
+        )),
+        None => {
+            let (_, fix) = missing(s.require_sdkappid().unwrap_err());
+            r.add(Check::fail("sdkappid", Kind::Config, "not set", fix));
+            complete = false;
+        }
+    }
+    match &s.identifier {
+        Some(v) => r.add(Check::ok(
+            "identifier",
+            format!("{} (from {})", v.value, v.source),
+        )),
+        None => {
+            let (_, fix) = missing(s.require_identifier().unwrap_err());
+            r.add(Check::fail("identifier", Kind::Config, "not set", fix));
+            complete = false;
+        }
+    }
+    let fix = format!(
+        "give the profile a readable secret key (`livectl profile add NAME --force --secret-key-env VAR`) or set {}",
+        config::ENV_SECRET_KEY
+    );
+    if let Some(Sourced {
+        value: SecretSource::File(p),
+        ..
+    }) = &s.secret
+    {
+        r.add(permissions("secret key file permissions", p));
+    }
+    match s.require_secret() {
+        Ok(key) => {
+            let from = s.secret.as_ref().map_or(String::new(), |src| {
+                format!(" (from {})", crate::cmd::profile::secret_origin(src))
+            });
+            r.add(Check::ok("secret key", format!("{}{from}", key.masked())));
+            let len = key.expose().len();
+            if len != 64 || !key.expose().bytes().all(|b| b.is_ascii_hexdigit()) {
+                r.add(Check::warn(
+                    "secret key format",
+                    format!("the key is {len} characters; keys from the console are 64 hex digits"),
+                    "copy the key again, whole, from the console (Basic configuration)",
+                ));
+            }
+        }
+        Err(e) => {
+            r.add(Check::fail("secret key", Kind::Config, e.to_string(), fix));
+            complete = false;
+        }
+    }
+    complete
+}
+
+/// The endpoint in force, and whether it is one of the service's domains.
+fn endpoint(r: &mut Report, s: &Settings) -> Option<url::Url> {
+    let Ok(url) = url::Url::parse(&s.endpoint.value) else {
+        // resolve() checked it; unreachable in practice.
+        r.add(Check::fail(
+            "endpoint",
+            Kind::Config,
+            format!("\"{}\" is not a URL", s.endpoint.value),
+            "fix --endpoint",
+        ));
+        return None;
+    };
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let known = region::REGIONS
+        .iter()
+        .find(|g| g.domain == host || g.backup == host);
+    let from = format!("from {}", s.endpoint.source);
+    let region_set = !matches!(s.region.source, Source::Default);
+    let check = match known {
+        Some(g) if region_set && g.name != s.region.value => Check::warn(
+            "endpoint",
+            format!(
+                "{} is the {} domain, but the region is {} ({from})",
+                s.endpoint.value, g.name, s.region.value
+            ),
+            "drop the endpoint setting to use the region's domain, or fix the region",
+        ),
+        Some(g) => Check::ok(
+            "endpoint",
+            format!("{} (region {}, {from})", s.endpoint.value, g.name),
+        ),
+        None if url.scheme() == "http" => Check::warn(
+            "endpoint",
+            format!(
+                "{} is a loopback address, not the service ({from})",
+                s.endpoint.value
+            ),
+            "fine for a local test server; otherwise unset LIVECTL_ENDPOINT / the endpoint setting",
+        ),
+        None => Check::warn(
+            "endpoint",
+            format!(
+                "{} is not one of the service's domains ({from})",
+                s.endpoint.value
+            ),
+            format!(
+                "fine for a proxy; otherwise use --region instead (regions: {})",
+                region::valid_names()
+            ),
+        ),
+    };
+    r.add(check);
+    Some(url)
+}
+
+/// Resolves the endpoint's host. `None` when it does not resolve.
+fn dns(r: &mut Report, url: &url::Url) -> Option<Vec<SocketAddr>> {
+    let port = url.port_or_known_default().unwrap_or(443);
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_matches(['[', ']'])
+        .to_string();
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        r.add(Check::ok(
+            "dns",
+            format!("{host} is an IP address; no lookup needed"),
+        ));
+        return Some(vec![SocketAddr::new(ip, port)]);
+    }
+    match (host.as_str(), port).to_socket_addrs() {
+        Ok(addrs) => {
+            let addrs: Vec<SocketAddr> = addrs.collect();
+            let ips: Vec<String> = addrs.iter().take(3).map(|a| a.ip().to_string()).collect();
+            r.add(Check::ok(
+                "dns",
+                format!("{host} resolves to {}", ips.join(", ")),
+            ));
+            Some(addrs)
+        }
+        Err(e) => {
+            let backup = region::REGIONS.iter().find(|g| g.domain == host).map_or(
+                String::new(),
+                |g| {
+                    format!(
+                        "; if your DNS misroutes it, try the backup host: --endpoint https://{}",
+                        g.backup
+                    )
+                },
+            );
+            let fix = format!("check the machine's network and DNS settings{backup}");
+            r.add(Check::fail(
+                "dns",
+                Kind::Network,
+                format!("{host} does not resolve: {e}"),
+                fix,
+            ));
+            None
+        }
+    }
+}
+
+/// Without credentials no request can be signed: at least try a TCP
+/// connection, so network trouble is found in the same run.
+fn tcp_reach(r: &mut Report, addrs: &[SocketAddr], timeout: Duration) {
+    let Some(addr) = addrs.first() else { return };
+    let started = Instant::now();
+    match TcpStream::connect_timeout(addr, timeout) {
+        Ok(_) => r.add(Check::ok(
+            "reach",
+            format!("TCP connection to {addr} in {} ms (TLS and the service not checked: credentials missing)", started.elapsed().as_millis()),
+        )),
+        Err(e) => r.add(Check::fail(
+            "reach",
+            Kind::Network,
+            format!("cannot connect to {addr}: {e}"),
+            "check the network, a firewall or proxy, and --endpoint",
+        )),
+    }
 }

@@ -1,0 +1,344 @@
+//! `livectl profile add|remove`: checks the values with the rules
+//! `config.rs` applies when reading them, reads the secret key from stdin,
+//! and replaces the config file atomically (a 0600 temp file in the same
+//! directory, then a rename). The text edits are in [`super::edit`].
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use super::edit::{NewProfile, NewSecret, add_to, remove_from};
+use crate::app::Ctx;
+use crate::cli::ProfileAddArgs;
+use crate::config::{self, Source, Sourced};
+use crate::error::Error;
+use crate::output;
+use crate::region;
+use crate::secret::Secret;
+
+/// Checks a profile name: letters, digits, `-` and `_`, so it needs no
+/// quoting in the file or the shell.
+pub fn check_name(name: &str) -> anyhow::Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::usage(format!(
+            "profile name \"{name}\" is not valid: use 1 to 64 letters, digits, - or _"
+        )))
+    }
+}
+
+/// Checks the flags of `profile add` (the secret is read separately).
+pub fn validate(
+    a: &ProfileAddArgs,
+    region: Option<&str>,
+    endpoint: Option<&str>,
+) -> anyhow::Result<NewProfile> {
+    check_name(&a.name)?;
+    if a.sdkappid == 0 || a.sdkappid > u64::from(u32::MAX) {
+        return Err(Error::usage(format!(
+            "--sdkappid {} is out of range: it is the app's SDKAppID from the console, e.g. 1400000001",
+            a.sdkappid
+        )));
+    }
+    if a.identifier.trim().is_empty() {
+        return Err(Error::usage(
+            "--identifier is empty: give an App admin account, e.g. administrator",
+        ));
+    }
+    let region = match region {
+        Some(r) => Some(
+            region::find(r)
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "unknown region \"{r}\" (from flag --region); valid regions: {}",
+                        region::valid_names()
+                    ))
+                })?
+                .name
+                .to_string(),
+        ),
+        None => None,
+    };
+    let endpoint = match endpoint {
+        Some(e) => {
+            let given = Sourced {
+                value: e.to_string(),
+                source: Source::Flag("--endpoint"),
+            };
+            Some(config::check_endpoint(&given)?)
+        }
+        None => None,
+    };
+    if let Some(t) = a.usersig_ttl {
+        config::check_ttl(t).map_err(|m| Error::usage(format!("--usersig-ttl: {m}")))?;
+    }
+    let secret = match &a.secret_key_env {
+        Some(var) => {
+            let valid = var
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                // Never echo it: it may be the key pasted in the wrong place.
+                return Err(Error::usage(
+                    "--secret-key-env takes the NAME of an environment variable (letters, digits, _), \
+                     not the key; to store the key itself use --secret-key-stdin",
+                ));
+            }
+            Some(NewSecret::Env(var.clone()))
+        }
+        None => None,
+    };
+    Ok(NewProfile {
+        name: a.name.clone(),
+        sdkappid: a.sdkappid,
+        identifier: a.identifier.trim().to_string(),
+        region,
+        endpoint,
+        secret,
+        usersig_ttl: a.usersig_ttl,
+    })
+}
+
+/// Reads the secret key from `input`: one line from a terminal, else all of
+/// it; trimmed. Empty is an error.
+pub fn read_secret(input: &mut impl BufRead, terminal: bool) -> anyhow::Result<Secret> {
+    let mut text = String::new();
+    let read = if terminal {
+        input.read_line(&mut text)
+    } else {
+        input.read_to_string(&mut text)
+    };
+    read.map_err(|e| Error::usage(format!("cannot read the secret key from stdin: {e}")))?;
+    let key = text.trim();
+    if key.is_empty() {
+        return Err(Error::usage(
+            "no secret key on stdin: pipe it in, e.g. `livectl profile add prod --sdkappid N --secret-key-stdin < key.txt`",
+        ));
+    }
+    if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Never echo it: it is (or contains) the key.
+        return Err(Error::usage(
+            "the secret key on stdin contains spaces or several lines; give the key alone, as copied from the console",
+        ));
+    }
+    Ok(Secret::new(key))
+}
+
+/// Replaces `path` with `text`: a 0600 temp file in the same directory,
+/// synced, then renamed over it, so a crash leaves the old file or the new
+/// one, never half of one. Creates a missing directory 0700.
+pub fn write_atomic(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let fail = |what: &str, e: std::io::Error| {
+        Error::config(format!("cannot {what} {}: {e}", path.display()))
+    };
+    if !dir.exists() {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        b.create(dir)
+            .map_err(|e| fail("create the directory of", e))?;
+    }
+    // tempfile creates the file 0600 on Unix.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".config.toml.")
+        .tempfile_in(dir)
+        .map_err(|e| fail("write", e))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| fail("write", e))?;
+    tmp.as_file().sync_all().map_err(|e| fail("write", e))?;
+    tmp.persist(path).map_err(|e| fail("replace", e.error))?;
+    Ok(())
+}
+
+/// The file to edit: `--config`, `LIVECTL_CONFIG` or the default, through a
+/// symlink to the file it points at.
+fn target(ctx: &Ctx) -> anyhow::Result<PathBuf> {
+    let (path, _) = config::config_path(&ctx.overrides());
+    let path = path.ok_or_else(|| {
+        Error::config("cannot find the config directory (no HOME?); pass --config FILE")
+    })?;
+    Ok(std::fs::canonicalize(&path).unwrap_or(path))
+}
+
+/// The current text of the file; a missing file is empty.
+fn read_text(path: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::config(format!(
+            "cannot read config file {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+pub fn add(ctx: &Ctx, a: &ProfileAddArgs) -> anyhow::Result<()> {
+    let mut p = validate(
+        a,
+        ctx.global.region.as_deref(),
+        ctx.global.endpoint.as_deref(),
+    )?;
+    let path = target(ctx)?;
+    let text = read_text(&path)?.unwrap_or_default();
+    // Refuse to add to a file livectl cannot read: the result would not work.
+    config::parse_file(&text, &path)?;
+    if a.secret_key_stdin {
+        let stdin = std::io::stdin();
+        let terminal = stdin.is_terminal();
+        if terminal {
+            output::note(
+                "paste the secret key (from the console: Basic configuration), then Enter:",
+            );
+        }
+        p.secret = Some(NewSecret::Inline(read_secret(&mut stdin.lock(), terminal)?));
+    }
+    let (new_text, is_default) = add_to(&text, &path, &p, a.default, a.force)?;
+    config::parse_file(&new_text, &path)
+        .map_err(|e| anyhow::anyhow!("livectl wrote an invalid file: {e}"))?;
+    write_atomic(&path, &new_text)?;
+    let default = if is_default { " (default profile)" } else { "" };
+    output::note(format!(
+        "added profile \"{}\" to {}{default}",
+        p.name,
+        path.display()
+    ));
+    match &p.secret {
+        None if config::env_var(config::ENV_SECRET_KEY).is_none() => output::warn(format!(
+            "profile \"{}\" has no secret key source: set {} when using it, or add it again with --force and --secret-key-env VAR or --secret-key-stdin",
+            p.name,
+            config::ENV_SECRET_KEY
+        )),
+        Some(NewSecret::Env(var)) if config::env_var(var).is_none() => output::warn(format!(
+            "environment variable {var} is not set in this shell; export it before using profile \"{}\"",
+            p.name
+        )),
+        _ => {}
+    }
+    output::note("check it with `livectl doctor`");
+    Ok(())
+}
+
+pub fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<()> {
+    let path = target(ctx)?;
+    let Some(text) = read_text(&path)? else {
+        return Err(Error::config(format!(
+            "no config file at {}, so no profile \"{name}\" to remove",
+            path.display()
+        )));
+    };
+    let (new_text, was_default) = remove_from(&text, &path, name)?;
+    write_atomic(&path, &new_text)?;
+    let default = if was_default {
+        "; it was the default, so no profile is default now"
+    } else {
+        ""
+    };
+    output::note(format!(
+        "removed profile \"{name}\" from {}{default}",
+        path.display()
+    ));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> ProfileAddArgs {
+        let cli = crate::cli::Cli::try_parse_from(
+            ["livectl", "profile", "add"]
+                .iter()
+                .chain(extra.iter())
+                .copied(),
+        )
+        .unwrap();
+        match cli.command {
+            crate::cli::Command::Profile(crate::cli::ProfileCommand::Add(a)) => a,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn validate_uses_the_config_rules() {
+        let ok = validate(
+            &args(&["p", "--sdkappid", "1400000001", "--usersig-ttl", "60"]),
+            Some("sgp"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.region.as_deref(), Some("singapore"));
+        assert_eq!(ok.usersig_ttl, Some(60));
+        let usage = |a: &[&str], r: Option<&str>, e: Option<&str>| {
+            let err = validate(&args(a), r, e).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "{err}");
+            err.to_string()
+        };
+        assert!(usage(&["p", "--sdkappid", "0"], None, None).contains("--sdkappid"));
+        assert!(usage(&["p", "--sdkappid", "4294967296"], None, None).contains("out of range"));
+        assert!(usage(&["p", "--sdkappid", "1"], Some("mars"), None).contains("unknown region"));
+        assert!(
+            usage(&["p", "--sdkappid", "1"], None, Some("http://example.com")).contains("loopback")
+        );
+        assert!(
+            usage(&["p", "--sdkappid", "1", "--usersig-ttl", "1"], None, None)
+                .contains("--usersig-ttl")
+        );
+        assert!(usage(&["bad name", "--sdkappid", "1"], None, None).contains("profile name"));
+        let msg = usage(
+            &["p", "--sdkappid", "1", "--secret-key-env", "5bd2850f-key"],
+            None,
+            None,
+        );
+        assert!(!msg.contains("5bd2850f"), "{msg}");
+        let ep = validate(
+            &args(&["p", "--sdkappid", "1"]),
+            None,
+            Some("http://127.0.0.1:8080/"),
+        )
+        .unwrap();
+        assert_eq!(ep.endpoint.as_deref(), Some("http://127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn secret_from_stdin_is_trimmed_and_required() {
+        let key = read_secret(&mut "  the-key \n".as_bytes(), false).unwrap();
+        assert_eq!(key.expose(), "the-key");
+        let key = read_secret(&mut "line-one\nline-two\n".as_bytes(), true).unwrap();
+        assert_eq!(key.expose(), "line-one");
+        let err = read_secret(&mut "\n".as_bytes(), false).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        let err = read_secret(&mut "key-one\nkey-two\n".as_bytes(), false).unwrap_err();
+        assert!(!err.to_string().contains("key-one"), "{err}");
+        assert_eq!(crate::error::exit_code(&err), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_creates_0700_dir_and_0600_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new").join("config.toml");
+        write_atomic(&path, "a = 1\n").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a = 1\n");
+        write_atomic(&path, "a = 2\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a = 2\n");
+        let leftovers = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temp file left behind");
+    }
+}
