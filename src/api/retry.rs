@@ -73,6 +73,9 @@ pub struct Outcome {
     pub attempts: u32,
     /// A create answered 100010 after an earlier attempt may have created it.
     pub created_by_earlier_attempt: bool,
+    /// An earlier attempt may have reached the service (timeout, cut
+    /// connection, 5xx): its effect may have happened.
+    pub uncertain: bool,
 }
 
 impl Client {
@@ -99,6 +102,7 @@ impl Client {
                         result: Ok(reply),
                         attempts,
                         created_by_earlier_attempt: false,
+                        uncertain,
                     };
                 }
                 Ok(reply) => {
@@ -131,6 +135,7 @@ impl Client {
                             result: Ok(reply),
                             attempts,
                             created_by_earlier_attempt: true,
+                            uncertain,
                         };
                     }
                     if !class.retryable() || retries_used >= policy.retries {
@@ -138,6 +143,7 @@ impl Client {
                             result: Ok(reply),
                             attempts,
                             created_by_earlier_attempt: false,
+                            uncertain,
                         };
                     }
                     (
@@ -155,6 +161,7 @@ impl Client {
                             result: Err(t),
                             attempts,
                             created_by_earlier_attempt: false,
+                            uncertain,
                         };
                     }
                     (None, t.detail)

@@ -43,6 +43,8 @@ pub struct Failed {
     pub info: String,
     pub request_id: String,
     pub attempts: u32,
+    /// An earlier attempt may have reached the service and taken effect.
+    pub uncertain: bool,
 }
 
 /// Splits a retried call's outcome into success and failure. Service
@@ -50,6 +52,7 @@ pub struct Failed {
 /// under `--missing-ok`) before turning it into an error.
 pub fn settle(out: Outcome) -> Result<Answer, Failed> {
     let attempts = out.attempts;
+    let uncertain = out.uncertain;
     match out.result {
         Ok(reply) if reply.error_code == 0 => Ok(Answer { reply, attempts }),
         Ok(reply) => Err(Failed {
@@ -57,12 +60,14 @@ pub fn settle(out: Outcome) -> Result<Answer, Failed> {
             info: reply.error_info,
             request_id: reply.request_id,
             attempts,
+            uncertain,
         }),
         Err(t) => Err(Failed {
             code: None,
             info: t.detail,
             request_id: String::new(),
             attempts,
+            uncertain,
         }),
     }
 }
@@ -172,6 +177,7 @@ mod tests {
             result,
             attempts,
             created_by_earlier_attempt: false,
+            uncertain: false,
         }
     }
 

@@ -35,10 +35,10 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
         Ok(a) => done(ctx, "destroyed", id, &a.reply.request_id, a.attempts, None),
         // An earlier attempt may have destroyed the room before its answer
         // was lost; "gone" is what was asked for (like create's 100010 rule).
-        Err(f) if f.code == Some(NOT_FOUND) && f.attempts > 1 => {
+        Err(f) if f.code == Some(NOT_FOUND) && f.uncertain => {
             output::log(
                 1,
-                "100004 on a retry: an earlier attempt destroyed the room",
+                "100004 after an uncertain attempt: that attempt destroyed the room",
             );
             done(ctx, "destroyed", id, &f.request_id, f.attempts, None);
         }

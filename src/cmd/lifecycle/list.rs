@@ -212,6 +212,7 @@ mod tests {
                     info: "expired".into(),
                     request_id: "Id-x".into(),
                     attempts: 1,
+                    uncertain: false,
                 })
             }
         };
