@@ -46,6 +46,7 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
         resume: b.resume,
         fail_fast: b.fail_fast,
         dry_run: args.dry_run,
+        confirm: false,
     };
     batch::run(ctx, &plan, &opts, &defaults)
 }

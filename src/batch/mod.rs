@@ -8,6 +8,7 @@
 //! report, stdout and the progress bar.
 
 pub mod create;
+pub mod destroy;
 pub mod input;
 pub mod rate;
 pub mod report;
@@ -61,6 +62,9 @@ pub struct Options {
     pub resume: bool,
     pub fail_fast: bool,
     pub dry_run: bool,
+    /// Ask before sending when stdin is a terminal and more than one row
+    /// is named (destroy without `--yes`).
+    pub confirm: bool,
 }
 
 #[derive(Default)]
@@ -95,6 +99,14 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
         return Ok(());
     }
     let client = ctx.client(&settings)?;
+    if opts.confirm
+        && total > 1
+        && std::io::stdin().is_terminal()
+        && !confirmed(plan, total, &input.name)?
+    {
+        output::note("nothing was sent");
+        return Err(Error::Interrupted.into());
+    }
     if opts.rate > SERVICE_RATE_LIMIT {
         output::warn(format!(
             "--rate {} is above the service's documented default limit of {SERVICE_RATE_LIMIT}/s per app; expect rate-limit answers unless the app bought more",
@@ -144,6 +156,18 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
         return Err(Error::BatchFailed(format!("{} row(s) failed", tally.failed_rows)).into());
     }
     Ok(())
+}
+
+/// Asks on stderr, reads the answer from the terminal on stdin.
+fn confirmed(plan: &Plan, total: u64, file: &str) -> anyhow::Result<bool> {
+    let verb = plan.command.trim_end_matches("_room");
+    eprint!("{verb} {total} rooms listed in {file}? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 struct RunArgs<'a> {

@@ -1,5 +1,5 @@
 //! `livectl destroy --room-id ID`: destroys one room (destroy_room), with no
-//! prompt. The `--from-csv` form is the batch engine's, not built here.
+//! prompt. The `--from-csv` form is `batch::destroy`.
 
 use serde_json::json;
 
@@ -12,9 +12,7 @@ use crate::output;
 
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     if args.batch.from_csv.is_some() {
-        anyhow::bail!(
-            "`livectl destroy --from-csv` is not implemented yet; destroy rooms one at a time with --room-id"
-        );
+        return crate::batch::destroy::run(ctx, args);
     }
     let id = args.room_id.as_deref().unwrap_or_default();
     require_room_id(id)?;
