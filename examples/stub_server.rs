@@ -1,10 +1,10 @@
-//! A loopback stand-in for the service, for the benchmarks only (not a test):
+//! A loopback stand-in for the service, for the benchmark scripts in
+//! `scripts/` (not a test):
 //! answers every POST with a create_room success after a fixed delay, over
 //! HTTP/1.1 keep-alive, one thread per connection. Std only.
 //!
 //! Usage: stub_server [DELAY_MS]   (prints "PORT <n>" on stdout, then serves
-//! on 127.0.0.1 until killed; it counts requests and prints the count to
-//! stderr every second it changes).
+//! on 127.0.0.1 until killed).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
