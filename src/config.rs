@@ -686,4 +686,15 @@ mod tests {
         let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
         assert!(!format!("{s:?}").contains("inline-secret-value"));
     }
+
+    #[test]
+    fn the_example_config_parses() {
+        let raw = parse_file(
+            include_str!("../config.example.toml"),
+            Path::new("config.example.toml"),
+        )
+        .unwrap();
+        assert_eq!(raw.default_profile.as_deref(), Some("prod"));
+        assert_eq!(raw.profiles.len(), 2);
+    }
 }

@@ -37,16 +37,6 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
             Status::Skipped,
         ],
     };
-    let b = &args.batch;
-    let opts = Options {
-        file: b.from_csv.clone().expect("the batch form has --from-csv"),
-        concurrency: b.concurrency,
-        rate: b.rate,
-        report: b.report.clone(),
-        resume: b.resume,
-        fail_fast: b.fail_fast,
-        dry_run: args.dry_run,
-        confirm: false,
-    };
+    let opts = Options::new(&args.batch, args.dry_run, false);
     batch::run(ctx, &plan, &opts, &defaults)
 }

@@ -35,6 +35,22 @@ use report::ReportWriter;
 /// The documented default limit of the write commands, per app.
 pub const SERVICE_RATE_LIMIT: u64 = 200;
 
+impl Options {
+    /// From the batch flags; `confirm` asks before sending (see the field).
+    pub fn new(b: &crate::cli::BatchArgs, dry_run: bool, confirm: bool) -> Options {
+        Options {
+            file: b.from_csv.clone().expect("the batch form has --from-csv"),
+            concurrency: b.concurrency,
+            rate: b.rate,
+            report: b.report.clone(),
+            resume: b.resume,
+            fail_fast: b.fail_fast,
+            dry_run,
+            confirm,
+        }
+    }
+}
+
 /// A settled row, and its error when it failed.
 pub type Settled = (Record, Option<anyhow::Error>);
 

@@ -140,7 +140,7 @@ fn destroy_other_failures_name_the_room_and_code() {
 }
 
 #[test]
-fn destroy_dry_run_and_unbuilt_batch_send_nothing() {
+fn destroy_dry_run_sends_nothing() {
     let env = TestEnv::new();
     let mock = env.server.mock(|when, then| {
         when.any_request();
@@ -157,17 +157,5 @@ fn destroy_dry_run_and_unbuilt_batch_send_nothing() {
     assert!(v["url"].as_str().unwrap().contains("/destroy_room?"), "{v}");
     assert_no_secret(&stdout(&out));
 
-    env.write("rooms.csv", "room_id\nr1\n");
-    let out = env
-        .cmd()
-        .args(["destroy", "--from-csv", "rooms.csv"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("not implemented yet"),
-        "{}",
-        stderr(&out)
-    );
     mock.assert_calls(0);
 }
