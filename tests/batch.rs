@@ -551,3 +551,72 @@ fn destroy_from_csv_missing_room_fails_without_missing_ok() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out).matches("destroy_room?").count(), 2);
 }
+
+/// Runs `livectl ARGS` on a pseudo-terminal (util-linux `script`), typing
+/// `answer` on its stdin.
+fn on_a_terminal(env: &TestEnv, args: &str, answer: &str) -> Option<std::process::Output> {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("livectl");
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("LIVECTL_SDKAPPID", SDKAPPID)
+        .env("LIVECTL_IDENTIFIER", IDENTIFIER)
+        .env("LIVECTL_SECRET_KEY", KEY)
+        .env("LIVECTL_ENDPOINT", env.server.base_url())
+        .current_dir(env.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    Some(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn destroy_from_csv_asks_on_a_terminal() {
+    let env = TestEnv::new();
+    let state = mount_destroy(&env, &["r1", "r2"], &[]);
+    env.write("gone.csv", "room_id\nr1\nr2\n");
+    let Some(out) = on_a_terminal(&env, "destroy --from-csv gone.csv", "n\n") else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(130), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("destroy 2 rooms listed in gone.csv? [y/N]"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        state.lock().unwrap().requests.is_empty(),
+        "declined: nothing sent"
+    );
+
+    let out = on_a_terminal(&env, "destroy --from-csv gone.csv", "y\n").unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(state.lock().unwrap().requests.len(), 2);
+
+    // --yes skips the question.
+    let env = TestEnv::new();
+    let state = mount_destroy(&env, &["r1", "r2"], &[]);
+    env.write("gone.csv", "room_id\nr1\nr2\n");
+    let out = on_a_terminal(&env, "destroy --yes --from-csv gone.csv", "").unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("[y/N]"));
+    assert_eq!(state.lock().unwrap().requests.len(), 2);
+}
