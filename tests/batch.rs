@@ -620,3 +620,41 @@ fn destroy_from_csv_asks_on_a_terminal() {
     assert!(!stdout(&out).contains("[y/N]"));
     assert_eq!(state.lock().unwrap().requests.len(), 2);
 }
+
+#[test]
+fn rate_above_the_service_limit_warns_and_quiet_silences_the_summary() {
+    let env = TestEnv::new();
+    let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let csv = env.write("rooms.csv", &rooms_csv(3));
+    let out = env
+        .cmd()
+        .args(["create", "--rate", "500", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: --rate 500 is above the service's documented default limit of 200/s"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("created 3, exists 0, failed 0, skipped 0, not started 0 in"),
+        "{err}"
+    );
+
+    let env = TestEnv::new();
+    let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let csv = env.write("rooms.csv", &rooms_csv(3));
+    let out = env
+        .cmd()
+        .args(["create", "-q", "--rate", "500", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "", "--quiet: no warning, no summary");
+    assert_eq!(stdout(&out).lines().count(), 3, "results still on stdout");
+}
