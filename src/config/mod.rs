@@ -3,9 +3,15 @@
 //! where it came from (flag, environment, file, default). Knows nothing of
 //! clap: the flags arrive as [`Overrides`].
 
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod file;
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+pub use file::{
+    LoadedFile, RawFile, RawProfile, config_path, load_file, parse_file, readable_by_others,
+};
 
 use crate::error::Error;
 use crate::region;
@@ -20,52 +26,6 @@ pub const ENV_SECRET_KEY: &str = "LIVECTL_SECRET_KEY";
 pub const ENV_REGION: &str = "LIVECTL_REGION";
 pub const ENV_ENDPOINT: &str = "LIVECTL_ENDPOINT";
 pub const DEFAULT_TTL: u64 = 3600;
-
-/// The config file as written. Unknown keys are errors.
-#[derive(Deserialize, Default, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawFile {
-    pub default_profile: Option<String>,
-    #[serde(default)]
-    pub profiles: BTreeMap<String, RawProfile>,
-}
-
-/// One `[profiles.NAME]` table as written.
-#[derive(Deserialize, Default, Clone, Debug)]
-#[serde(deny_unknown_fields)]
-pub struct RawProfile {
-    pub sdkappid: Option<u64>,
-    pub identifier: Option<String>,
-    pub region: Option<String>,
-    pub endpoint: Option<String>,
-    pub secret_key_env: Option<String>,
-    pub secret_key_file: Option<PathBuf>,
-    pub secret_key: Option<Secret>,
-    pub usersig_ttl: Option<u64>,
-}
-
-impl RawProfile {
-    /// Which secret source the profile names, for `profile list`.
-    pub fn secret_source_label(&self) -> String {
-        match (
-            &self.secret_key_env,
-            &self.secret_key_file,
-            &self.secret_key,
-        ) {
-            (Some(v), None, None) => format!("env {v}"),
-            (None, Some(p), None) => format!("file {}", p.display()),
-            (None, None, Some(_)) => "inline".to_string(),
-            (None, None, None) => "none".to_string(),
-            _ => "several (invalid)".to_string(),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Secret::new)
-    }
-}
 
 /// Where a setting came from, for `profile show` and error messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,12 +74,6 @@ pub enum SecretSource {
     Inline(Secret),
 }
 
-/// The loaded config file.
-pub struct LoadedFile {
-    pub path: PathBuf,
-    pub raw: RawFile,
-}
-
 /// The settings in force for this run.
 #[derive(Debug)]
 pub struct Settings {
@@ -138,81 +92,6 @@ pub struct Settings {
 /// Reads an environment variable; empty counts as unset (CI often sets blanks).
 pub fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// The config file's path and whether it was named explicitly.
-pub fn config_path(ov: &Overrides) -> (Option<PathBuf>, bool) {
-    if let Some(p) = &ov.config {
-        return (Some(p.clone()), true);
-    }
-    if let Some(p) = env_var(ENV_CONFIG) {
-        return (Some(PathBuf::from(p)), true);
-    }
-    (
-        dirs::config_dir().map(|d| d.join("livectl").join("config.toml")),
-        false,
-    )
-}
-
-/// Parses config text; errors name the file and line, never quote the line
-/// (it may hold a secret key).
-pub fn parse_file(text: &str, path: &Path) -> anyhow::Result<RawFile> {
-    toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let mut msg = e.message().trim().to_string();
-        if msg.starts_with("unknown field") {
-            msg = format!("{msg}; remove or rename the key (see config.example.toml)");
-        }
-        let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
-        Error::config(format!("config file {}{at}: {msg}", path.display()))
-    })
-}
-
-/// Loads the config file if there is one. A file named by `--config` or
-/// `LIVECTL_CONFIG` must exist; the default one may be missing.
-pub fn load_file(ov: &Overrides) -> anyhow::Result<(Option<PathBuf>, Option<LoadedFile>)> {
-    let (path, explicit) = config_path(ov);
-    let Some(path) = path else {
-        return Ok((None, None));
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            warn_if_readable_by_others(&path);
-            let raw = parse_file(&text, &path)?;
-            Ok((Some(path.clone()), Some(LoadedFile { path, raw })))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok((Some(path), None)),
-        Err(e) => Err(Error::config(format!(
-            "cannot read config file {}: {e}; check the path given by --config or {ENV_CONFIG}",
-            path.display()
-        ))),
-    }
-}
-
-/// Mode bits readable by group or others, on Unix.
-pub fn readable_by_others(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o077 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        false
-    }
-}
-
-fn warn_if_readable_by_others(path: &Path) {
-    if readable_by_others(path) {
-        crate::output::warn(format!(
-            "config file {} is readable by other users; fix: chmod 600 {}",
-            path.display(),
-            path.display()
-        ));
-    }
 }
 
 /// Picks the profile: flag, env, `default_profile`, a profile named `default`.
@@ -567,134 +446,5 @@ impl Settings {
             )));
         }
         Ok(Secret::new(key))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(text: &str) -> LoadedFile {
-        LoadedFile {
-            path: PathBuf::from("/tmp/c.toml"),
-            raw: parse_file(text, Path::new("/tmp/c.toml")).unwrap(),
-        }
-    }
-
-    #[test]
-    fn unknown_key_names_key_and_file_and_line() {
-        let err = parse_file("[profiles.a]\nsdkapid = 1\n", Path::new("/x/c.toml")).unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("/x/c.toml, line 2"), "{msg}");
-        assert!(msg.contains("sdkapid"), "{msg}");
-    }
-
-    #[test]
-    fn parse_errors_never_quote_the_line() {
-        let err = parse_file(
-            "[profiles.a]\nsecret_key = \"topsecretvalue\n",
-            Path::new("c.toml"),
-        )
-        .unwrap_err();
-        assert!(!err.to_string().contains("topsecretvalue"), "{err}");
-    }
-
-    #[test]
-    fn default_profile_then_profile_named_default() {
-        let f =
-            file("default_profile = \"b\"\n[profiles.a]\nsdkappid=1\n[profiles.b]\nsdkappid=2\n");
-        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
-        assert_eq!(s.profile.unwrap().value, "b");
-        let f = file("[profiles.default]\nsdkappid=3\n");
-        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
-        assert_eq!(s.sdkappid.unwrap().value, 3);
-        let f = file("[profiles.x]\nsdkappid=3\n");
-        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
-        assert!(s.profile.is_none() && s.sdkappid.is_none());
-    }
-
-    #[test]
-    fn flag_profile_must_exist() {
-        let f = file("[profiles.a]\n");
-        let ov = Overrides {
-            profile: Some("b".into()),
-            ..Default::default()
-        };
-        let err = resolve_with(&ov, None, Some(&f)).unwrap_err();
-        assert!(err.to_string().contains("profile \"b\""));
-    }
-
-    #[test]
-    fn region_flag_beats_file_and_endpoint_overrides_region() {
-        let f = file("[profiles.default]\nregion = \"sgp\"\n");
-        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
-        assert_eq!(s.endpoint.value, "https://adminapisgp.im.qcloud.com");
-        let ov = Overrides {
-            region: Some("us".into()),
-            ..Default::default()
-        };
-        let s = resolve_with(&ov, None, Some(&f)).unwrap();
-        assert_eq!(s.region.value, "silicon-valley");
-        assert_eq!(s.endpoint.value, "https://adminapiusa.im.qcloud.com");
-        let ov = Overrides {
-            endpoint: Some("http://127.0.0.1:9/".into()),
-            ..Default::default()
-        };
-        let s = resolve_with(&ov, None, Some(&f)).unwrap();
-        assert_eq!(s.endpoint.value, "http://127.0.0.1:9");
-    }
-
-    #[test]
-    fn plain_http_only_to_loopback() {
-        let check = |u: &str| {
-            check_endpoint(&Sourced {
-                value: u.into(),
-                source: Source::Flag("--endpoint"),
-            })
-        };
-        assert!(check("http://localhost:8080").is_ok());
-        assert!(check("http://[::1]:8080").is_ok());
-        assert!(check("http://127.0.0.2").is_ok());
-        assert!(check("https://example.com").is_ok());
-        let err = check("http://example.com").unwrap_err();
-        assert!(err.to_string().contains("loopback"));
-        assert!(check("ftp://x").is_err());
-        assert!(check("https://x/?a=b").is_err());
-    }
-
-    #[test]
-    fn one_secret_source_only() {
-        let f = file("[profiles.default]\nsecret_key = \"k\"\nsecret_key_env = \"V\"\n");
-        let err = resolve_with(&Overrides::default(), None, Some(&f)).unwrap_err();
-        assert!(err.to_string().contains("more than one"));
-        assert!(!err.to_string().contains("\"k\""));
-    }
-
-    #[test]
-    fn ttl_bounds() {
-        assert!(check_ttl(4).is_err());
-        assert!(check_ttl(5).is_ok());
-        assert!(check_ttl(15_552_000).is_ok());
-        assert!(check_ttl(15_552_001).is_err());
-        let f = file("[profiles.default]\nusersig_ttl = 1\n");
-        assert!(resolve_with(&Overrides::default(), None, Some(&f)).is_err());
-    }
-
-    #[test]
-    fn debug_of_settings_hides_inline_secret() {
-        let f = file("[profiles.default]\nsecret_key = \"inline-secret-value\"\n");
-        let s = resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
-        assert!(!format!("{s:?}").contains("inline-secret-value"));
-    }
-
-    #[test]
-    fn the_example_config_parses() {
-        let raw = parse_file(
-            include_str!("../config.example.toml"),
-            Path::new("config.example.toml"),
-        )
-        .unwrap();
-        assert_eq!(raw.default_profile.as_deref(), Some("prod"));
-        assert_eq!(raw.profiles.len(), 2);
     }
 }
