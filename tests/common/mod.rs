@@ -223,3 +223,49 @@ pub fn rooms_csv(n: usize) -> String {
     }
     s
 }
+
+/// create_room playing `codes` in order (0 = success, < 1000 = that HTTP
+/// status), then succeeding; returns the UserSigs it saw.
+pub fn scripted(env: &TestEnv, codes: Vec<i64>) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    let sigs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = sigs.clone();
+    let queue = std::sync::Mutex::new(codes);
+    env.server.mock(move |when, then| {
+        when.path(path("create_room")).is_true(valid_request);
+        then.respond_with(move |req| {
+            seen.lock()
+                .unwrap()
+                .push(req.query_params_map()["usersig"].clone());
+            let mut q = queue.lock().unwrap();
+            let code = if q.is_empty() { 0 } else { q.remove(0) };
+            let (status, body) = match code {
+                0 => (200, ok_reply("r1")),
+                c if c < 1000 => (c as u16, json!({"oops": true})),
+                c => (200, fail_reply(c, "scripted")),
+            };
+            httpmock::HttpMockResponse::builder()
+                .status(status)
+                .body(body.to_string())
+                .build()
+        });
+    });
+    sigs
+}
+
+/// The single JSON object a command printed on stdout.
+pub fn json_out(out: &std::process::Output) -> Value {
+    serde_json::from_str(stdout(out).trim()).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+}
+
+/// room_id -> status of a report.
+pub fn statuses(report: &[Value]) -> std::collections::BTreeMap<String, String> {
+    report
+        .iter()
+        .map(|r| {
+            (
+                r["room_id"].as_str().unwrap().to_string(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,210 @@
+//! `livectl destroy --from-csv` against a stateful fake service: failures,
+//! resume, --missing-ok, dry run, and the confirmation prompt on a terminal.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::process::Stdio;
+
+/// destroy_room over a set of existing rooms, with scripted codes first.
+fn mount_destroy(env: &TestEnv, existing: &[&str], script: &[(&str, i64)]) -> SharedRooms {
+    let state: SharedRooms = Default::default();
+    {
+        let mut s = state.lock().unwrap();
+        s.created = existing.iter().map(|s| s.to_string()).collect();
+        for (id, code) in script {
+            s.script.insert(id.to_string(), vec![*code]);
+        }
+    }
+    let st = state.clone();
+    env.server.mock(move |when, then| {
+        when.path(path("destroy_room")).is_true(valid_request);
+        then.respond_with(move |req| {
+            let body: Value = serde_json::from_slice(req.body_ref()).unwrap();
+            assert_eq!(
+                body.as_object().unwrap().len(),
+                1,
+                "body is {{\"RoomId\":..}} only"
+            );
+            let id = body["RoomId"].as_str().unwrap().to_string();
+            let mut s = st.lock().unwrap();
+            s.requests.push(id.clone());
+            let scripted = s.script.get_mut(&id).and_then(|v| v.pop());
+            let reply = match scripted {
+                Some(code) => fail_reply(code, "scripted"),
+                None => match s.created.iter().position(|r| *r == id) {
+                    Some(i) => {
+                        s.created.remove(i);
+                        ok_reply(&id)
+                    }
+                    None => fail_reply(100004, "room not exist"),
+                },
+            };
+            httpmock::HttpMockResponse::builder()
+                .status(200)
+                .body(reply.to_string())
+                .build()
+        });
+    });
+    state
+}
+
+#[test]
+fn destroy_from_csv_with_a_failure_then_resume() {
+    let env = TestEnv::new();
+    let state = mount_destroy(&env, &["r1", "r2", "r3", "r4"], &[("r3", 100006)]);
+    let csv = env.write(
+        "gone.csv",
+        "status,room_id\ncreated,r1\ncreated,r2\ncreated,r3\ncreated,r4\ncreated,r5\n",
+    );
+    let report = env.dir.path().join("destroy.jsonl");
+    let out = env
+        .cmd()
+        .args(["destroy", "--missing-ok", "--from-csv"])
+        .arg(&csv)
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    let st = statuses(&read_report(&report));
+    assert_eq!(st["r3"], "failed");
+    assert_eq!(st["r5"], "missing");
+    for r in ["r1", "r2", "r4"] {
+        assert_eq!(st[r], "destroyed");
+    }
+    assert!(
+        stderr(&out).contains("room \"r3\" was not destroyed: 100006"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = env
+        .cmd()
+        .args(["destroy", "--resume", "--from-csv"])
+        .arg(&csv)
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let s = state.lock().unwrap();
+    assert!(s.created.is_empty(), "every room is gone: {:?}", s.created);
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &s.requests {
+        *counts.entry(r.as_str()).or_default() += 1;
+    }
+    assert_eq!(
+        counts,
+        BTreeMap::from([("r1", 1), ("r2", 1), ("r3", 2), ("r4", 1), ("r5", 1)])
+    );
+    let rep = read_report(&report);
+    assert_eq!(rep.len(), 10, "5 rows, then 5 more on resume");
+    assert!(
+        stderr(&out).contains("destroyed 1, missing 0, failed 0, skipped 4"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn destroy_from_csv_missing_room_fails_without_missing_ok() {
+    let env = TestEnv::new();
+    let _state = mount_destroy(&env, &["r1"], &[]);
+    let csv = env.write("gone.csv", "room_id\nr1\nr2\n");
+    let out = env
+        .cmd()
+        .args(["destroy", "-o", "json", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8));
+    let recs: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let r2 = recs.iter().find(|r| r["room_id"] == "r2").unwrap();
+    assert_eq!(r2["status"], "failed");
+    assert_eq!(r2["error_code"], 100004);
+    assert!(stderr(&out).contains("--missing-ok"));
+    // A dry run names every request and sends nothing.
+    let out = env
+        .bare_cmd()
+        .args(["destroy", "--dry-run", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).matches("destroy_room?").count(), 2);
+}
+
+/// Runs `livectl ARGS` on a pseudo-terminal (util-linux `script`), typing
+/// `answer` on its stdin.
+fn on_a_terminal(env: &TestEnv, args: &str, answer: &str) -> Option<std::process::Output> {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("livectl");
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("LIVECTL_SDKAPPID", SDKAPPID)
+        .env("LIVECTL_IDENTIFIER", IDENTIFIER)
+        .env("LIVECTL_SECRET_KEY", KEY)
+        .env("LIVECTL_ENDPOINT", env.server.base_url())
+        .current_dir(env.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    Some(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn destroy_from_csv_asks_on_a_terminal() {
+    let env = TestEnv::new();
+    let state = mount_destroy(&env, &["r1", "r2"], &[]);
+    env.write("gone.csv", "room_id\nr1\nr2\n");
+    let Some(out) = on_a_terminal(&env, "destroy --from-csv gone.csv", "n\n") else {
+        return;
+    };
+    assert_eq!(out.status.code(), Some(130), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("destroy 2 rooms listed in gone.csv? [y/N]"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        state.lock().unwrap().requests.is_empty(),
+        "declined: nothing sent"
+    );
+
+    let out = on_a_terminal(&env, "destroy --from-csv gone.csv", "y\n").unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(state.lock().unwrap().requests.len(), 2);
+
+    // --yes skips the question.
+    let env = TestEnv::new();
+    let state = mount_destroy(&env, &["r1", "r2"], &[]);
+    env.write("gone.csv", "room_id\nr1\nr2\n");
+    let out = on_a_terminal(&env, "destroy --yes --from-csv gone.csv", "").unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("[y/N]"));
+    assert_eq!(state.lock().unwrap().requests.len(), 2);
+}
