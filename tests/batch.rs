@@ -193,10 +193,7 @@ fn exists_fails_without_exists_ok_and_passes_with_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(8));
-    let recs: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let recs: Vec<Value> = json_lines(&out);
     let r1 = recs.iter().find(|r| r["room_id"] == "r1").unwrap();
     assert_eq!(r1["status"], "exists");
     assert!(stderr(&out).contains("exists counted as failed"));
@@ -275,10 +272,7 @@ fn dry_run_prints_every_request_and_sends_nothing() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let lines: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<Value> = json_lines(&out);
     assert_eq!(lines.len(), 3);
     assert_eq!(
         lines[2]["body"],
@@ -299,28 +293,22 @@ fn spawn_batch(
     report: &std::path::Path,
     extra: &[&str],
 ) -> std::process::Child {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("livectl"));
-    cmd.env_clear()
-        .env("LIVECTL_SDKAPPID", SDKAPPID)
-        .env("LIVECTL_IDENTIFIER", IDENTIFIER)
-        .env("LIVECTL_SECRET_KEY", KEY)
-        .env("LIVECTL_ENDPOINT", env.server.base_url())
-        .env("LIVECTL_RETRY_BASE_MS", "1")
-        .args([
-            "create",
-            "--concurrency",
-            "4",
-            "--rate",
-            "1000",
-            "--from-csv",
-        ])
-        .arg(csv)
-        .arg("--report")
-        .arg(report)
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = env.process(assert_cmd::cargo::cargo_bin("livectl"));
+    cmd.args([
+        "create",
+        "--concurrency",
+        "4",
+        "--rate",
+        "1000",
+        "--from-csv",
+    ])
+    .arg(csv)
+    .arg("--report")
+    .arg(report)
+    .args(extra)
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     cmd.spawn().unwrap()
 }
 

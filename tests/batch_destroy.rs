@@ -121,10 +121,7 @@ fn destroy_from_csv_missing_room_fails_without_missing_ok() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(8));
-    let recs: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let recs: Vec<Value> = json_lines(&out);
     let r2 = recs.iter().find(|r| r["room_id"] == "r2").unwrap();
     assert_eq!(r2["status"], "failed");
     assert_eq!(r2["error_code"], 100004);
@@ -152,15 +149,9 @@ fn on_a_terminal(env: &TestEnv, args: &str, answer: &str) -> Option<std::process
         return None;
     }
     let bin = assert_cmd::cargo::cargo_bin("livectl");
-    let mut child = std::process::Command::new("script")
+    let mut child = env
+        .process("script")
         .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("LIVECTL_SDKAPPID", SDKAPPID)
-        .env("LIVECTL_IDENTIFIER", IDENTIFIER)
-        .env("LIVECTL_SECRET_KEY", KEY)
-        .env("LIVECTL_ENDPOINT", env.server.base_url())
-        .current_dir(env.dir.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

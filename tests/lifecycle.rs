@@ -14,7 +14,7 @@ mod list;
 #[path = "lifecycle/update.rs"]
 mod update;
 
-use common::stdout;
+use common::json_lines;
 use httpmock::HttpMockResponse;
 use serde_json::{Value, json};
 
@@ -43,8 +43,5 @@ pub fn json_response(v: &Value) -> HttpMockResponse {
 }
 
 pub fn lines(out: &std::process::Output) -> Vec<Value> {
-    stdout(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    json_lines(out)
 }

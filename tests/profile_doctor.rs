@@ -70,10 +70,7 @@ fn list_marks_the_default_and_names_secret_sources_only() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let rows: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows: Vec<Value> = json_lines(&out);
     assert_eq!(rows.len(), 2);
     let prod = rows.iter().find(|r| r["name"] == "prod").unwrap();
     assert_eq!(

@@ -46,6 +46,22 @@ impl TestEnv {
         cmd
     }
 
+    /// A plain `std::process::Command` for `program` (for spawning, killing
+    /// and pseudo-terminals) in the same sandbox, with the credentials.
+    pub fn process(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"))
+            .env("LIVECTL_RETRY_BASE_MS", "1")
+            .env("LIVECTL_SDKAPPID", SDKAPPID)
+            .env("LIVECTL_IDENTIFIER", IDENTIFIER)
+            .env("LIVECTL_SECRET_KEY", KEY)
+            .env("LIVECTL_ENDPOINT", self.server.base_url())
+            .current_dir(self.dir.path());
+        cmd
+    }
+
     /// The sandboxed binary with credentials for the mock server.
     pub fn cmd(&self) -> Command {
         let mut cmd = self.bare_cmd();
@@ -267,5 +283,13 @@ pub fn statuses(report: &[Value]) -> std::collections::BTreeMap<String, String> 
                 r["status"].as_str().unwrap().to_string(),
             )
         })
+        .collect()
+}
+
+/// Every line of stdout as JSON (for `-o json` and dry runs).
+pub fn json_lines(out: &std::process::Output) -> Vec<Value> {
+    stdout(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
 }
