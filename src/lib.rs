@@ -14,4 +14,5 @@ pub mod output;
 pub mod region;
 pub mod room;
 pub mod secret;
+pub mod settle;
 pub mod usersig;

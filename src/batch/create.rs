@@ -4,8 +4,9 @@ use crate::app::Ctx;
 use crate::batch::input::Columns;
 use crate::batch::{self, Options, Plan};
 use crate::cli::CreateArgs;
-use crate::create::{self, Status};
+use crate::create;
 use crate::room::{Naming, RoomSpec};
+use crate::settle::Status;
 
 pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     let defaults = create::spec_from_args(args);

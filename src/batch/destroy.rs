@@ -4,56 +4,18 @@
 
 use serde_json::json;
 
-use crate::api::retry::Outcome;
 use crate::app::Ctx;
 use crate::batch::input::Columns;
-use crate::batch::{self, Options, Plan, Settled};
+use crate::batch::{self, Options, Plan};
 use crate::cli::DestroyArgs;
-use crate::cmd::lifecycle::{self, NOT_FOUND};
-use crate::create::{Record, Status};
+use crate::cmd::lifecycle::destroy;
 use crate::room::RoomSpec;
-
-/// A destroy outcome as a report record. 100004 is done under
-/// `--missing-ok` or `--resume` (`missing`), and after an uncertain attempt
-/// (that attempt destroyed it: `destroyed`).
-pub fn settle(room_id: &str, out: Outcome, missing_ok: bool) -> Settled {
-    let done = |status, request_id: String, code, attempts| Record {
-        line: None,
-        room_id: room_id.to_string(),
-        status,
-        error_code: code,
-        error_info: None,
-        request_id: Some(request_id).filter(|s| !s.is_empty()),
-        attempts,
-    };
-    match lifecycle::settle(out) {
-        Ok(a) => (
-            done(Status::Destroyed, a.reply.request_id, None, a.attempts),
-            None,
-        ),
-        Err(f) if f.code == Some(NOT_FOUND) && f.uncertain => (
-            done(Status::Destroyed, f.request_id, None, f.attempts),
-            None,
-        ),
-        Err(f) if f.code == Some(NOT_FOUND) && missing_ok => (
-            done(Status::Missing, f.request_id, f.code, f.attempts),
-            None,
-        ),
-        Err(f) => {
-            let what = if f.code == Some(NOT_FOUND) {
-                format!("room \"{room_id}\" not found (--missing-ok counts that as done)")
-            } else {
-                format!("room \"{room_id}\" was not destroyed")
-            };
-            (f.record(room_id), Some(f.error(&what)))
-        }
-    }
-}
+use crate::settle::Status;
 
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     // Under --resume, 100004 means the interrupted run may have destroyed it.
     let missing_ok = args.missing_ok || args.batch.resume;
-    let settle = move |id: &str, out| settle(id, out, missing_ok);
+    let settle = move |id: &str, out| destroy::settle(id, out, missing_ok);
     let body = |spec: &RoomSpec| json!({ "RoomId": spec.room_id });
     let plan = Plan {
         command: "destroy_room",

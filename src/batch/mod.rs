@@ -24,10 +24,11 @@ use std::time::{Duration, Instant};
 use crate::api::Client;
 use crate::api::retry::{Outcome, Policy};
 use crate::app::Ctx;
-use crate::create::{Record, Status, print_dry_run};
+use crate::create::print_dry_run;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
+use crate::settle::{Record, Status};
 use input::{Columns, Input};
 use rate::RateLimiter;
 use report::ReportWriter;
@@ -247,15 +248,8 @@ fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Ta
                     break;
                 }
                 if a.done.contains(&row.spec.room_id) {
-                    let rec = Record {
-                        line: Some(row.line),
-                        room_id: row.spec.room_id,
-                        status: Status::Skipped,
-                        error_code: None,
-                        error_info: None,
-                        request_id: None,
-                        attempts: 0,
-                    };
+                    let mut rec = Record::settled(&row.spec.room_id, Status::Skipped, "", None, 0);
+                    rec.line = Some(row.line);
                     let _ = skip_tx.send((rec, None));
                     continue;
                 }

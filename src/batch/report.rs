@@ -7,8 +7,8 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use crate::create::Record;
 use crate::error::Error;
+use crate::settle::Record;
 
 pub struct ReportWriter {
     file: File,
@@ -111,7 +111,7 @@ pub fn read_done(path: &Path, done: &[&str]) -> anyhow::Result<HashSet<String>> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::create::Status;
+    use crate::settle::Status;
 
     fn rec(id: &str, status: Status) -> Record {
         Record {

@@ -1,14 +1,17 @@
 //! `livectl destroy --room-id ID`: destroys one room (destroy_room), with no
-//! prompt. The `--from-csv` form is `batch::destroy`.
+//! prompt, and what a destroy outcome means (shared with the batch form,
+//! `batch::destroy`).
 
 use serde_json::json;
 
-use super::{NOT_FOUND, done, fail, print_failure, require_room_id, settle};
-use crate::api::retry::NoPacer;
+use super::{NOT_FOUND, require_room_id};
+use crate::api::retry::{NoPacer, Outcome};
 use crate::app::Ctx;
+use crate::batch::Settled;
 use crate::cli::DestroyArgs;
 use crate::create::print_dry_run;
 use crate::output;
+use crate::settle::{self, Record, Status};
 
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     if args.batch.from_csv.is_some() {
@@ -29,34 +32,48 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     }
     let client = ctx.client(&settings)?;
     let out = client.execute("destroy_room", &body, ctx.policy(), &NoPacer, false);
-    match settle(out) {
-        Ok(a) => done(ctx, "destroyed", id, &a.reply.request_id, a.attempts, None),
-        // An earlier attempt may have destroyed the room before its answer
-        // was lost; "gone" is what was asked for (like create's 100010 rule).
+    let (rec, err) = settle(id, out, args.missing_ok);
+    settle::finish(ctx.format(), &rec, err)
+}
+
+/// A destroy outcome as a record, and the error when it failed. 100004 is
+/// done after an uncertain attempt (that attempt destroyed the room:
+/// `destroyed`) and under `missing_ok` (`missing`). Shared with the batch.
+pub fn settle(room_id: &str, out: Outcome, missing_ok: bool) -> Settled {
+    match settle::settle(out) {
+        Ok(a) => (
+            Record::settled(
+                room_id,
+                Status::Destroyed,
+                &a.reply.request_id,
+                None,
+                a.attempts,
+            ),
+            None,
+        ),
         Err(f) if f.code == Some(NOT_FOUND) && f.uncertain => {
             output::log(
                 1,
                 "100004 after an uncertain attempt: that attempt destroyed the room",
             );
-            done(ctx, "destroyed", id, &f.request_id, f.attempts, None);
+            (
+                Record::settled(room_id, Status::Destroyed, &f.request_id, None, f.attempts),
+                None,
+            )
         }
-        Err(f) if f.code == Some(NOT_FOUND) && args.missing_ok => {
-            done(ctx, "missing", id, &f.request_id, f.attempts, f.code);
-        }
-        Err(f) if f.code == Some(NOT_FOUND) => {
-            print_failure(ctx, id, &f);
-            return Err(f.error(&format!(
-                "room \"{id}\" not found (already destroyed? --missing-ok counts that as done)"
-            )));
-        }
+        Err(f) if f.code == Some(NOT_FOUND) && missing_ok => (
+            Record::settled(room_id, Status::Missing, &f.request_id, f.code, f.attempts),
+            None,
+        ),
         Err(f) => {
-            return Err(fail(
-                ctx,
-                id,
-                &f,
-                &format!("room \"{id}\" was not destroyed"),
-            ));
+            let what = if f.code == Some(NOT_FOUND) {
+                format!(
+                    "room \"{room_id}\" not found (already destroyed? --missing-ok counts that as done)"
+                )
+            } else {
+                format!("room \"{room_id}\" was not destroyed")
+            };
+            (f.record(room_id), Some(f.error(&what)))
         }
     }
-    Ok(())
 }

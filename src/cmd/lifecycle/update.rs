@@ -2,13 +2,14 @@
 //! (update_room_info), sending only the fields given, checked by the same
 //! `RoomSpec` validation as create.
 
-use super::{done, fail, settle};
+use super::{fail, settle};
 use crate::api::retry::NoPacer;
 use crate::app::{self, Ctx};
 use crate::cli::UpdateArgs;
 use crate::create::print_dry_run;
 use crate::error::Error;
 use crate::room::{Field, FieldError, Naming, RoomSpec};
+use crate::settle::{Record, Status, finish};
 
 /// The flags of the fields update_room_info can change (api.md section 6).
 const CHANGEABLE: &str = "--name, --max-members, --message-disabled, --cover-url, --category, \
@@ -78,15 +79,14 @@ pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
     let id = &spec.room_id;
     let answer =
         settle(out).map_err(|f| fail(ctx, id, &f, &format!("room \"{id}\" was not updated")))?;
-    done(
-        ctx,
-        "updated",
+    let rec = Record::settled(
         id,
+        Status::Updated,
         &answer.reply.request_id,
-        answer.attempts,
         None,
+        answer.attempts,
     );
-    Ok(())
+    finish(ctx.format(), &rec, None)
 }
 
 #[cfg(test)]
