@@ -236,22 +236,24 @@ impl RoomSpec {
             }
         }
         for (name, _) in &self.extra {
-            if let Some(f) =
-                Field::from_name(name).filter(|_| name != "Notice" || self.notice.is_some())
-            {
-                errs.push(FieldError {
-                    field: format!("--field {name}"),
-                    message: format!(
-                        "{name} is modelled by the tool; use {} instead",
-                        naming.name(f)
-                    ),
-                });
-            } else if name == "RoomType" {
-                errs.push(FieldError {
-                    field: format!("--field {name}"),
-                    message: "RoomType is always Live and cannot be overridden".into(),
-                });
-            }
+            let message = match Field::from_name(name) {
+                // Only `livectl update` has --notice.
+                Some(Field::Notice) => {
+                    format!("{name} is modelled by the tool; use --notice of `livectl update`")
+                }
+                Some(f) => format!(
+                    "{name} is modelled by the tool; use {} instead",
+                    naming.name(f)
+                ),
+                None if name.eq_ignore_ascii_case("RoomType") => {
+                    "RoomType is always Live and cannot be overridden".to_string()
+                }
+                None => continue,
+            };
+            errs.push(FieldError {
+                field: format!("--field {name}"),
+                message,
+            });
         }
         errs
     }

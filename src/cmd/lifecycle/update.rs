@@ -26,8 +26,7 @@ pub fn spec_from_args(args: &UpdateArgs) -> RoomSpec {
 }
 
 /// Create's checks, with messages fit for update: a `--field` naming a
-/// field update cannot change says so instead of pointing at a create flag,
-/// and `--field Notice=…` must not slip past the `--notice` limit.
+/// field update cannot change says so instead of pointing at a create flag.
 pub fn validate(spec: &RoomSpec) -> Vec<FieldError> {
     let mut errs = spec.validate(Naming::Flag);
     for e in &mut errs {
@@ -37,15 +36,6 @@ pub fn validate(spec: &RoomSpec) -> Vec<FieldError> {
                 "{} cannot be changed after the room is created (update_room_info)",
                 f.api()
             );
-        }
-    }
-    for (name, _) in &spec.extra {
-        let field = format!("--field {name}");
-        if Field::from_name(name) == Some(Field::Notice) && !errs.iter().any(|e| e.field == field) {
-            errs.push(FieldError {
-                field,
-                message: "Notice is modelled by the tool; use --notice instead".into(),
-            });
         }
     }
     errs
