@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::output;
-use crate::room::{self, SeatMode};
+use crate::room::{self, Field, SeatMode};
 
 /// How a field of the answer is read.
 #[derive(Clone, Copy, Debug)]
@@ -26,51 +26,75 @@ enum Kind {
     Time,
 }
 
-/// One field of the answer: its API name, JSON key, text label and kind.
+/// One field of the answer: a modelled room field (its API name and
+/// snake_case key come from `room::Field`), or one only answers carry.
+#[derive(Debug)]
+enum Name {
+    Room(Field),
+    Answer {
+        api: &'static str,
+        key: &'static str,
+    },
+}
+
+/// A field of the answer: its name, text label and kind.
 #[derive(Debug)]
 struct FieldSpec {
-    api: &'static str,
-    key: &'static str,
+    name: Name,
     label: &'static str,
     kind: Kind,
 }
 
-const fn f(api: &'static str, key: &'static str, label: &'static str, kind: Kind) -> FieldSpec {
+impl FieldSpec {
+    fn api(&self) -> &'static str {
+        match self.name {
+            Name::Room(f) => f.api(),
+            Name::Answer { api, .. } => api,
+        }
+    }
+
+    /// The JSON key: the create flag's name in snake_case.
+    fn key(&self) -> &'static str {
+        match self.name {
+            Name::Room(f) => f.column(),
+            Name::Answer { key, .. } => key,
+        }
+    }
+}
+
+const fn r(field: Field, label: &'static str, kind: Kind) -> FieldSpec {
     FieldSpec {
-        api,
-        key,
+        name: Name::Room(field),
         label,
         kind,
     }
 }
 
-/// The modelled fields, in output order. The keys match the create flags.
+const fn a(api: &'static str, key: &'static str, label: &'static str, kind: Kind) -> FieldSpec {
+    FieldSpec {
+        name: Name::Answer { api, key },
+        label,
+        kind,
+    }
+}
+
+/// The fields, in output order.
 const FIELDS: &[FieldSpec] = &[
-    f("RoomId", "room_id", "Room ID", Kind::Text),
-    f("RoomName", "name", "Name", Kind::Text),
-    f("Owner_Account", "owner", "Owner", Kind::Text),
-    f("MaxMemberCount", "max_members", "Max members", Kind::Int),
-    f("CoverURL", "cover_url", "Cover URL", Kind::Text),
-    f(
-        "IsMessageDisabled",
-        "message_disabled",
-        "Messages disabled",
-        Kind::Bool,
-    ),
-    f("Category", "category", "Category", Kind::Ints),
-    f("IsPublicVisible", "public", "Public", Kind::Bool),
-    f("IsSeatEnabled", "seat_enabled", "Seats enabled", Kind::Bool),
-    f("TakeSeatMode", "seat_mode", "Seat mode", Kind::Seat),
-    f("MaxSeatCount", "max_seats", "Max seats", Kind::Int),
-    f(
-        "ActivityStatus",
-        "activity_status",
-        "Activity status",
-        Kind::Int,
-    ),
-    f("Notice", "notice", "Notice", Kind::Text),
-    f("ViewCount", "view_count", "Viewers", Kind::Int),
-    f("CreateTime", "create_time", "Created", Kind::Time),
+    r(Field::RoomId, "Room ID", Kind::Text),
+    r(Field::Name, "Name", Kind::Text),
+    r(Field::Owner, "Owner", Kind::Text),
+    r(Field::MaxMembers, "Max members", Kind::Int),
+    r(Field::CoverUrl, "Cover URL", Kind::Text),
+    r(Field::MessageDisabled, "Messages disabled", Kind::Bool),
+    r(Field::Category, "Category", Kind::Ints),
+    r(Field::Public, "Public", Kind::Bool),
+    r(Field::SeatEnabled, "Seats enabled", Kind::Bool),
+    r(Field::SeatMode, "Seat mode", Kind::Seat),
+    r(Field::MaxSeats, "Max seats", Kind::Int),
+    r(Field::ActivityStatus, "Activity status", Kind::Int),
+    r(Field::Notice, "Notice", Kind::Text),
+    a("ViewCount", "view_count", "Viewers", Kind::Int),
+    a("CreateTime", "create_time", "Created", Kind::Time),
 ];
 
 /// One parsed value.
@@ -126,7 +150,7 @@ impl RoomView {
     pub fn parse(info: &Map<String, Value>) -> RoomView {
         let mut fields = Vec::new();
         for spec in FIELDS {
-            let Some(v) = info.get(spec.api).filter(|v| !v.is_null()) else {
+            let Some(v) = info.get(spec.api()).filter(|v| !v.is_null()) else {
                 continue;
             };
             let parsed = match spec.kind {
@@ -140,7 +164,7 @@ impl RoomView {
             let val = parsed.unwrap_or_else(|| {
                 output::log(
                     1,
-                    format!("{} has an unexpected value {v}; shown as sent", spec.api),
+                    format!("{} has an unexpected value {v}; shown as sent", spec.api()),
                 );
                 Val::Raw(v.clone())
             });
@@ -153,7 +177,7 @@ impl RoomView {
     pub fn get(&self, key: &str) -> Option<&Val> {
         self.fields
             .iter()
-            .find(|(s, _)| s.key == key)
+            .find(|(s, _)| s.key() == key)
             .map(|(_, v)| v)
     }
 
@@ -175,7 +199,7 @@ impl RoomView {
         let m: Map<String, Value> = self
             .fields
             .iter()
-            .map(|(s, v)| (s.key.to_string(), v.to_json()))
+            .map(|(s, v)| (s.key().to_string(), v.to_json()))
             .collect();
         Value::Object(m)
     }
