@@ -59,6 +59,17 @@ pub struct Transport {
     pub rate_limited: bool,
 }
 
+impl Transport {
+    /// The run stopped before the request was sent.
+    pub fn not_sent() -> Transport {
+        Transport {
+            detail: "not sent: the run was stopping".into(),
+            uncertain: false,
+            rate_limited: false,
+        }
+    }
+}
+
 impl std::fmt::Display for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.detail)

@@ -53,8 +53,15 @@ impl Policy {
 
 /// Gates attempts; a batch implements it with its rate limiter.
 pub trait Pacer: Sync {
-    /// Blocks until another request may start.
-    fn before_attempt(&self) {}
+    /// Blocks until another request may start. `false`: the run is
+    /// stopping (Ctrl-C, `--fail-fast`), so send nothing more.
+    fn before_attempt(&self) -> bool {
+        true
+    }
+    /// Waits out a retry backoff; a batch cuts it short when it stops.
+    fn pause(&self, wait: Duration) {
+        std::thread::sleep(wait);
+    }
     /// The service said "too many requests".
     fn rate_limited(&self) {}
     /// A request went through without a rate-limit answer.
@@ -79,7 +86,9 @@ pub struct Outcome {
 }
 
 impl Client {
-    /// Sends with retries. `is_create` enables the 100010 rule.
+    /// Sends with retries. `is_create` enables the 100010 rule. When the
+    /// pacer stops the run, the outcome is the last answer so far, or, before
+    /// the first attempt, a "not sent" failure with `attempts` 0.
     pub fn execute(
         &self,
         command: &str,
@@ -92,18 +101,24 @@ impl Client {
         let mut resigned = false;
         let mut uncertain = false;
         let mut retries_used = 0;
+        let mut last: Option<Result<Reply, Transport>> = None;
+        let outcome = |result, attempts, created_by_earlier_attempt, uncertain| Outcome {
+            result,
+            attempts,
+            created_by_earlier_attempt,
+            uncertain,
+        };
         loop {
-            pacer.before_attempt();
+            if !pacer.before_attempt() {
+                let result = last.unwrap_or_else(|| Err(Transport::not_sent()));
+                return outcome(result, attempts, false, uncertain);
+            }
             attempts += 1;
-            let (class, why) = match self.send(command, body) {
+            let result = self.send(command, body);
+            let (class, why) = match &result {
                 Ok(reply) if reply.error_code == 0 => {
                     pacer.succeeded();
-                    return Outcome {
-                        result: Ok(reply),
-                        attempts,
-                        created_by_earlier_attempt: false,
-                        uncertain,
-                    };
+                    return outcome(result, attempts, false, uncertain);
                 }
                 Ok(reply) => {
                     let class = codes::class_of(reply.error_code);
@@ -124,6 +139,7 @@ impl Client {
                         if let Some(s) = self.signer() {
                             s.invalidate();
                         }
+                        last = Some(result);
                         continue;
                     }
                     if class == Class::Exists && is_create && uncertain {
@@ -131,20 +147,10 @@ impl Client {
                             1,
                             "100010 after an uncertain attempt: the earlier attempt created the room",
                         );
-                        return Outcome {
-                            result: Ok(reply),
-                            attempts,
-                            created_by_earlier_attempt: true,
-                            uncertain,
-                        };
+                        return outcome(result, attempts, true, uncertain);
                     }
                     if !class.retryable() || retries_used >= policy.retries {
-                        return Outcome {
-                            result: Ok(reply),
-                            attempts,
-                            created_by_earlier_attempt: false,
-                            uncertain,
-                        };
+                        return outcome(result, attempts, false, uncertain);
                     }
                     (
                         Some(class),
@@ -157,16 +163,12 @@ impl Client {
                         pacer.rate_limited();
                     }
                     if retries_used >= policy.retries {
-                        return Outcome {
-                            result: Err(t),
-                            attempts,
-                            created_by_earlier_attempt: false,
-                            uncertain,
-                        };
+                        return outcome(result, attempts, false, uncertain);
                     }
-                    (None, t.detail)
+                    (None, t.detail.clone())
                 }
             };
+            last = Some(result);
             retries_used += 1;
             let wait = policy.backoff(retries_used, class);
             output::log(
@@ -177,7 +179,7 @@ impl Client {
                     wait.as_millis()
                 ),
             );
-            std::thread::sleep(wait);
+            pacer.pause(wait);
         }
     }
 }
@@ -215,5 +217,65 @@ mod tests {
         };
         assert!(p.backoff(1, Some(Class::RetrySlow)) >= Duration::from_secs(1));
         assert!(p.backoff(1, Some(Class::Retry)) < Duration::from_secs(1));
+    }
+
+    /// Lets `n` attempts start, then stops the run.
+    struct StopAfter(std::sync::atomic::AtomicU32);
+
+    impl Pacer for StopAfter {
+        fn before_attempt(&self) -> bool {
+            use std::sync::atomic::Ordering;
+            self.0
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+        }
+        fn pause(&self, _: Duration) {}
+    }
+
+    fn refused_client() -> Client {
+        use crate::api::{ClientConfig, Signer};
+        Client::new(ClientConfig {
+            // Port 1 on loopback: nothing listens, the connection is refused.
+            endpoint: "http://127.0.0.1:1".into(),
+            sdkappid: "1400000000".into(),
+            identifier: "admin".into(),
+            timeout: Duration::from_secs(5),
+            signer: Some(Signer::new(
+                1400000000,
+                "admin",
+                crate::secret::Secret::new("k"),
+                60,
+                || 1_700_000_000,
+            )),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_stopping_run_sends_nothing_more() {
+        let client = refused_client();
+        let body = serde_json::json!({});
+        let out = client.execute(
+            "create_room",
+            &body,
+            Policy::default(),
+            &StopAfter(0.into()),
+            true,
+        );
+        assert_eq!(
+            out.attempts, 0,
+            "stopped before the first attempt: nothing sent"
+        );
+        assert!(out.result.unwrap_err().detail.contains("not sent"));
+
+        let out = client.execute(
+            "create_room",
+            &body,
+            Policy::default(),
+            &StopAfter(2.into()),
+            true,
+        );
+        assert_eq!(out.attempts, 2, "the retry after the stop is not sent");
+        assert!(out.result.unwrap_err().detail.contains("could not connect"));
     }
 }

@@ -203,7 +203,7 @@ struct RunArgs<'a> {
 fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Tally> {
     let halted = AtomicBool::new(false);
     let stop = || a.interrupted.load(Ordering::SeqCst) || halted.load(Ordering::SeqCst);
-    let limiter = RateLimiter::new(a.opts.rate);
+    let limiter = RateLimiter::new(a.opts.rate, &stop);
     let workers = a.opts.concurrency.max(1) as usize;
     let (job_tx, job_rx) = mpsc::sync_channel::<(u64, String, Value)>(workers);
     let job_rx = Mutex::new(job_rx);
@@ -215,16 +215,13 @@ fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Ta
     std::thread::scope(|s| {
         for _ in 0..workers {
             let res_tx = res_tx.clone();
-            let (job_rx, limiter, stop) = (&job_rx, &limiter, &stop);
+            let (job_rx, limiter) = (&job_rx, &limiter);
             s.spawn(move || {
                 loop {
                     let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok((line, room_id, body)) = job else {
                         break;
                     };
-                    if stop() {
-                        continue;
-                    }
                     let out = a.client.execute(
                         a.plan.command,
                         &body,
@@ -232,6 +229,10 @@ fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Ta
                         limiter,
                         a.plan.is_create,
                     );
+                    // Stopped before sending: not started, not reported.
+                    if out.attempts == 0 {
+                        continue;
+                    }
                     let (mut rec, err) = (a.plan.settle)(&room_id, out);
                     rec.line = Some(line);
                     if res_tx.send((rec, err)).is_err() {

@@ -18,17 +18,23 @@ struct State {
     last_raise: Instant,
 }
 
-/// A sliding-window limiter shared by the batch's workers.
-pub struct RateLimiter {
+/// How often a waiting worker looks at the stop condition.
+const STOP_POLL: Duration = Duration::from_millis(50);
+
+/// A sliding-window limiter shared by the batch's workers. Once `stop`
+/// says so, it lets no request start and cuts backoffs short.
+pub struct RateLimiter<'a> {
     max: u64,
     state: Mutex<State>,
+    stop: &'a (dyn Fn() -> bool + Sync),
 }
 
-impl RateLimiter {
-    pub fn new(max: u64) -> RateLimiter {
+impl<'a> RateLimiter<'a> {
+    pub fn new(max: u64, stop: &'a (dyn Fn() -> bool + Sync)) -> RateLimiter<'a> {
         let max = max.max(1);
         RateLimiter {
             max,
+            stop,
             state: Mutex::new(State {
                 starts: VecDeque::new(),
                 current: max,
@@ -36,11 +42,6 @@ impl RateLimiter {
                 last_raise: Instant::now(),
             }),
         }
-    }
-
-    /// The limit in force now.
-    pub fn current(&self) -> u64 {
-        self.lock().current
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -85,18 +86,32 @@ fn raise(s: &mut State, now: Instant, max: u64) {
     }
 }
 
-impl Pacer for RateLimiter {
-    fn before_attempt(&self) {
+impl Pacer for RateLimiter<'_> {
+    fn before_attempt(&self) -> bool {
         loop {
+            if (self.stop)() {
+                return false;
+            }
             let wait = {
                 let mut s = self.lock();
                 let limit = s.current;
                 match admit(&mut s.starts, Instant::now(), limit) {
-                    None => return,
+                    None => return true,
                     Some(w) => w,
                 }
             };
-            std::thread::sleep(wait);
+            std::thread::sleep(wait.min(STOP_POLL));
+        }
+    }
+
+    fn pause(&self, wait: Duration) {
+        let end = Instant::now() + wait;
+        while !(self.stop)() {
+            let now = Instant::now();
+            if now >= end {
+                return;
+            }
+            std::thread::sleep((end - now).min(STOP_POLL));
         }
     }
 

@@ -77,7 +77,7 @@ impl<C: Clock> Interval<C> {
 }
 
 impl<C: Clock> Pacer for Interval<C> {
-    fn before_attempt(&self) {
+    fn before_attempt(&self) -> bool {
         // The lock is held while sleeping: starts stay in order and apart
         // even if a caller ever shares the pacer between threads.
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -89,6 +89,7 @@ impl<C: Clock> Pacer for Interval<C> {
             }
         }
         s.last_start = Some(self.clock.now());
+        true
     }
 
     fn rate_limited(&self) {
