@@ -26,20 +26,16 @@ pub struct ClientConfig {
     pub signer: Option<Signer>,
 }
 
-/// The common answer fields, plus what each command adds.
+/// The answer fields livectl reads (ErrorCode decides, not ActionStatus;
+/// create's echoed RoomId is the one it sent). Others are ignored.
 #[derive(Debug, Clone, Deserialize, Default)]
 pub struct Reply {
-    #[serde(rename = "ActionStatus", default)]
-    pub action_status: String,
     #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
     #[serde(rename = "ErrorInfo", default)]
     pub error_info: String,
     #[serde(rename = "RequestId", default)]
     pub request_id: String,
-    /// create_room.
-    #[serde(rename = "RoomId", default)]
-    pub room_id: Option<String>,
     /// get_room_info, get_room_list.
     #[serde(rename = "Response", default)]
     pub response: Option<Value>,

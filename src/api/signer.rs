@@ -57,17 +57,6 @@ impl Signer {
     pub fn invalidate(&self) {
         *self.cached.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
-
-    /// Mints a fresh one with another lifetime, for `livectl usersig`.
-    pub fn mint(&self, ttl: u64) -> Secret {
-        usersig::generate(
-            self.sdkappid,
-            &self.key,
-            &self.identifier,
-            ttl,
-            (self.clock)(),
-        )
-    }
 }
 
 #[cfg(test)]

@@ -7,12 +7,12 @@ pub mod profile;
 
 use serde_json::json;
 
-use crate::api::{Signer, signer};
+use crate::api::signer;
 use crate::app::Ctx;
 use crate::codes::{self, CODES};
-use crate::config;
 use crate::error::Error;
 use crate::output::{self, Format};
+use crate::{config, usersig};
 
 /// `livectl explain [CODE]`: offline.
 pub fn explain(ctx: &Ctx, code: Option<i64>) -> anyhow::Result<()> {
@@ -69,19 +69,19 @@ pub fn usersig(ctx: &Ctx, ttl: Option<u64>) -> anyhow::Result<()> {
         }
         None => s.usersig_ttl.value,
     };
-    let signer = Signer::new(
-        s.require_sdkappid()?,
-        &s.require_identifier()?,
-        s.require_secret()?,
+    let (sdkappid, identifier) = (s.require_sdkappid()?, s.require_identifier()?);
+    let sig = usersig::generate(
+        sdkappid,
+        &s.require_secret()?,
+        &identifier,
         ttl,
-        signer::system_clock,
+        signer::system_clock(),
     );
-    let sig = signer.mint(ttl);
     match ctx.format() {
         Format::Json => output::print_json(&json!({
             "usersig": sig.expose(),
-            "identifier": s.require_identifier()?,
-            "sdkappid": s.require_sdkappid()?,
+            "identifier": identifier,
+            "sdkappid": sdkappid,
             "ttl": ttl,
         })),
         Format::Text => output::println(sig.expose()),
