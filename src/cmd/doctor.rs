@@ -85,57 +85,41 @@ fn config_file(
     r: &mut Report,
     ov: &config::Overrides,
 ) -> Option<(Option<PathBuf>, Option<LoadedFile>)> {
-    let (path, explicit) = config::config_path(ov);
-    let Some(path) = path else {
-        r.add(Check::ok(
-            "config file",
-            "no config directory; settings come from the environment only",
-        ));
-        return Some((None, None));
-    };
-    let shown = path.display().to_string();
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-            r.add(Check::ok(
-                "config file",
-                format!("none at {shown}; settings come from the environment"),
-            ));
-            return Some((Some(path), None));
-        }
+    let (path, file) = match config::read_file(ov) {
+        Ok(loaded) => loaded,
         Err(e) => {
             let fix = format!(
-                "check the path given by --config or {}, or create the file with `livectl profile add NAME`",
+                "check the path given by --config or {}, or edit the line named (the keys are in \
+                 `livectl profile add --help` and the README); `livectl profile add NAME` writes a valid file",
                 config::ENV_CONFIG
             );
-            r.add(Check::fail(
-                "config file",
-                Kind::Config,
-                format!("cannot read {shown}: {e}"),
-                fix,
-            ));
-            return None;
-        }
-    };
-    let raw = match config::parse_file(&text, &path) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let fix =
-                "edit the file: the keys are listed in `livectl profile add --help` and the README";
             r.add(Check::fail("config file", Kind::Config, e.to_string(), fix));
             return None;
         }
     };
-    let n = raw.profiles.len();
-    r.add(Check::ok(
-        "config file",
-        format!(
-            "{shown} parses ({n} profile{})",
-            if n == 1 { "" } else { "s" }
-        ),
-    ));
-    r.add(permissions("config permissions", &path));
-    Some((Some(path.clone()), Some(LoadedFile { path, raw })))
+    match (&path, &file) {
+        (None, _) => r.add(Check::ok(
+            "config file",
+            "no config directory; settings come from the environment only",
+        )),
+        (Some(p), None) => r.add(Check::ok(
+            "config file",
+            format!(
+                "none at {}; settings come from the environment",
+                p.display()
+            ),
+        )),
+        (Some(_), Some(f)) => {
+            let n = f.raw.profiles.len();
+            let s = if n == 1 { "" } else { "s" };
+            r.add(Check::ok(
+                "config file",
+                format!("{} parses ({n} profile{s})", f.path.display()),
+            ));
+            r.add(permissions("config permissions", &f.path));
+        }
+    }
+    Some((path, file))
 }
 
 /// A file that may hold a key must not be readable by group or others.

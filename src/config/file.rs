@@ -91,16 +91,25 @@ pub fn parse_file(text: &str, path: &Path) -> anyhow::Result<RawFile> {
     })
 }
 
-/// Loads the config file if there is one. A file named by `--config` or
-/// `LIVECTL_CONFIG` must exist; the default one may be missing.
+/// Loads the config file if there is one, warning when others can read it.
 pub fn load_file(ov: &Overrides) -> anyhow::Result<(Option<PathBuf>, Option<LoadedFile>)> {
+    let loaded = read_file(ov)?;
+    if let Some(f) = &loaded.1 {
+        warn_if_readable_by_others(&f.path);
+    }
+    Ok(loaded)
+}
+
+/// Reads and parses the config file, silently (`doctor` reports on its
+/// own). A file named by `--config` or `LIVECTL_CONFIG` must exist; the
+/// default one may be missing. Returns the path looked at and the file.
+pub fn read_file(ov: &Overrides) -> anyhow::Result<(Option<PathBuf>, Option<LoadedFile>)> {
     let (path, explicit) = config_path(ov);
     let Some(path) = path else {
         return Ok((None, None));
     };
     match std::fs::read_to_string(&path) {
         Ok(text) => {
-            warn_if_readable_by_others(&path);
             let raw = parse_file(&text, &path)?;
             Ok((Some(path.clone()), Some(LoadedFile { path, raw })))
         }

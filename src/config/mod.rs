@@ -10,7 +10,8 @@ mod tests;
 use std::path::PathBuf;
 
 pub use file::{
-    LoadedFile, RawFile, RawProfile, config_path, load_file, parse_file, readable_by_others,
+    LoadedFile, RawFile, RawProfile, config_path, load_file, parse_file, read_file,
+    readable_by_others,
 };
 
 use crate::error::Error;
