@@ -138,34 +138,34 @@ fn permissions(name: &'static str, path: &std::path::Path) -> Check {
 
 /// sdkappid, identifier and a readable secret key. True when all are there.
 fn required_settings(r: &mut Report, s: &Settings) -> bool {
-    let missing = |e: anyhow::Error| {
-        let msg = e.to_string();
-        let fix = msg
-            .split_once(": ")
-            .map_or(msg.clone(), |(_, f)| f.to_string());
-        (msg, fix)
-    };
     let mut complete = true;
-    match &s.sdkappid {
-        Some(v) => r.add(Check::ok(
+    for (name, value, env) in [
+        (
             "sdkappid",
-            format!("{} (from {})", v.value, v.source),
-        )),
-        None => {
-            let (_, fix) = missing(s.require_sdkappid().unwrap_err());
-            r.add(Check::fail("sdkappid", Kind::Config, "not set", fix));
-            complete = false;
-        }
-    }
-    match &s.identifier {
-        Some(v) => r.add(Check::ok(
+            s.sdkappid
+                .as_ref()
+                .map(|v| format!("{} (from {})", v.value, v.source)),
+            config::ENV_SDKAPPID,
+        ),
+        (
             "identifier",
-            format!("{} (from {})", v.value, v.source),
-        )),
-        None => {
-            let (_, fix) = missing(s.require_identifier().unwrap_err());
-            r.add(Check::fail("identifier", Kind::Config, "not set", fix));
-            complete = false;
+            s.identifier
+                .as_ref()
+                .map(|v| format!("{} (from {})", v.value, v.source)),
+            config::ENV_IDENTIFIER,
+        ),
+    ] {
+        match value {
+            Some(v) => r.add(Check::ok(name, v)),
+            None => {
+                r.add(Check::fail(
+                    name,
+                    Kind::Config,
+                    "not set",
+                    s.how_to_set(env, name),
+                ));
+                complete = false;
+            }
         }
     }
     let fix = format!(

@@ -381,6 +381,12 @@ pub fn check_endpoint(e: &Sourced<String>) -> anyhow::Result<String> {
 
 impl Settings {
     fn missing(&self, what: &str, env: &str, key: &str) -> anyhow::Error {
+        Error::config(format!("no {what}: {}", self.how_to_set(env, key)))
+    }
+
+    /// How to supply a missing setting: its variable, or `key` in the
+    /// profile (for errors and `doctor`'s fix lines).
+    pub fn how_to_set(&self, env: &str, key: &str) -> String {
         let file = match (&self.config_path, &self.profile) {
             (Some(p), Some(prof)) => {
                 format!("`{key}` in profile \"{}\" of {}", prof.value, p.display())
@@ -388,9 +394,7 @@ impl Settings {
             (Some(p), None) => format!("`{key}` in a profile of {}", p.display()),
             _ => format!("`{key}` in a config profile"),
         };
-        Error::config(format!(
-            "no {what}: set {env} or {file} (livectl profile add)"
-        ))
+        format!("set {env} or {file} (livectl profile add)")
     }
 
     pub fn require_sdkappid(&self) -> anyhow::Result<u64> {
