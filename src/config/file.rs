@@ -79,16 +79,25 @@ pub fn config_path(ov: &Overrides) -> (Option<PathBuf>, bool) {
 /// (it may hold a secret key).
 pub fn parse_file(text: &str, path: &Path) -> anyhow::Result<RawFile> {
     toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let at = at_line(text, e.span());
         let mut msg = e.message().trim().to_string();
         if msg.starts_with("unknown field") {
             msg = format!("{msg}; remove or rename the key (see config.example.toml)");
         }
-        let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
         Error::config(format!("config file {}{at}: {msg}", path.display()))
     })
+}
+
+/// `, line N` for a parse error's span, or nothing: the position of a TOML
+/// error without quoting the line, which may hold a secret key.
+pub fn at_line(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    span.map(|s| {
+        format!(
+            ", line {}",
+            text[..s.start.min(text.len())].matches('\n').count() + 1
+        )
+    })
+    .unwrap_or_default()
 }
 
 /// Loads the config file if there is one, warning when others can read it.

@@ -10,7 +10,7 @@ mod tests;
 use std::path::PathBuf;
 
 pub use file::{
-    LoadedFile, RawFile, RawProfile, config_path, load_file, parse_file, read_file,
+    LoadedFile, RawFile, RawProfile, at_line, config_path, load_file, parse_file, read_file,
     readable_by_others,
 };
 

@@ -34,10 +34,7 @@ fn parse_doc(text: &str, path: &Path) -> anyhow::Result<DocumentMut> {
     text.parse::<DocumentMut>().map_err(|e| {
         // The message may quote the line, which may hold a key: keep the
         // line number only (parse_file below gives the detailed message).
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
+        let at = crate::config::at_line(text, e.span());
         Error::config(format!(
             "config file {}{at} is not valid TOML; fix it first",
             path.display()
