@@ -7,86 +7,65 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-#[test]
-fn retryable_codes_and_http_errors_are_retried() {
+/// Runs `livectl create --room-id r1 ARGS` against create_room answering
+/// `codes` first; returns the output and the number of requests it got.
+fn create_against(codes: Vec<i64>, args: &[&str]) -> (std::process::Output, usize) {
     let env = TestEnv::new();
-    let sigs = scripted(&env, vec![100001, 502, 60008]);
+    let sigs = scripted(&env, codes);
     let out = env
         .cmd()
-        .args(["create", "--room-id", "r1", "-o", "json"])
+        .args(["create", "--room-id", "r1"])
+        .args(args)
         .output()
         .unwrap();
+    let hits = sigs.lock().unwrap().len();
+    (out, hits)
+}
+
+#[test]
+fn retryable_codes_and_http_errors_are_retried() {
+    let (out, hits) = create_against(vec![100001, 502, 60008], &["-o", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(json_out(&out)["attempts"], 4);
-    assert_eq!(sigs.lock().unwrap().len(), 4);
+    assert_eq!(hits, 4);
 }
 
 #[test]
 fn retries_run_out_with_exit_7() {
-    let env = TestEnv::new();
-    let sigs = scripted(&env, vec![100001; 10]);
-    let out = env
-        .cmd()
-        .args(["create", "--room-id", "r1", "--retries", "2"])
-        .output()
-        .unwrap();
+    let (out, hits) = create_against(vec![100001; 10], &["--retries", "2"]);
     assert_eq!(out.status.code(), Some(7));
-    assert_eq!(sigs.lock().unwrap().len(), 3);
+    assert_eq!(hits, 3);
     assert!(
         stderr(&out).contains("still failing after 3 attempts"),
         "{}",
         stderr(&out)
     );
 
-    let env = TestEnv::new();
-    let sigs = scripted(&env, vec![100001]);
-    let out = env
-        .cmd()
-        .args(["create", "--room-id", "r1", "--retries", "0"])
-        .output()
-        .unwrap();
+    let (out, hits) = create_against(vec![100001], &["--retries", "0"]);
     assert_eq!(out.status.code(), Some(7));
-    assert_eq!(sigs.lock().unwrap().len(), 1);
+    assert_eq!(hits, 1);
 }
 
 #[test]
 fn non_retryable_codes_are_not_retried() {
-    let env = TestEnv::new();
-    let sigs = scripted(&env, vec![60004]);
-    let out = env
-        .cmd()
-        .args(["create", "--room-id", "r1"])
-        .output()
-        .unwrap();
+    let (out, hits) = create_against(vec![60004], &[]);
     assert_eq!(out.status.code(), Some(4));
-    assert_eq!(sigs.lock().unwrap().len(), 1);
+    assert_eq!(hits, 1);
 }
 
 #[test]
 fn expired_usersig_is_minted_again_and_retried_once() {
-    let env = TestEnv::new();
-    let sigs = scripted(&env, vec![70001]);
-    let out = env
-        .cmd()
-        .args(["create", "--room-id", "r1"])
-        .output()
-        .unwrap();
+    let (out, hits) = create_against(vec![70001], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(sigs.lock().unwrap().len(), 2);
+    assert_eq!(hits, 2);
 
-    let env = TestEnv::new();
-    let sigs = scripted(&env, vec![70052, 70052, 70052]);
-    let out = env
-        .cmd()
-        .args(["create", "--room-id", "r1"])
-        .output()
-        .unwrap();
+    let (out, hits) = create_against(vec![70052, 70052, 70052], &[]);
     assert_eq!(
         out.status.code(),
         Some(4),
         "once only, then it is an auth failure"
     );
-    assert_eq!(sigs.lock().unwrap().len(), 2);
+    assert_eq!(hits, 2);
 }
 
 #[test]
@@ -187,32 +166,14 @@ fn unreachable_endpoint_is_a_network_failure() {
 
 #[test]
 fn exists_ok_turns_100010_into_success() {
-    let env = TestEnv::new();
-    let _ = scripted(&env, vec![100010]);
-    let out = env
-        .cmd()
-        .args(["create", "--room-id", "r1", "--exists-ok", "-o", "json"])
-        .output()
-        .unwrap();
+    let (out, _) = create_against(vec![100010], &["--exists-ok", "-o", "json"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json_out(&out)["status"], "exists");
 
-    let env = TestEnv::new();
-    let _ = scripted(&env, vec![100010]);
-    let out = env
-        .cmd()
-        .args(["create", "--room-id", "r1", "--exists-ok"])
-        .output()
-        .unwrap();
+    let (out, _) = create_against(vec![100010], &["--exists-ok"]);
     assert_eq!(stdout(&out), "r1\n");
 
-    let env = TestEnv::new();
-    let _ = scripted(&env, vec![100010]);
-    let out = env
-        .cmd()
-        .args(["create", "--room-id", "r1"])
-        .output()
-        .unwrap();
+    let (out, _) = create_against(vec![100010], &[]);
     assert_eq!(out.status.code(), Some(6));
     assert!(stderr(&out).contains("--exists-ok"));
 }
