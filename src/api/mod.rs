@@ -138,12 +138,19 @@ impl Client {
         let random: u32 = rand::random();
         let sig = signer.current();
         let url = self.url(command, sig.expose(), random);
-        let shown = self.redacted_url(command, random);
+        // The log lines cost a URL parse and a body copy: only when shown.
+        let shown = if output::verbosity() > 0 {
+            self.redacted_url(command, random)
+        } else {
+            String::new()
+        };
         let payload = serde_json::to_vec(body).expect("a JSON value serializes");
-        output::log(
-            2,
-            format!("> POST {shown}\n> {}", String::from_utf8_lossy(&payload)),
-        );
+        if output::verbosity() >= 2 {
+            output::log(
+                2,
+                format!("> POST {shown}\n> {}", String::from_utf8_lossy(&payload)),
+            );
+        }
         let started = Instant::now();
         let result = self
             .http
