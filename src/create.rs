@@ -6,11 +6,10 @@ use serde_json::{Value, json};
 use crate::api::Client;
 use crate::api::retry::{NoPacer, Outcome};
 use crate::app::{self, Ctx};
-use crate::batch::Settled;
 use crate::cli::CreateArgs;
 use crate::output::{self, Format};
 use crate::room::{Naming, RoomSpec};
-use crate::settle::{self, Record, Status};
+use crate::settle::{self, Record, Settled, Status};
 
 /// 100010: the room exists and the caller owns it.
 pub const EXISTS: i64 = 100_010;

@@ -13,6 +13,9 @@ use crate::codes;
 use crate::error::{Error, ServiceFailure};
 use crate::output::{self, Format};
 
+/// A settled room, and its error when it failed.
+pub type Settled = (Record, Option<anyhow::Error>);
+
 /// How a row or a single command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {

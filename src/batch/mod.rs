@@ -28,7 +28,7 @@ use crate::create::print_dry_run;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
-use crate::settle::{Record, Status};
+use crate::settle::{Record, Settled, Status};
 use input::{Columns, Input};
 use rate::RateLimiter;
 use report::ReportWriter;
@@ -51,9 +51,6 @@ impl Options {
         }
     }
 }
-
-/// A settled row, and its error when it failed.
-pub type Settled = (Record, Option<anyhow::Error>);
 
 /// What a batch does with each row.
 pub struct Plan<'a> {

@@ -7,11 +7,10 @@ use serde_json::json;
 use super::{NOT_FOUND, require_room_id};
 use crate::api::retry::{NoPacer, Outcome};
 use crate::app::Ctx;
-use crate::batch::Settled;
 use crate::cli::DestroyArgs;
 use crate::create::print_dry_run;
 use crate::output;
-use crate::settle::{self, Record, Status};
+use crate::settle::{self, Record, Settled, Status};
 
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     if args.batch.from_csv.is_some() {
