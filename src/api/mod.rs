@@ -1,13 +1,21 @@
 //! The HTTP client for the service (api.md section 1): one reqwest blocking
 //! client per run, URL and UserSig handling, one attempt per [`Client::send`].
-//! Retries live in [`retry`]. No reqwest type and no URL with a UserSig in it
-//! leaves this module.
+//! Retries live in [`retry`]; what an answer must look like, and the
+//! scrubbing of server text, in [`answer`]. No reqwest type and no URL with a
+//! UserSig in it leaves this module.
+//!
+//! Transport policy (style.md 14): redirects are never followed and no
+//! `Referer` is sent (both would carry the UserSig in the URL to another
+//! host); a loopback endpoint never goes through a proxy (plain http there
+//! would show the UserSig to the proxy); at most [`answer::MAX_ANSWER_BYTES`]
+//! of an answer is read.
 
+pub mod answer;
 pub mod retry;
 pub mod signer;
 
-use serde::Deserialize;
 use serde_json::Value;
+use std::io::Read;
 use std::time::{Duration, Instant};
 
 use crate::output;
@@ -26,21 +34,17 @@ pub struct ClientConfig {
     pub signer: Option<Signer>,
 }
 
-/// The answer fields livectl reads (ErrorCode decides, not ActionStatus;
-/// create's echoed RoomId is the one it sent). Others are ignored.
-#[derive(Debug, Clone, Deserialize, Default)]
+/// The answer fields livectl reads, built only by [`answer::parse`] (a
+/// numeric ErrorCode is required; create's echoed RoomId is the one it
+/// sent). Every string in it was scrubbed of secrets and control characters.
+#[derive(Debug, Clone, Default)]
 pub struct Reply {
-    #[serde(rename = "ErrorCode", default)]
     pub error_code: i64,
-    #[serde(rename = "ErrorInfo", default)]
     pub error_info: String,
-    #[serde(rename = "RequestId", default)]
     pub request_id: String,
     /// get_room_info, get_room_list.
-    #[serde(rename = "Response", default)]
     pub response: Option<Value>,
     /// The HTTP `Date` header (doctor compares clocks).
-    #[serde(skip)]
     pub date: Option<String>,
 }
 
@@ -84,13 +88,26 @@ pub struct Client {
 
 impl Client {
     pub fn new(cfg: ClientConfig) -> anyhow::Result<Client> {
-        let http = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder()
             .timeout(cfg.timeout)
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("livectl/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(64)
+            // A redirect would carry the UserSig (in the URL, and in Referer)
+            // to whatever host it names: a 3xx is a failure instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false);
+        if is_loopback(&cfg.endpoint) {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {}", e.without_url()))?;
+        if cfg.signer.is_some()
+            && let Some(w) = timeout_warning(cfg.timeout)
+        {
+            output::warn(w);
+        }
         Ok(Client {
             http,
             endpoint: cfg.endpoint,
@@ -128,8 +145,9 @@ impl Client {
         url.to_string()
     }
 
-    /// One attempt: POST `body` to `command`. A non-200 status or a body that
-    /// is not the service's JSON is a transport failure.
+    /// One attempt: POST `body` to `command`. A non-200 status, an answer
+    /// over the size cap, or a body that is not the service's JSON with a
+    /// numeric ErrorCode is a transport failure.
     pub fn send(&self, command: &str, body: &Value) -> Result<Reply, Transport> {
         let signer = self
             .signer
@@ -151,6 +169,11 @@ impl Client {
                 format!("> POST {shown}\n> {}", String::from_utf8_lossy(&payload)),
             );
         }
+        let own = Some(sig.expose());
+        let fail = |t: Transport, ms: u128| {
+            output::log(1, format!("POST {shown} -> {} ({ms} ms)", t.detail));
+            Err(t)
+        };
         let started = Instant::now();
         let result = self
             .http
@@ -158,58 +181,71 @@ impl Client {
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(payload)
             .send();
-        let ms = started.elapsed().as_millis();
         let resp = match result {
             Ok(r) => r,
             Err(e) => {
                 let t = Transport {
                     uncertain: !e.is_connect(),
                     rate_limited: false,
-                    detail: describe(&e, &self.endpoint),
+                    detail: describe(&e, &self.endpoint, own),
                 };
-                output::log(1, format!("POST {shown} -> {} ({ms} ms)", t.detail));
-                return Err(t);
+                return fail(t, started.elapsed().as_millis());
             }
         };
         let status = resp.status();
-        let date = resp
-            .headers()
-            .get(reqwest::header::DATE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let text = resp.text().map_err(|e| Transport {
-            uncertain: true,
-            rate_limited: false,
-            detail: format!(
-                "reading the answer failed: {}",
-                describe(&e, &self.endpoint)
-            ),
-        });
-        let text = match text {
-            Ok(t) => t,
-            Err(t) => {
-                output::log(1, format!("POST {shown} -> {} ({ms} ms)", t.detail));
-                return Err(t);
-            }
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
         };
+        let date = header(reqwest::header::DATE);
+        if status.is_redirection() {
+            let to = redirect_host(&self.endpoint, header(reqwest::header::LOCATION).as_deref());
+            let t = Transport {
+                uncertain: false,
+                rate_limited: false,
+                detail: format!(
+                    "HTTP {status} from {}: a redirect to {to} was not followed (livectl never \
+                     follows redirects, which would send the UserSig on); check --endpoint, \
+                     or a proxy or captive portal in the way",
+                    self.endpoint
+                ),
+            };
+            return fail(t, started.elapsed().as_millis());
+        }
+        let text = match read_capped(resp, &self.endpoint, own) {
+            Ok(t) => t,
+            Err(t) => return fail(t, started.elapsed().as_millis()),
+        };
+        let ms = started.elapsed().as_millis();
+        if output::verbosity() >= 2 {
+            output::log(
+                2,
+                format!("< {}", truncate(&answer::scrub(&text, own), 2000)),
+            );
+        }
         if status != reqwest::StatusCode::OK {
             output::log(1, format!("POST {shown} -> HTTP {status} ({ms} ms)"));
-            output::log(2, format!("< {}", truncate(&text, 2000)));
             return Err(Transport {
                 uncertain: status.is_server_error(),
                 rate_limited: status.as_u16() == 429 || status.as_u16() == 503,
                 detail: format!("HTTP {status} from {}", self.endpoint),
             });
         }
-        output::log(2, format!("< {}", truncate(&text, 2000)));
-        let mut reply: Reply = serde_json::from_str(&text).map_err(|e| Transport {
-            uncertain: true,
-            rate_limited: false,
-            detail: format!(
-                "the answer from {} is not the service's JSON ({e})",
-                self.endpoint
-            ),
-        })?;
+        let mut reply = match answer::parse(&text, own) {
+            Ok(r) => r,
+            Err(why) => {
+                // A proxy's `{}` or an error page with status 200: the request
+                // may have reached the service, so a create may have happened.
+                let t = Transport {
+                    uncertain: true,
+                    rate_limited: false,
+                    detail: format!("unusable answer from {}: {why}", self.endpoint),
+                };
+                return fail(t, ms);
+            }
+        };
         reply.date = date;
         output::log(
             1,
@@ -222,6 +258,127 @@ impl Client {
     }
 }
 
+/// Reads the body, at most [`answer::MAX_ANSWER_BYTES`]: a huge answer is a
+/// transport failure, not a memory problem (per worker).
+fn read_capped(
+    resp: reqwest::blocking::Response,
+    endpoint: &str,
+    own: Option<&str>,
+) -> Result<String, Transport> {
+    let too_large = || Transport {
+        uncertain: true,
+        rate_limited: false,
+        detail: format!(
+            "the answer from {endpoint} is larger than {} MiB; livectl reads no more",
+            answer::MAX_ANSWER_BYTES >> 20
+        ),
+    };
+    if resp
+        .content_length()
+        .is_some_and(|n| n > answer::MAX_ANSWER_BYTES)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    resp.take(answer::MAX_ANSWER_BYTES + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| {
+            // The reqwest error inside may carry the URL: describe it without.
+            let detail = match e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()) {
+                Some(re) => describe(re, endpoint, own),
+                None => answer::scrub(&e.to_string(), own),
+            };
+            Transport {
+                uncertain: true,
+                rate_limited: false,
+                detail: format!("reading the answer failed: {detail}"),
+            }
+        })?;
+    if body.len() as u64 > answer::MAX_ANSWER_BYTES {
+        return Err(too_large());
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+/// The host (and port) a redirect points to; never its path or query.
+fn redirect_host(endpoint: &str, location: Option<&str>) -> String {
+    let Some(location) = location else {
+        return "nowhere (no Location header)".into();
+    };
+    let target = reqwest::Url::parse(endpoint).and_then(|base| base.join(location));
+    match target
+        .as_ref()
+        .ok()
+        .and_then(|u| u.host_str().map(|h| (h, u.port())))
+    {
+        Some((host, Some(port))) => format!("host \"{}:{port}\"", answer::scrub(host, None)),
+        Some((host, None)) => format!("host \"{}\"", answer::scrub(host, None)),
+        None => "an unreadable Location".into(),
+    }
+}
+
+/// Whether an endpoint's host is loopback (`localhost`, 127.0.0.0/8, ::1).
+pub fn is_loopback(endpoint: &str) -> bool {
+    match reqwest::Url::parse(endpoint)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// The environment variable whose proxy requests to `endpoint` go through,
+/// as reqwest reads them (`env` looks a variable up; empty counts as unset).
+/// `None` for a loopback endpoint, which never uses a proxy.
+pub fn proxy_variable(
+    endpoint: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<&'static str> {
+    if is_loopback(endpoint) {
+        return None;
+    }
+    let url = reqwest::Url::parse(endpoint).ok()?;
+    let host = url
+        .host_str()?
+        .trim_matches(['[', ']'])
+        .to_ascii_lowercase();
+    let set = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+    let no_proxy = set("NO_PROXY")
+        .or_else(|| set("no_proxy"))
+        .unwrap_or_default();
+    let bypassed = no_proxy.split(',').map(str::trim).any(|entry| {
+        let entry = entry
+            .trim_start_matches("*.")
+            .trim_start_matches('.')
+            .to_ascii_lowercase();
+        entry == "*"
+            || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
+    });
+    if bypassed {
+        return None;
+    }
+    let names: [&'static str; 4] = if url.scheme() == "https" {
+        ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    names.into_iter().find(|n| set(n).is_some())
+}
+
+/// A warning for a `--timeout` the service's own 3 s limit can exceed.
+pub fn timeout_warning(timeout: Duration) -> Option<String> {
+    (timeout < Duration::from_secs(4)).then(|| {
+        format!(
+            "--timeout {} s is short: the service itself may take up to 3 s to answer, so \
+             requests may time out (a create may still happen); use 4 s or more (default 10)",
+            timeout.as_secs_f64()
+        )
+    })
+}
+
 fn truncate(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {
         Some((i, _)) => &s[..i],
@@ -229,8 +386,9 @@ fn truncate(s: &str, max: usize) -> &str {
     }
 }
 
-/// A reqwest error, without its URL (which holds the UserSig).
-fn describe(e: &reqwest::Error, endpoint: &str) -> String {
+/// A reqwest error, without its URL (which holds the UserSig), scrubbed of
+/// it anyway in case a cause quotes the URL.
+fn describe(e: &reqwest::Error, endpoint: &str, own: Option<&str>) -> String {
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -248,9 +406,13 @@ fn describe(e: &reqwest::Error, endpoint: &str) -> String {
         cause = s.to_string();
         src = s.source();
     }
-    if cause.is_empty() {
+    let text = if cause.is_empty() {
         format!("{kind} ({endpoint})")
     } else {
         format!("{kind} ({endpoint}): {cause}")
-    }
+    };
+    answer::scrub(&text, own)
 }
+
+#[cfg(test)]
+mod tests;
