@@ -216,7 +216,8 @@ pub const CODES: &[Code] = &[
         70009,
         Auth,
         "UserSig made with another app's secret key",
-        "the secret key belongs to another app: check sdkappid and the key",
+        "the secret key belongs to another app: check sdkappid and the key; wrong region? \
+         the app must be called on the domain of the region it was created in (--region)",
     ),
     c(
         70013,
@@ -279,6 +280,12 @@ pub const CODES: &[Code] = &[
         "retried automatically; try again later",
     ),
     c(
+        70202,
+        Retry,
+        "server internal timeout",
+        "retried automatically; try again later",
+    ),
+    c(
         70398,
         Fail,
         "account count over the trial limit",
@@ -310,6 +317,36 @@ pub const CODES: &[Code] = &[
     ),
     c(80002, Fail, "body too long", "shorten the fields"),
     c(
+        90992,
+        Retry,
+        "internal server error",
+        "retried automatically; try again later",
+    ),
+    c(
+        90994,
+        Retry,
+        "internal server error",
+        "retried automatically; try again later",
+    ),
+    c(
+        90995,
+        Retry,
+        "internal server error",
+        "retried automatically; try again later",
+    ),
+    c(
+        91000,
+        Retry,
+        "internal server error",
+        "retried automatically; try again later",
+    ),
+    c(
+        93000,
+        Fail,
+        "request too large: the JSON body is over the service's size limit",
+        "shorten the fields (long --field values, names, cover URLs)",
+    ),
+    c(
         90009,
         Auth,
         "needs App admin rights",
@@ -336,20 +373,26 @@ pub const CODES: &[Code] = &[
     c(
         100004,
         NotFound,
-        "no such room",
+        "no such room: it does not exist or was already dismissed",
         "check the room ID (livectl list shows public rooms)",
+    ),
+    c(
+        100005,
+        Fail,
+        "the user is not a member of the room",
+        "the user must enter the room first",
     ),
     c(
         100006,
         Fail,
-        "no permission for this room",
+        "not permitted: insufficient operator rights, wrong room type (robots need a Live room) or no right to change the metadata",
         "use the owner's account or an App admin as identifier",
     ),
     c(100007, Fail, "no paid plan", "buy a package in the console"),
     c(
         100010,
         Exists,
-        "room ID already exists and you own it",
+        "room ID already exists and its Owner_Account is the same as the requested owner: usable as is",
         "use it as is, or pass --exists-ok to count it as success",
     ),
     c(
@@ -365,27 +408,113 @@ pub const CODES: &[Code] = &[
         "retried automatically after a second",
     ),
     c(
+        100020,
+        Fail,
+        "the room would have more than 5 admins",
+        "remove an admin first (livectl admin list)",
+    ),
+    c(
         100026,
         Fail,
         "name or other text hit the content filter",
         "change the room name or other text",
     ),
+    c(
+        100200,
+        Fail,
+        "the seat is locked",
+        "unlock the seat first, or pick another seat",
+    ),
+    c(
+        100202,
+        Fail,
+        "the user is already queuing for a seat",
+        "wait for the application to be handled",
+    ),
+    c(
+        100203,
+        Fail,
+        "the user is already on a seat",
+        "nothing to do, or move the user",
+    ),
+    c(100205, Fail, "all seats are taken", "free a seat first"),
+    c(
+        100210,
+        Fail,
+        "the target seat is occupied",
+        "pick another seat",
+    ),
+    c(
+        100211,
+        Fail,
+        "the room does not support co-guest seats",
+        "create the room with seats enabled (--seat-enabled) and a seat layout",
+    ),
+    c(
+        100422,
+        RetryRate,
+        "stream-mixing calls over 20 per second",
+        "retried automatically and slowed down; lower --rate",
+    ),
+    c(
+        100424,
+        Retry,
+        "stream-mixing task not found",
+        "retried automatically; if it persists, start the mix again",
+    ),
+    c(
+        100427,
+        Fail,
+        "stream-mixing failure (meaning not documented)",
+        "read the service's text; report the RequestId to support",
+    ),
+    c(
+        100500,
+        Fail,
+        "more than 10 metadata keys",
+        "delete keys first (livectl meta delete)",
+    ),
+    c(
+        100501,
+        Fail,
+        "a metadata value is over 2 KB",
+        "shorten the value",
+    ),
+    c(
+        100502,
+        Fail,
+        "the room's metadata is over 16 KB in total",
+        "delete or shorten keys first",
+    ),
 ];
+
+/// UserSig and account checks of the service: a code in this range that
+/// the table does not know is still a credentials problem (exit 4).
+const USERSIG_CODES: std::ops::RangeInclusive<i64> = 70001..=70049;
 
 /// Looks up a code; `None` for a code the table does not know.
 pub fn lookup(code: i64) -> Option<&'static Code> {
     CODES.iter().find(|c| c.code == code)
 }
 
-/// The class of a code; unknown codes are plain failures.
+/// The class of a code; unknown codes are plain failures, except unknown
+/// UserSig-check codes (70001..=70049), which are credentials failures.
 pub fn class_of(code: i64) -> Class {
-    lookup(code).map_or(Class::Fail, |c| c.class)
+    match lookup(code) {
+        Some(c) => c.class,
+        None if USERSIG_CODES.contains(&code) => Class::Auth,
+        None => Class::Fail,
+    }
 }
 
 /// "meaning: fix" for an error message, or a generic hint for unknown codes.
 pub fn explanation(code: i64) -> String {
     match lookup(code) {
         Some(c) => format!("{}: {}", c.meaning, c.fix),
+        None if USERSIG_CODES.contains(&code) => format!(
+            "unknown code {code}, a UserSig check failed: check the secret key, sdkappid and \
+             identifier (livectl doctor); wrong region? use --region of the region the app was created in"
+        ),
         None => format!("unknown code {code}: see the service's text and `livectl explain`"),
     }
 }
@@ -399,9 +528,11 @@ mod tests {
         let documented = [
             60002, 60003, 60004, 60005, 60006, 60007, 60008, 60009, 60010, 60011, 60012, 60013,
             60014, 60015, 60016, 60017, 60018, 60019, 60020, 60021, 70001, 70002, 70003, 70005,
-            70009, 70013, 70014, 70016, 70020, 70050, 70051, 70052, 70107, 70114, 70169, 70398,
-            70402, 70403, 70500, 80001, 80002, 90009, 100001, 100002, 100003, 100004, 100006,
-            100007, 100010, 100011, 100012, 100026,
+            70009, 70013, 70014, 70016, 70020, 70050, 70051, 70052, 70107, 70114, 70169, 70202,
+            70398, 70402, 70403, 70500, 80001, 80002, 90009, 90992, 90994, 90995, 91000, 93000,
+            100001, 100002, 100003, 100004, 100005, 100006, 100007, 100010, 100011, 100012, 100020,
+            100026, 100200, 100202, 100203, 100205, 100210, 100211, 100422, 100424, 100427, 100500,
+            100501, 100502,
         ];
         for code in documented {
             assert!(lookup(code).is_some(), "{code} missing");
@@ -412,11 +543,17 @@ mod tests {
     #[test]
     fn retry_classes_match_cli_md() {
         for code in [
-            100001, 100012, 60007, 60008, 60011, 60013, 60014, 60018, 60019, 70169, 70500,
+            100001, 100012, 60007, 60008, 60011, 60013, 60014, 60018, 60019, 70169, 70202, 70500,
+            90992, 90994, 90995, 91000, 100422, 100424,
         ] {
             assert!(class_of(code).retryable(), "{code} should retry");
         }
-        for code in [60007, 60011, 60018, 60019] {
+        for code in [
+            93000, 100005, 100020, 100200, 100211, 100427, 100500, 100502,
+        ] {
+            assert_eq!(class_of(code), Class::Fail, "{code}");
+        }
+        for code in [60007, 60011, 60018, 60019, 100422] {
             assert_eq!(class_of(code), Class::RetryRate);
         }
         assert_eq!(class_of(70001), Class::Resign);
@@ -427,16 +564,27 @@ mod tests {
         assert_eq!(class_of(424242), Class::Fail);
         for code in [
             60004, 60005, 60006, 60010, 60012, 70002, 70003, 70005, 70009, 70013, 70014, 70016,
-            70020, 70403, 90009,
+            70020, 70403, 90009, 70004, 70006, 70007, 70008, 70010, 70049,
         ] {
             assert_eq!(class_of(code), Class::Auth, "{code}");
         }
+        assert_eq!(class_of(70050), Class::Fail);
+        assert_eq!(class_of(70000), Class::Fail);
+    }
+
+    #[test]
+    fn new_meanings_are_explained() {
+        assert!(explanation(100010).contains("Owner_Account is the same"));
+        assert!(explanation(93000).contains("too large"));
+        assert!(explanation(100424).contains("not found"));
+        assert!(explanation(70007).contains("UserSig check failed"));
     }
 
     #[test]
     fn wrong_region_codes_say_so() {
         assert!(explanation(60006).contains("wrong region?"));
         assert!(explanation(70020).contains("wrong region?"));
+        assert!(explanation(70009).contains("wrong region?"));
         assert!(explanation(1).contains("unknown code"));
     }
 }

@@ -5,6 +5,7 @@
 use crate::codes::{self, Class};
 
 pub const EXIT_OK: u8 = 0;
+/// Also: results could not be written to stdout (disk full), a declined prompt.
 pub const EXIT_INTERNAL: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_CONFIG: u8 = 3;
@@ -129,12 +130,13 @@ mod tests {
         assert_eq!(exit_code(&Error::config("no file")), 3);
         for code in [
             60004, 60005, 60006, 60010, 60012, 70001, 70002, 70003, 70005, 70009, 70013, 70014,
-            70016, 70020, 70052, 70403, 90009,
+            70016, 70020, 70052, 70403, 90009, 70006, 70008, 70010,
         ] {
             assert_eq!(exit_code(&service(code)), 4, "{code}");
         }
         for code in [
-            100002, 100004, 100007, 100026, 60016, 60020, 70107, 80001, 12345,
+            100002, 100004, 100007, 100026, 60016, 60020, 70107, 80001, 12345, 93000, 100005,
+            100020, 100200, 100202, 100203, 100205, 100210, 100211, 100427, 100500, 100501, 100502,
         ] {
             assert_eq!(exit_code(&service(code)), 5, "{code}");
         }
@@ -142,7 +144,8 @@ mod tests {
             assert_eq!(exit_code(&service(code)), 6, "{code}");
         }
         for code in [
-            100001, 100012, 60007, 60008, 60011, 60018, 60019, 70169, 70500,
+            100001, 100012, 60007, 60008, 60011, 60018, 60019, 70169, 70500, 70202, 90992, 90994,
+            90995, 91000, 100422, 100424,
         ] {
             assert_eq!(exit_code(&service(code)), 7, "{code}");
         }

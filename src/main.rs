@@ -18,7 +18,15 @@ fn main() -> ExitCode {
             });
         }
     };
-    match app::run(cli) {
+    let result = app::run(cli);
+    // Results lost to a full disk are an error (exit 1 if nothing else
+    // failed); a closed pipe is not (output.rs).
+    let lost = output::stdout_error();
+    if let Some(msg) = &lost {
+        output::error_line(msg);
+    }
+    match result {
+        Ok(()) if lost.is_some() => ExitCode::from(error::EXIT_INTERNAL),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code = error::exit_code(&e);

@@ -1,5 +1,7 @@
 //! Everything that reaches stdout, and the stderr logger. A closed stdout
-//! (`| head`) is a quiet success, never a panic.
+//! (`| head`, EPIPE) is a quiet success, never a panic; any other write error
+//! (`> /dev/full`, disk full) is kept and ends the run with an error (see
+//! [`stdout_error`]).
 
 use std::io::{self, Write};
 use std::sync::Mutex;
@@ -15,6 +17,7 @@ pub enum Format {
 static VERBOSITY: AtomicU8 = AtomicU8::new(0);
 static QUIET: AtomicBool = AtomicBool::new(false);
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+static STDOUT_ERROR: Mutex<Option<String>> = Mutex::new(None);
 static PROGRESS: Mutex<Option<indicatif::ProgressBar>> = Mutex::new(None);
 
 pub fn set_verbosity(v: u8, quiet: bool) {
@@ -67,8 +70,9 @@ pub fn note(msg: impl AsRef<str>) {
     }
 }
 
-/// Writes one line of result to stdout. A broken pipe marks stdout closed and
-/// further output is dropped: the reader has all it wanted.
+/// Writes one line of result to stdout. After a failed write further output
+/// is dropped: a broken pipe means the reader has all it wanted; any other
+/// error is remembered for [`stdout_error`].
 pub fn println(line: impl AsRef<str>) {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         return;
@@ -78,9 +82,29 @@ pub fn println(line: impl AsRef<str>) {
         .write_all(line.as_ref().as_bytes())
         .and_then(|_| out.write_all(b"\n"))
         .and_then(|_| out.flush());
-    if res.is_err() {
+    if let Err(e) = res {
         STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        if let Some(msg) = write_error(&e) {
+            let mut first = STDOUT_ERROR.lock().unwrap_or_else(|e| e.into_inner());
+            first.get_or_insert(msg);
+        }
     }
+}
+
+/// What to report for a failed stdout write: `None` for a closed pipe (a
+/// quiet end), a message for anything else.
+pub fn write_error(e: &io::Error) -> Option<String> {
+    (e.kind() != io::ErrorKind::BrokenPipe)
+        .then(|| format!("cannot write the results to stdout: {e}; the output is incomplete"))
+}
+
+/// The first stdout write error other than a closed pipe, if any: the run
+/// ends with an error (exit 1) even if everything else succeeded.
+pub fn stdout_error() -> Option<String> {
+    STDOUT_ERROR
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
 }
 
 /// One JSON object on its own line.
@@ -146,5 +170,14 @@ mod tests {
             vec!["a-long-id".to_string(), "x".to_string()],
         ];
         assert_eq!(columns(&rows), vec!["ROOM       NAME", "a-long-id  x"]);
+    }
+
+    #[test]
+    fn only_a_closed_pipe_is_a_quiet_write_error() {
+        let pipe = io::Error::from(io::ErrorKind::BrokenPipe);
+        assert_eq!(write_error(&pipe), None);
+        let full = io::Error::from_raw_os_error(28);
+        assert!(write_error(&full).unwrap().contains("cannot write"));
+        assert!(write_error(&io::Error::other("x")).is_some());
     }
 }

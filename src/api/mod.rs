@@ -207,7 +207,7 @@ impl Client {
                 rate_limited: false,
                 detail: format!(
                     "HTTP {status} from {}: a redirect to {to} was not followed (livectl never \
-                     follows redirects, which would send the UserSig on); check --endpoint, \
+                     follows redirects: the URL holds the credentials); check --endpoint, \
                      or a proxy or captive portal in the way",
                     self.endpoint
                 ),

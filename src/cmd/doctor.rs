@@ -45,6 +45,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let Some(url) = endpoint(&mut r, &settings) else {
         return r.finish();
     };
+    r.add(proxy(&settings.endpoint.value, &|name| {
+        std::env::var(name).ok()
+    }));
     let Some(addrs) = dns(&mut r, &url) else {
         return r.finish();
     };
@@ -257,6 +260,30 @@ fn endpoint(r: &mut Report, s: &Settings) -> Option<url::Url> {
     Some(url)
 }
 
+/// Whether requests to the endpoint go through a proxy, and which variable
+/// sets it (the proxy's host only: its URL may hold a password).
+fn proxy(endpoint: &str, env: &dyn Fn(&str) -> Option<String>) -> Check {
+    match crate::api::proxy_variable(endpoint, env) {
+        Some(var) => {
+            let via = env(var)
+                .and_then(|v| url::Url::parse(&v).ok())
+                .and_then(|u| u.host_str().map(|h| format!(" through {h}")))
+                .unwrap_or_default();
+            Check::ok(
+                "proxy",
+                format!(
+                    "{var} is in use: requests to {endpoint} go{via} (NO_PROXY can exempt the host)"
+                ),
+            )
+        }
+        None if crate::api::is_loopback(endpoint) => Check::ok(
+            "proxy",
+            "none: a loopback endpoint never goes through a proxy",
+        ),
+        None => Check::ok("proxy", "none: direct connection"),
+    }
+}
+
 /// Resolves the endpoint's host. `None` when it does not resolve.
 fn dns(r: &mut Report, url: &url::Url) -> Option<Vec<SocketAddr>> {
     let port = url.port_or_known_default().unwrap_or(443);
@@ -320,5 +347,30 @@ fn tcp_reach(r: &mut Report, addrs: &[SocketAddr], timeout: Duration) {
             format!("cannot connect to {addr}: {e}"),
             "check the network, a firewall or proxy, and --endpoint",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_line_names_the_variable_and_the_proxy_host_only() {
+        let env = |name: &str| {
+            (name == "HTTPS_PROXY").then(|| "http://user:secretpw@proxy.corp:3128/".to_string())
+        };
+        let c = proxy("https://adminapisgp.im.qcloud.com", &env);
+        assert_eq!(c.status, report::Status::Ok);
+        assert!(
+            c.detail.starts_with("HTTPS_PROXY is in use"),
+            "{}",
+            c.detail
+        );
+        assert!(c.detail.contains("through proxy.corp"), "{}", c.detail);
+        assert!(!c.detail.contains("secretpw"), "{}", c.detail);
+        let loopback = proxy("http://127.0.0.1:8080", &env);
+        assert!(loopback.detail.contains("never"), "{}", loopback.detail);
+        let none = proxy("https://adminapisgp.im.qcloud.com", &|_: &str| None);
+        assert_eq!(none.detail, "none: direct connection");
     }
 }
