@@ -22,7 +22,7 @@ Environment (flag > environment > config profile > default):
 
 Exit codes:
   0    success (including --dry-run, and `exists` under --exists-ok)
-  1    unexpected internal error
+  1    unexpected internal error, or stdout could not be written (disk full)
   2    usage or invalid input (flags, values, CSV): nothing was sent
   3    configuration or credentials missing, unreadable or unsafe: nothing was sent
   4    the service rejected the credentials

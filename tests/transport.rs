@@ -155,7 +155,7 @@ fn echoing_error_info(env: &TestEnv) -> httpmock::Mock<'_> {
         when.path(path("create_room"));
         then.respond_with(|req| {
             let info = format!(
-                "invalid parameter in /v4/x?{} \x1b]0;pwned\x07\x1b[2Jdone\r",
+                "invalid parameter in /v4/x?{} (last: usersig=eJyOlderSig0123456789) \x1b]0;pwned\x07\x1b[2Jdone\r",
                 query_of(req)
             );
             let sig = req.query_params_map()["usersig"].clone();
@@ -364,6 +364,39 @@ fn an_answer_without_length_is_read_up_to_the_cap_only() {
         .stderr(contains("larger than 4 MiB"));
     let sent = server.join().unwrap();
     assert!(sent < 64, "the client read the whole 64 MiB");
+}
+
+/// A declared length over the cap fails at once, before any of the body is
+/// read (this server never sends it: without the check the client would wait
+/// for it until --timeout and fail differently).
+#[test]
+fn a_declared_length_over_the_cap_fails_before_reading() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 8192];
+        let _ = s.read(&mut buf);
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{{", 5 << 20);
+        let _ = s.write_all(head.as_bytes());
+        // Hold the connection until the client goes away.
+        let _ = s.read(&mut buf);
+    });
+    let env = TestEnv::new();
+    env.cmd()
+        .env("LIVECTL_ENDPOINT", format!("http://{addr}"))
+        .args([
+            "create",
+            "--room-id",
+            "r1",
+            "--retries",
+            "0",
+            "--timeout",
+            "5",
+        ])
+        .assert()
+        .code(7)
+        .stderr(contains("larger than 4 MiB"));
 }
 
 // ---- 7. stdout write errors ------------------------------------------------

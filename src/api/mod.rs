@@ -246,7 +246,7 @@ impl Client {
                 return fail(t, ms);
             }
         };
-        reply.date = date;
+        reply.date = date.map(|d| answer::scrub(&d, own));
         output::log(
             1,
             format!(
