@@ -219,20 +219,23 @@ impl Client {
             Err(t) => return fail(t, started.elapsed().as_millis()),
         };
         let ms = started.elapsed().as_millis();
-        if output::verbosity() >= 2 {
-            output::log(
-                2,
-                format!("< {}", truncate(&answer::scrub(&text, own), 2000)),
-            );
-        }
+        // Scrubbed whole, then cut: a cut first could leave part of a UserSig.
+        let log_body = || {
+            if output::verbosity() >= 2 {
+                let clean = answer::scrub(&text, own);
+                output::log(2, format!("< {}", truncate(&clean, 2000)));
+            }
+        };
         if status != reqwest::StatusCode::OK {
             output::log(1, format!("POST {shown} -> HTTP {status} ({ms} ms)"));
+            log_body();
             return Err(Transport {
                 uncertain: status.is_server_error(),
                 rate_limited: status.as_u16() == 429 || status.as_u16() == 503,
                 detail: format!("HTTP {status} from {}", self.endpoint),
             });
         }
+        log_body();
         let mut reply = match answer::parse(&text, own) {
             Ok(r) => r,
             Err(why) => {
