@@ -8,38 +8,19 @@ use std::path::PathBuf;
 use crate::output::Format;
 use crate::room::{self, SeatMode};
 
-const AFTER_LONG_HELP: &str = "\
-Environment (flag > environment > config profile > default):
-  LIVECTL_CONFIG       config file (default: ~/.config/livectl/config.toml)
-  LIVECTL_PROFILE      profile to use
-  LIVECTL_SDKAPPID     the app's SDKAppID
-  LIVECTL_IDENTIFIER   an App admin account, e.g. administrator
-  LIVECTL_SECRET_KEY   the app's secret key (no flag takes a secret)
-  LIVECTL_REGION       china, singapore, seoul, tokyo, frankfurt, mumbai,
-                       silicon-valley, jakarta (or cn, sgp, kr, jpn, ger, ind, usa/us, idn)
-  LIVECTL_ENDPOINT     base URL overriding the region
-  NO_COLOR             disables colour
-
-Exit codes:
-  0    success (including --dry-run, and `exists` under --exists-ok)
-  1    unexpected internal error
-  2    usage or invalid input (flags, values, CSV): nothing was sent
-  3    configuration or credentials missing, unreadable or unsafe: nothing was sent
-  4    the service rejected the credentials
-  5    the service refused the request
-  6    the room ID is taken (100003, 100011, 100010 without --exists-ok)
-  7    network failure, timeout, or still rate-limited/unavailable after the retries
-  8    a batch finished with at least one failed row
-  130  interrupted
-
-`livectl explain CODE` explains any service error code, offline.";
-
 /// Creates and manages Tencent Cloud live rooms (TUILiveKit / Chat REST API).
 ///
 /// Credentials come from a config profile or the environment; see
 /// `livectl profile add --help` and `livectl doctor`.
 #[derive(Parser, Debug)]
-#[command(name = "livectl", version, propagate_version = true, after_long_help = AFTER_LONG_HELP)]
+#[command(
+    name = "livectl",
+    version = crate::version::SHORT,
+    long_version = crate::version::LONG,
+    propagate_version = true,
+    disable_help_subcommand = true,
+    after_long_help = after_long_help()
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -118,6 +99,38 @@ pub enum Command {
     /// Print the manual page (roff) to stdout: livectl(1), then a page per command
     #[command(after_long_help = "Example:\n  livectl man > livectl.1 && man -l livectl.1")]
     Man,
+    /// Help on a command or a topic: csv, config, environment, exit-codes
+    #[command(after_long_help = HELP_EXAMPLES)]
+    Help(HelpArgs),
+    /// Print the version, the commit and the service API revision it targets
+    Version,
+}
+
+/// The end of `livectl --help`: the environment and exit-code topics in
+/// full, then the list of every topic.
+fn after_long_help() -> String {
+    let mut out = String::new();
+    for name in ["environment", "exit-codes"] {
+        let text = (crate::help::find(name).expect("a topic").text)();
+        // "Exit codes" -> "Exit codes:", a heading like clap's own.
+        let (title, body) = text.split_once('\n').unwrap_or((&text, ""));
+        out.push_str(&format!("{title}:{body}\n"));
+    }
+    out.push_str(&crate::help::list());
+    out
+}
+
+const HELP_EXAMPLES: &str = "\
+Examples:
+  livectl help csv          # the CSV format of --from-csv
+  livectl help exit-codes   # what each exit code means
+  livectl help profile add  # the same as livectl profile add --help";
+
+#[derive(Args, Debug, Clone)]
+pub struct HelpArgs {
+    /// A topic (csv, config, environment, exit-codes) or a command, e.g. `profile add`
+    #[arg(value_name = "TOPIC|COMMAND")]
+    pub words: Vec<String>,
 }
 
 const CREATE_EXAMPLES: &str = "\
@@ -177,7 +190,7 @@ fn parse_categories(s: &str) -> Result<Categories, String> {
 /// Flags of the batch form (`--from-csv`).
 #[derive(Args, Debug, Clone)]
 pub struct BatchArgs {
-    /// Read many rooms from a CSV file (`-` for stdin); see the README for columns
+    /// Read many rooms from a CSV file (`-` for stdin); columns: `livectl help csv`
     #[arg(long, value_name = "FILE")]
     pub from_csv: Option<PathBuf>,
     /// Requests in flight at once (batch)
