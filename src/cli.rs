@@ -8,6 +8,57 @@ use std::path::PathBuf;
 use crate::output::Format;
 use crate::room::{self, SeatMode};
 
+/// A value parser that keeps livectl's own parsing and messages but tells
+/// clap the values it takes, so completion scripts offer them.
+#[derive(Clone)]
+pub struct Hinted<P> {
+    parser: P,
+    values: fn() -> Vec<&'static str>,
+}
+
+impl<P: clap::builder::TypedValueParser> clap::builder::TypedValueParser for Hinted<P> {
+    type Value = P::Value;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        self.parser.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            (self.values)()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
+fn region_names() -> Vec<&'static str> {
+    crate::region::REGIONS.iter().map(|r| r.name).collect()
+}
+
+fn region_hint() -> Hinted<clap::builder::NonEmptyStringValueParser> {
+    Hinted {
+        parser: clap::builder::NonEmptyStringValueParser::new(),
+        values: region_names,
+    }
+}
+
+type Parse<T> = fn(&str) -> Result<T, String>;
+
+fn seat_mode_hint() -> Hinted<Parse<SeatMode>> {
+    Hinted {
+        parser: room::parse_seat_mode,
+        values: || vec!["FreeToTake", "ApplyToTake"],
+    }
+}
+
 /// Creates and manages Tencent Cloud live rooms (TUILiveKit / Chat REST API).
 ///
 /// Credentials come from a config profile or the environment; see
@@ -39,7 +90,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Region of the app: china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley, jakarta [env: LIVECTL_REGION]
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", value_parser = region_hint(), hide_possible_values = true)]
     pub region: Option<String>,
     /// Base URL of the service, overriding the region (http:// only to loopback) [env: LIVECTL_ENDPOINT]
     #[arg(long, global = true, value_name = "URL")]
@@ -169,7 +220,7 @@ pub struct RoomFieldArgs {
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
     pub public: Option<bool>,
     /// How seats are taken: FreeToTake or ApplyToTake, any case (TakeSeatMode)
-    #[arg(long, value_name = "MODE", value_parser = room::parse_seat_mode)]
+    #[arg(long, value_name = "MODE", value_parser = seat_mode_hint(), hide_possible_values = true)]
     pub seat_mode: Option<SeatMode>,
     /// Your own status tag (ActivityStatus)
     #[arg(long, value_name = "N", value_parser = room::parse_int, allow_negative_numbers = true)]

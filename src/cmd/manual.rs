@@ -131,6 +131,15 @@ mod tests {
             let script = completion_script(*shell);
             assert!(script.contains("livectl"), "{shell}");
             assert!(script.contains("doctor"), "{shell}");
+            // Values, not only flags: regions, seat modes, output formats
+            // in the shells whose scripts complete values.
+            use clap_complete::Shell::{Bash, Fish, Zsh};
+            if !matches!(shell, Bash | Zsh | Fish) {
+                continue;
+            }
+            for value in ["singapore", "silicon-valley", "ApplyToTake", "json"] {
+                assert!(script.contains(value), "{shell}: {value}");
+            }
         }
     }
 
