@@ -155,6 +155,13 @@ pub enum Command {
     Help(HelpArgs),
     /// Print the version, the commit and the service API revision it targets
     Version,
+    // ---- live-event operations (src/cmd/live/): members, robots ----
+
+    // ---- live-event operations: admins ----
+    /// A room's admins: list, add, remove (at most 5 per room)
+    #[command(subcommand)]
+    Admin(crate::cmd::live::admin::AdminCommand),
+    // ---- live-event operations: seats, metadata, messages, owner, stats, describe ----
 }
 
 /// The end of `livectl --help`: the environment and exit-code topics in
