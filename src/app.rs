@@ -106,6 +106,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Doctor => cmd::doctor::run(&ctx),
         Command::Completions(args) => cmd::manual::completions(args.shell),
         Command::Man => cmd::manual::man(),
+        Command::Help(args) => cmd::manual::help(&args.words),
+        Command::Version => cmd::manual::version(),
+        // live-event operations: members, robots
+
+        // live-event operations: admins
+        Command::Admin(c) => cmd::live::admin::run(&ctx, &c),
+        // live-event operations: seats, metadata, messages, owner, stats, describe
     }
 }
 

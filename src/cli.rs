@@ -8,38 +8,70 @@ use std::path::PathBuf;
 use crate::output::Format;
 use crate::room::{self, SeatMode};
 
-const AFTER_LONG_HELP: &str = "\
-Environment (flag > environment > config profile > default):
-  LIVECTL_CONFIG       config file (default: ~/.config/livectl/config.toml)
-  LIVECTL_PROFILE      profile to use
-  LIVECTL_SDKAPPID     the app's SDKAppID
-  LIVECTL_IDENTIFIER   an App admin account, e.g. administrator
-  LIVECTL_SECRET_KEY   the app's secret key (no flag takes a secret)
-  LIVECTL_REGION       china, singapore, seoul, tokyo, frankfurt, mumbai,
-                       silicon-valley, jakarta (or cn, sgp, kr, jpn, ger, ind, usa/us, idn)
-  LIVECTL_ENDPOINT     base URL overriding the region
-  NO_COLOR             disables colour
+/// A value parser that keeps livectl's own parsing and messages but tells
+/// clap the values it takes, so completion scripts offer them.
+#[derive(Clone)]
+pub struct Hinted<P> {
+    parser: P,
+    values: fn() -> Vec<&'static str>,
+}
 
-Exit codes:
-  0    success (including --dry-run, and `exists` under --exists-ok)
-  1    unexpected internal error, or stdout could not be written (disk full)
-  2    usage or invalid input (flags, values, CSV): nothing was sent
-  3    configuration or credentials missing, unreadable or unsafe: nothing was sent
-  4    the service rejected the credentials
-  5    the service refused the request
-  6    the room ID is taken (100003, 100011, 100010 without --exists-ok)
-  7    network failure, timeout, or still rate-limited/unavailable after the retries
-  8    a batch finished with at least one failed row
-  130  interrupted
+impl<P: clap::builder::TypedValueParser> clap::builder::TypedValueParser for Hinted<P> {
+    type Value = P::Value;
 
-`livectl explain CODE` explains any service error code, offline.";
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        self.parser.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            (self.values)()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
+fn region_names() -> Vec<&'static str> {
+    crate::region::REGIONS.iter().map(|r| r.name).collect()
+}
+
+fn region_hint() -> Hinted<clap::builder::NonEmptyStringValueParser> {
+    Hinted {
+        parser: clap::builder::NonEmptyStringValueParser::new(),
+        values: region_names,
+    }
+}
+
+type Parse<T> = fn(&str) -> Result<T, String>;
+
+fn seat_mode_hint() -> Hinted<Parse<SeatMode>> {
+    Hinted {
+        parser: room::parse_seat_mode,
+        values: || vec!["FreeToTake", "ApplyToTake"],
+    }
+}
 
 /// Creates and manages Tencent Cloud live rooms (TUILiveKit / Chat REST API).
 ///
 /// Credentials come from a config profile or the environment; see
 /// `livectl profile add --help` and `livectl doctor`.
 #[derive(Parser, Debug)]
-#[command(name = "livectl", version, propagate_version = true, after_long_help = AFTER_LONG_HELP)]
+#[command(
+    name = "livectl",
+    version = crate::version::SHORT,
+    long_version = crate::version::LONG,
+    propagate_version = true,
+    disable_help_subcommand = true,
+    after_long_help = after_long_help()
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -58,7 +90,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Region of the app: china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley, jakarta [env: LIVECTL_REGION]
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", value_parser = region_hint(), hide_possible_values = true)]
     pub region: Option<String>,
     /// Base URL of the service, overriding the region (http:// only to loopback) [env: LIVECTL_ENDPOINT]
     #[arg(long, global = true, value_name = "URL")]
@@ -118,6 +150,45 @@ pub enum Command {
     /// Print the manual page (roff) to stdout: livectl(1), then a page per command
     #[command(after_long_help = "Example:\n  livectl man > livectl.1 && man -l livectl.1")]
     Man,
+    /// Help on a command or a topic: csv, config, environment, exit-codes
+    #[command(after_long_help = HELP_EXAMPLES)]
+    Help(HelpArgs),
+    /// Print the version, the commit and the service API revision it targets
+    Version,
+    // ---- live-event operations (src/cmd/live/): members, robots ----
+
+    // ---- live-event operations: admins ----
+    /// A room's admins: list, add, remove (at most 5 per room)
+    #[command(subcommand)]
+    Admin(crate::cmd::live::admin::AdminCommand),
+    // ---- live-event operations: seats, metadata, messages, owner, stats, describe ----
+}
+
+/// The end of `livectl --help`: the environment and exit-code topics in
+/// full, then the list of every topic.
+fn after_long_help() -> String {
+    let mut out = String::new();
+    for name in ["environment", "exit-codes"] {
+        let text = (crate::help::find(name).expect("a topic").text)();
+        // "Exit codes" -> "Exit codes:", a heading like clap's own.
+        let (title, body) = text.split_once('\n').unwrap_or((&text, ""));
+        out.push_str(&format!("{title}:{body}\n"));
+    }
+    out.push_str(&crate::help::list());
+    out
+}
+
+const HELP_EXAMPLES: &str = "\
+Examples:
+  livectl help csv          # the CSV format of --from-csv
+  livectl help exit-codes   # what each exit code means
+  livectl help profile add  # the same as livectl profile add --help";
+
+#[derive(Args, Debug, Clone)]
+pub struct HelpArgs {
+    /// A topic (csv, config, environment, exit-codes) or a command, e.g. `profile add`
+    #[arg(value_name = "TOPIC|COMMAND")]
+    pub words: Vec<String>,
 }
 
 const CREATE_EXAMPLES: &str = "\
@@ -156,7 +227,7 @@ pub struct RoomFieldArgs {
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
     pub public: Option<bool>,
     /// How seats are taken: FreeToTake or ApplyToTake, any case (TakeSeatMode)
-    #[arg(long, value_name = "MODE", value_parser = room::parse_seat_mode)]
+    #[arg(long, value_name = "MODE", value_parser = seat_mode_hint(), hide_possible_values = true)]
     pub seat_mode: Option<SeatMode>,
     /// Your own status tag (ActivityStatus)
     #[arg(long, value_name = "N", value_parser = room::parse_int, allow_negative_numbers = true)]
@@ -177,7 +248,7 @@ fn parse_categories(s: &str) -> Result<Categories, String> {
 /// Flags of the batch form (`--from-csv`).
 #[derive(Args, Debug, Clone)]
 pub struct BatchArgs {
-    /// Read many rooms from a CSV file (`-` for stdin); see the README for columns
+    /// Read many rooms from a CSV file (`-` for stdin); columns: `livectl help csv`
     #[arg(long, value_name = "FILE")]
     pub from_csv: Option<PathBuf>,
     /// Requests in flight at once (batch)

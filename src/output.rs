@@ -132,31 +132,127 @@ pub fn error_line(msg: &str) {
     }
 }
 
-/// Formats rows as aligned columns (the first row is the header).
+/// Columns on a terminal: Chinese, Japanese and Korean characters and most
+/// emoji take two, combining marks none.
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `cell` cut to at most `width` display columns, ending in `…` when cut.
+pub fn fit(cell: &str, width: usize) -> String {
+    if display_width(cell) <= width {
+        return cell.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in cell.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// One column of a [`Table`]: its header and the bounds of its width.
+#[derive(Clone, Copy, Debug)]
+pub struct Col {
+    pub header: &'static str,
+    pub min: usize,
+    /// Longer cells are cut with `…` (the last column is never cut).
+    pub max: usize,
+}
+
+/// A text table that may come in pages (`list`): the first page fixes the
+/// widths, by display width within each column's bounds, so later pages
+/// line up under the same header. Empty cells show as `-`.
+pub struct Table {
+    cols: Vec<Col>,
+    widths: Option<Vec<usize>>,
+}
+
+impl Table {
+    pub fn new(cols: &[Col]) -> Table {
+        Table {
+            cols: cols.to_vec(),
+            widths: None,
+        }
+    }
+
+    /// The lines of `rows`, after the header on the first call.
+    pub fn lines(&mut self, rows: &[Vec<String>]) -> Vec<String> {
+        let cell = |r: &Vec<String>, i: usize| -> String {
+            match r.get(i).map(String::as_str) {
+                None | Some("") => "-".to_string(),
+                Some(c) => c.to_string(),
+            }
+        };
+        let mut out = Vec::new();
+        if self.widths.is_none() {
+            let widths = self
+                .cols
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    rows.iter()
+                        .map(|r| display_width(&cell(r, i)))
+                        .chain([display_width(c.header)])
+                        .max()
+                        .unwrap_or(0)
+                        .clamp(c.min, c.max.max(c.min))
+                })
+                .collect();
+            self.widths = Some(widths);
+            let header: Vec<String> = self.cols.iter().map(|c| c.header.to_string()).collect();
+            out.push(self.line(&header));
+        }
+        out.extend(rows.iter().map(|r| {
+            let cells: Vec<String> = (0..self.cols.len()).map(|i| cell(r, i)).collect();
+            self.line(&cells)
+        }));
+        out
+    }
+
+    fn line(&self, cells: &[String]) -> String {
+        let widths = self.widths.as_ref().expect("set by the first page");
+        let last = cells.len().saturating_sub(1);
+        let mut line = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i == last {
+                line.push_str(c);
+            } else {
+                let c = fit(c, widths[i]);
+                let pad = widths[i].saturating_sub(display_width(&c));
+                line.push_str(&c);
+                line.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        line
+    }
+}
+
+/// Formats rows as aligned columns (the first row is the header), by
+/// display width, never cutting a cell.
 pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n)
-        .map(|i| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(0)
+    let Some((header, body)) = rows.split_first() else {
+        return Vec::new();
+    };
+    let cols: Vec<Col> = header
+        .iter()
+        .map(|h| Col {
+            header: "",
+            min: display_width(h),
+            max: usize::MAX,
         })
         .collect();
-    rows.iter()
-        .map(|r| {
-            let mut line = String::new();
-            for (i, cell) in r.iter().enumerate() {
-                if i + 1 == r.len() {
-                    line.push_str(cell);
-                } else {
-                    line.push_str(&format!("{cell:<w$}  ", w = widths[i]));
-                }
-            }
-            line
-        })
-        .collect()
+    let mut table = Table::new(&cols);
+    // The header goes through as a row, so it is padded like one.
+    let mut all = vec![header.clone()];
+    all.extend(body.iter().cloned());
+    table.lines(&all).into_iter().skip(1).collect()
 }
 
 #[cfg(test)]
@@ -179,5 +275,50 @@ mod tests {
         let full = io::Error::from_raw_os_error(28);
         assert!(write_error(&full).unwrap().contains("cannot write"));
         assert!(write_error(&io::Error::other("x")).is_some());
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let rows = vec![
+            vec!["NAME".to_string(), "OWNER".to_string()],
+            vec!["直播间".to_string(), "a".to_string()],
+            vec!["🎤 show".to_string(), "".to_string()],
+            vec!["plain".to_string(), "b".to_string()],
+        ];
+        let lines = columns(&rows);
+        // Every second column starts at the same display column.
+        let starts: Vec<usize> = lines
+            .iter()
+            .map(|l| {
+                let first = l.rsplit_once("  ").unwrap().0;
+                display_width(first) + 2
+            })
+            .collect();
+        assert!(starts.windows(2).all(|w| w[0] == w[1]), "{lines:#?}");
+        assert_eq!(lines[2], "🎤 show  -", "an empty cell shows as -");
+    }
+
+    #[test]
+    fn pages_keep_the_first_page_widths_and_cut_with_an_ellipsis() {
+        let cols = [
+            Col {
+                header: "ID",
+                min: 4,
+                max: 8,
+            },
+            Col {
+                header: "NAME",
+                min: 0,
+                max: 10,
+            },
+        ];
+        let mut t = Table::new(&cols);
+        let first = t.lines(&[vec!["a".into(), "x".into()]]);
+        assert_eq!(first, vec!["ID    NAME", "a     x"]);
+        let second = t.lines(&[vec!["直播间直播间".into(), "y".into()]]);
+        // 4 columns wide: one wide character and the ellipsis take 3, one pad.
+        assert_eq!(second, vec!["直…   y"]);
+        assert_eq!(display_width(&fit("直播间直播间", 4)), 3);
+        assert_eq!(fit("short", 8), "short");
     }
 }

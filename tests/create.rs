@@ -390,9 +390,34 @@ fn help_and_usage_errors() {
     assert_eq!(out.status.code(), Some(0));
     let help = stdout(&out);
     assert!(
-        help.contains("Exit codes:") && help.contains("LIVECTL_SECRET_KEY"),
-        "{help}"
+        help.contains("exit-codes") && help.contains("environment"),
+        "the topics are listed: {help}"
     );
+    env.bare_cmd()
+        .args(["help", "exit-codes"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("130  interrupted"));
+    env.bare_cmd()
+        .args(["help", "environment"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("LIVECTL_SECRET_KEY"));
+    env.bare_cmd()
+        .args(["help", "csv"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("room_id,name,max_members"));
+    env.bare_cmd()
+        .args(["help", "no-such-topic"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("topics are csv, config"));
+    env.bare_cmd()
+        .arg("version")
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("service API"));
     let out = env.bare_cmd().args(["create", "--help"]).output().unwrap();
     assert!(stdout(&out).contains("Examples:"));
     let out = env

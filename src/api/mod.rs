@@ -11,6 +11,7 @@
 //! of an answer is read.
 
 pub mod answer;
+pub mod endpoint;
 pub mod retry;
 pub mod signer;
 
@@ -21,7 +22,9 @@ use std::time::{Duration, Instant};
 use crate::output;
 pub use signer::Signer;
 
-const PATH_PREFIX: &str = "/v4/live_engine_http_srv/";
+/// A bare command name (`create_room`) is a command of this service; other
+/// services are named in the command (`room_engine_http_mic/lock_seat`).
+const LIVE_SERVICE: &str = "live_engine_http_srv";
 
 /// What a client needs to address the service.
 pub struct ClientConfig {
@@ -134,7 +137,12 @@ impl Client {
     }
 
     fn url(&self, command: &str, usersig: &str, random: u32) -> String {
-        let mut url = reqwest::Url::parse(&format!("{}{PATH_PREFIX}{command}", self.endpoint))
+        let path = if command.contains('/') {
+            command.to_string()
+        } else {
+            format!("{LIVE_SERVICE}/{command}")
+        };
+        let mut url = reqwest::Url::parse(&format!("{}/v4/{path}", self.endpoint))
             .expect("endpoint was checked when the settings were resolved");
         url.query_pairs_mut()
             .append_pair("sdkappid", &self.sdkappid)

@@ -1,10 +1,13 @@
-//! `livectl completions SHELL` and `livectl man`: generated from the clap
-//! definition in `cli.rs`, so they cannot drift from the real flags.
+//! `livectl completions SHELL`, `livectl man`, `livectl help` and
+//! `livectl version`: generated from the clap definition in `cli.rs` and the
+//! topics of [`crate::help`], so they cannot drift from the real flags.
 
 use clap::CommandFactory;
+use clap_mangen::roff::{Roff, roman};
 
 use crate::cli::Cli;
-use crate::output;
+use crate::error::Error;
+use crate::{help, output};
 
 /// The completion script for `shell`.
 pub fn completion_script(shell: clap_complete::Shell) -> String {
@@ -38,9 +41,72 @@ fn render(cmd: &clap::Command, out: &mut Vec<u8>) -> anyhow::Result<()> {
     man.render(out).map_err(|e| {
         anyhow::anyhow!("cannot render the manual page of `{}`: {e}", cmd.get_name())
     })?;
+    if cmd.get_name() == "livectl" {
+        out.extend_from_slice(topic_sections().as_bytes());
+    }
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         render(sub, out)?;
     }
+    Ok(())
+}
+
+/// The help topics as sections of `livectl(1)`, kept as preformatted text.
+fn topic_sections() -> String {
+    let mut roff = Roff::new();
+    for t in help::TOPICS {
+        roff.control("SH", [t.heading]);
+        roff.control("nf", [] as [&str; 0]);
+        for line in (t.text)().lines() {
+            roff.text([roman(line)]);
+        }
+        roff.control("fi", [] as [&str; 0]);
+    }
+    roff.to_roff()
+}
+
+/// `livectl help [TOPIC | COMMAND...]`.
+pub fn help(words: &[String]) -> anyhow::Result<()> {
+    print_text(&help_text(words)?);
+    Ok(())
+}
+
+/// A topic's text, or the long help of the command `words` name.
+fn help_text(words: &[String]) -> anyhow::Result<String> {
+    let Some(first) = words.first() else {
+        return Ok(Cli::command().render_long_help().to_string());
+    };
+    if words.len() == 1
+        && let Some(topic) = help::find(first)
+    {
+        return Ok((topic.text)());
+    }
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut at = &mut cmd;
+    for word in words {
+        let known: Vec<String> = at
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        at = match at.find_subcommand_mut(word) {
+            Some(sub) => sub,
+            None => {
+                let topics: Vec<&str> = help::TOPICS.iter().map(|t| t.name).collect();
+                return Err(Error::usage(format!(
+                    "no help topic or command `{}`: topics are {}; commands are {}",
+                    words.join(" "),
+                    topics.join(", "),
+                    known.join(", ")
+                )));
+            }
+        };
+    }
+    Ok(at.render_long_help().to_string())
+}
+
+/// `livectl version`.
+pub fn version() -> anyhow::Result<()> {
+    crate::version::print();
     Ok(())
 }
 
@@ -65,6 +131,15 @@ mod tests {
             let script = completion_script(*shell);
             assert!(script.contains("livectl"), "{shell}");
             assert!(script.contains("doctor"), "{shell}");
+            // Values, not only flags: regions, seat modes, output formats
+            // in the shells whose scripts complete values.
+            use clap_complete::Shell::{Bash, Fish, Zsh};
+            if !matches!(shell, Bash | Zsh | Fish) {
+                continue;
+            }
+            for value in ["singapore", "silicon-valley", "ApplyToTake", "json"] {
+                assert!(script.contains(value), "{shell}: {value}");
+            }
         }
     }
 
@@ -84,5 +159,23 @@ mod tests {
             page.contains("Exit codes"),
             "the exit-code table is in the main page"
         );
+        for t in help::TOPICS {
+            assert!(page.contains(t.heading), "{}", t.name);
+        }
+    }
+
+    #[test]
+    fn help_knows_topics_and_commands_and_refuses_the_rest() {
+        assert!(
+            help_text(&["CSV".into()])
+                .unwrap()
+                .contains("seat_template")
+        );
+        let add = help_text(&["profile".into(), "add".into()]).unwrap();
+        assert!(add.contains("--secret-key-env"), "{add}");
+        assert!(help_text(&[]).unwrap().contains("livectl help TOPIC"));
+        let err = help_text(&["nope".into()]).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), crate::error::EXIT_USAGE);
+        assert!(format!("{err}").contains("csv, config"), "{err}");
     }
 }

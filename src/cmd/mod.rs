@@ -2,6 +2,7 @@
 
 pub mod doctor;
 pub mod lifecycle;
+pub mod live;
 pub mod manual;
 pub mod profile;
 

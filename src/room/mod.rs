@@ -118,6 +118,27 @@ pub fn parse_extra(s: &str) -> Result<(String, Value), String> {
     Ok((name.to_string(), value))
 }
 
+/// The room ID rule of every command: 1 to 48 bytes of printable ASCII,
+/// without leading or trailing spaces.
+pub fn check_room_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        Err("is required (1 to 48 bytes)".into())
+    } else if id.len() > ROOM_ID_MAX {
+        Err(format!(
+            "is {} bytes; the limit is {ROOM_ID_MAX} bytes",
+            id.len()
+        ))
+    } else if let Some(c) = id.chars().find(|c| !(' '..='~').contains(c)) {
+        Err(format!(
+            "contains {c:?}; use printable ASCII only (the client SDKs reject others)"
+        ))
+    } else if id.trim() != id {
+        Err("has leading or trailing spaces; remove them".into())
+    } else {
+        Ok(())
+    }
+}
+
 impl RoomSpec {
     /// Sets a field from a text cell (CSV). An empty cell leaves it unset.
     pub fn set_from_text(&mut self, f: Field, text: &str) -> Result<(), String> {
@@ -181,24 +202,8 @@ impl RoomSpec {
                 message,
             })
         };
-        let id = &self.room_id;
-        if id.is_empty() {
-            err(Field::RoomId, "is required (1 to 48 bytes)".into());
-        } else if id.len() > ROOM_ID_MAX {
-            err(
-                Field::RoomId,
-                format!("is {} bytes; the limit is {ROOM_ID_MAX} bytes", id.len()),
-            );
-        } else if let Some(c) = id.chars().find(|c| !(' '..='~').contains(c)) {
-            err(
-                Field::RoomId,
-                format!("contains {c:?}; use printable ASCII only (the client SDKs reject others)"),
-            );
-        } else if id.trim() != id {
-            err(
-                Field::RoomId,
-                "has leading or trailing spaces; remove them".into(),
-            );
+        if let Err(message) = check_room_id(&self.room_id) {
+            err(Field::RoomId, message);
         }
         for (f, v, max) in [
             (Field::Name, &self.name, NAME_MAX),

@@ -3,9 +3,9 @@
 //! requests faster than the command's documented 10 per second.
 //!
 //! Output streams as pages arrive. `-o json`: one object per room. Text: a
-//! table whose header is printed once; columns are aligned within each page
-//! and have fixed minimum widths, so pages line up unless a value is wider
-//! than its column's minimum (a long room ID widens that page only).
+//! table whose header is printed once; the first page fixes the column widths
+//! (by display width: Chinese and emoji count two) and every later page keeps
+//! them, so pages line up.
 
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -111,33 +111,38 @@ fn parse_page(answer: &Answer) -> (Vec<RoomView>, String) {
     (rooms, next)
 }
 
-/// The text table: header once, each page aligned on its own.
-#[derive(Default)]
-pub struct Table {
-    header_done: bool,
-}
+/// The text table: the header once; the first page fixes the widths (by
+/// display width, within these bounds) and later pages keep them, cutting a
+/// longer name with `…`. Room IDs (at most 48 bytes) are never cut.
+pub struct Table(output::Table);
 
-/// Columns: header, JSON key of the value, minimum width.
-const COLUMNS: [(&str, &str, usize); 5] = [
-    ("ROOM ID", "room_id", 20),
-    ("NAME", "name", 20),
-    ("OWNER", "owner", 14),
-    ("VIEWERS", "view_count", 7),
-    ("CREATED", "create_time", 0),
+/// Columns: header, JSON key of the value, minimum and maximum width.
+const COLUMNS: [(&str, &str, usize, usize); 5] = [
+    ("ROOM ID", "room_id", 20, 48),
+    ("NAME", "name", 20, 32),
+    ("OWNER", "owner", 14, 24),
+    ("VIEWERS", "view_count", 7, 10),
+    ("CREATED", "create_time", 0, usize::MAX),
 ];
+
+impl Default for Table {
+    fn default() -> Self {
+        let cols: Vec<output::Col> = COLUMNS
+            .iter()
+            .map(|&(header, _, min, max)| output::Col { header, min, max })
+            .collect();
+        Table(output::Table::new(&cols))
+    }
+}
 
 impl Table {
     /// The lines of one page (with the header before the first page).
     pub fn lines(&mut self, page: &[RoomView]) -> Vec<String> {
-        let header: Vec<String> = COLUMNS.iter().map(|(h, _, w)| format!("{h:<w$}")).collect();
-        let mut rows = vec![header];
-        rows.extend(
-            page.iter()
-                .map(|r| COLUMNS.iter().map(|(_, key, _)| r.cell(key)).collect()),
-        );
-        let skip = usize::from(self.header_done);
-        self.header_done = true;
-        output::columns(&rows).into_iter().skip(skip).collect()
+        let rows: Vec<Vec<String>> = page
+            .iter()
+            .map(|r| COLUMNS.iter().map(|(_, key, _, _)| r.cell(key)).collect())
+            .collect();
+        self.0.lines(&rows)
     }
 }
 
@@ -245,5 +250,24 @@ mod tests {
         let second = t.lines(&[room("r2")]);
         assert_eq!(second.len(), 1);
         assert_eq!(&second[0][..22], format!("{:<22}", "r2"));
+    }
+
+    #[test]
+    fn later_pages_keep_the_widths_and_wide_names_line_up() {
+        let mut t = Table::default();
+        let room = |id: &str, name: &str| {
+            RoomView::parse(json!({"RoomId": id, "RoomName": name}).as_object().unwrap())
+        };
+        let mut lines = t.lines(&[room("r1", "直播间 🎤")]);
+        lines.extend(t.lines(&[room("r2", &"很长的名字".repeat(10))]));
+        let owner_at: Vec<usize> = lines
+            .iter()
+            .map(|l| {
+                let name_end = l.find("  -").or_else(|| l.find("  OWNER")).unwrap();
+                output::display_width(&l[..name_end])
+            })
+            .collect();
+        assert!(owner_at.windows(2).all(|w| w[0] == w[1]), "{lines:#?}");
+        assert!(lines[2].contains('…'), "{}", lines[2]);
     }
 }

@@ -1,0 +1,102 @@
+//! Every service command livectl calls, in one table: its path under `/v4/`
+//! and its documented rate limit per app (live-api.md §2). The client sends
+//! to `path`, a command's pacer spaces its requests by `per_second`.
+//! A bare command name (`create_room`) means the live-room service.
+
+use std::time::Duration;
+
+/// One service command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `service/command`, under `/v4/`.
+    pub path: &'static str,
+    /// The documented limit, requests per second per app.
+    pub per_second: u32,
+}
+
+impl Endpoint {
+    /// The command name alone (`get_seat_list`).
+    pub fn command(&self) -> &'static str {
+        self.path.rsplit('/').next().unwrap_or(self.path)
+    }
+
+    /// The spacing of request starts that keeps within the limit.
+    pub fn interval(&self) -> Duration {
+        Duration::from_secs(1) / self.per_second.max(1)
+    }
+}
+
+const fn live(path: &'static str, per_second: u32) -> Endpoint {
+    Endpoint { path, per_second }
+}
+
+macro_rules! endpoints {
+    ($($name:ident = $path:literal, $rate:literal;)*) => {
+        $(pub const $name: Endpoint = live($path, $rate);)*
+        /// Every endpoint, for lookups by path.
+        pub const ALL: &[Endpoint] = &[$($name),*];
+    };
+}
+
+endpoints! {
+    CREATE_ROOM = "live_engine_http_srv/create_room", 200;
+    DESTROY_ROOM = "live_engine_http_srv/destroy_room", 200;
+    GET_ROOM_INFO = "live_engine_http_srv/get_room_info", 200;
+    UPDATE_ROOM_INFO = "live_engine_http_srv/update_room_info", 200;
+    GET_ROOM_LIST = "live_engine_http_srv/get_room_list", 10;
+    GET_ROOM_METADATA = "live_engine_http_srv/get_room_metadata", 200;
+    SET_ROOM_METADATA = "live_engine_http_srv/set_room_metadata", 200;
+    DEL_ROOM_METADATA = "live_engine_http_srv/del_room_metadata", 200;
+    CHANGE_ROOM_OWNER = "live_engine_http_srv/change_room_owner", 200;
+    GET_ROOM_STATS = "live_engine_http_srv/get_room_stats", 100;
+    GET_ADMIN_LIST = "live_engine_http_srv/get_admin_list", 200;
+    MODIFY_ADMIN = "live_engine_http_srv/modify_admin", 200;
+    GET_MEMBER_LIST = "live_engine_http_srv/get_member_list", 200;
+    BAN_MEMBER = "live_engine_http_srv/ban_member", 200;
+    UNBAN_MEMBER = "live_engine_http_srv/unban_member", 200;
+    GET_BANNED_MEMBER_LIST = "live_engine_http_srv/get_banned_member_list", 200;
+    MUTE_MEMBER = "live_engine_http_srv/mute_member", 200;
+    GET_MUTED_MEMBER_LIST = "live_engine_http_srv/get_muted_member_list", 200;
+    SEND_TEXT_MSG = "live_engine_http_srv/send_text_msg", 200;
+    SEND_CUSTOM_MSG = "live_engine_http_srv/send_custom_msg", 200;
+    ADD_ROBOT = "live_engine_http_srv/add_robot", 100;
+    GET_ROBOT = "live_engine_http_srv/get_robot", 100;
+    DEL_ROBOT = "live_engine_http_srv/del_robot", 100;
+    GET_SEAT_LIST = "room_engine_http_mic/get_seat_list", 200;
+    PICK_USER_ON_SEAT = "room_engine_http_mic/pick_user_on_seat", 200;
+    KICK_USER_OFF_SEAT = "room_engine_http_mic/kick_user_off_seat", 200;
+    LOCK_SEAT = "room_engine_http_mic/lock_seat", 200;
+    MOVE_USER_TO_SEAT = "room_engine_http_mic/move_user_to_seat", 200;
+}
+
+/// The endpoint at `path` (`service/command`, or a bare live-room command).
+pub fn find(path: &str) -> Option<&'static Endpoint> {
+    ALL.iter()
+        .find(|e| e.path == path || (!path.contains('/') && e.command() == path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_unique_and_rates_positive() {
+        for (i, a) in ALL.iter().enumerate() {
+            assert!(a.per_second > 0, "{}", a.path);
+            assert!(a.path.contains('/'), "{}", a.path);
+            for b in &ALL[i + 1..] {
+                assert_ne!(a.path, b.path);
+            }
+        }
+    }
+
+    #[test]
+    fn rate_classes_follow_the_spec() {
+        assert_eq!(GET_ROOM_LIST.interval(), Duration::from_millis(100));
+        assert_eq!(ADD_ROBOT.per_second, 100);
+        assert_eq!(GET_ROOM_STATS.per_second, 100);
+        assert_eq!(find("get_room_list"), Some(&GET_ROOM_LIST));
+        assert_eq!(find("room_engine_http_mic/lock_seat"), Some(&LOCK_SEAT));
+        assert_eq!(LOCK_SEAT.command(), "lock_seat");
+    }
+}
