@@ -223,31 +223,32 @@ pub fn read_file_in(
 pub fn read_small(path: &Path, limit: u64) -> std::io::Result<String> {
     use std::io::{Error as IoError, ErrorKind};
     let refuse = |why: String| IoError::new(ErrorKind::InvalidInput, why);
+    let kib = limit.div_ceil(1024);
     let meta = std::fs::metadata(path)?;
     check_regular(&meta).map_err(refuse)?;
-    let too_big = || {
-        refuse(format!(
-            "it is larger than {} KiB, which no {} is; give the right file",
-            limit / 1024,
-            if limit > KEY_FILE_MAX_BYTES {
-                "config file"
-            } else {
-                "key file"
-            }
-        ))
-    };
     if meta.len() > limit {
-        return Err(too_big());
+        return Err(refuse(format!(
+            "it is {} bytes, larger than the {kib} KiB livectl reads; give the right file",
+            meta.len()
+        )));
     }
     let file = std::fs::File::open(path)?;
     // The path may have been swapped between the check and the open.
     check_regular(&file.metadata()?).map_err(refuse)?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_big());
-    }
+    let bytes = read_bounded(file, limit)?.ok_or_else(|| {
+        refuse(format!(
+            "it holds more than it says, larger than the {kib} KiB livectl reads; give the right file"
+        ))
+    })?;
     String::from_utf8(bytes).map_err(|_| refuse("it is not UTF-8 text".into()))
+}
+
+/// At most `limit` bytes of `r`, or `None` when it holds more (read: at
+/// most `limit` + 1 bytes, whatever the source).
+pub fn read_bounded(r: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    r.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 /// Only a regular file (through symlinks) is read.

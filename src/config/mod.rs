@@ -16,7 +16,8 @@ pub use check::{check_endpoint, check_ttl, redact_userinfo, refuse_key, setting_
 pub use env::{Env, MapEnv, ProcessEnv};
 pub use file::{
     CONFIG_MAX_BYTES, KEY_FILE_MAX_BYTES, LoadedFile, RawFile, RawProfile, at_line, config_path,
-    load_file, load_file_in, parse_file, read_file, read_file_in, read_small, readable_by_others,
+    load_file, load_file_in, parse_file, read_bounded, read_file, read_file_in, read_small,
+    readable_by_others,
 };
 
 use crate::error::Error;
@@ -204,18 +205,21 @@ pub fn resolve_with_env(
             .unwrap_or_default(),
     };
 
-    let env_src = |name: &str| Source::Env(name.into());
     let sdkappid = match env.var(ENV_SDKAPPID) {
-        Some(v) => Some(Sourced {
-            value: v.trim().parse::<u64>().map_err(|_| {
-                if let Err(e) = refuse_key(&v, "sdkappid", &env_src(ENV_SDKAPPID), "the app's SDKAppID, a number") {
-                    return e;
-                }
-                Error::config(format!("{ENV_SDKAPPID}=\"{v}\" is not a number; set it to the app's SDKAppID, e.g. 1400000001"))
-            })?,
-            source: Source::Env(ENV_SDKAPPID.into()),
+        Some(v) => {
+            let source = Source::Env(ENV_SDKAPPID.into());
+            refuse_key(&v, "sdkappid", &source, "the app's SDKAppID, a number")?;
+            let value = v.trim().parse::<u64>().map_err(|_| {
+                Error::config(format!(
+                    "{ENV_SDKAPPID}=\"{v}\" is not a number; set it to the app's SDKAppID, e.g. 1400000001"
+                ))
+            })?;
+            Some(Sourced { value, source })
+        }
+        None => raw.sdkappid.map(|v| Sourced {
+            value: v,
+            source: file_src(),
         }),
-        None => raw.sdkappid.map(|v| Sourced { value: v, source: file_src() }),
     };
     if let Some(s) = &sdkappid {
         if s.value == 0 || s.value > u64::from(u32::MAX) {

@@ -357,6 +357,26 @@ fn endpoint_userinfo_is_refused_without_the_password() {
     assert_eq!(redact_userinfo("https://h/a@b"), "https://h/a@b");
 }
 
+/// An endless source: counts what is asked of it, and fails the test past
+/// a bound instead of filling memory.
+struct Endless(u64);
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        assert!(self.0 < 1 << 24, "read without a bound");
+        buf.fill(b'x');
+        Ok(buf.len())
+    }
+}
+
+#[test]
+fn bounded_reads_stop_at_the_limit() {
+    assert_eq!(read_bounded(Endless(0), 100).unwrap(), None);
+    assert_eq!(read_bounded(&b"abc"[..], 3).unwrap().unwrap(), b"abc");
+    assert_eq!(read_bounded(&b"abcd"[..], 3).unwrap(), None);
+}
+
 #[cfg(unix)]
 #[test]
 fn small_reads_refuse_devices_directories_and_big_files() {
@@ -371,7 +391,22 @@ fn small_reads_refuse_devices_directories_and_big_files() {
     std::fs::write(&p, "x".repeat(10)).unwrap();
     assert_eq!(read_small(&p, 10).unwrap().len(), 10);
     let err = read_small(&p, 9).unwrap_err().to_string();
-    assert!(err.contains("larger than"), "{err}");
+    assert!(err.contains("it is 10 bytes, larger than"), "{err}");
+    // Refused by its size, before any read: a sparse 1 GiB file.
+    let f = std::fs::File::create(&p).unwrap();
+    f.set_len(1 << 30).unwrap();
+    let err = read_small(&p, 1 << 20).unwrap_err().to_string();
+    assert!(
+        err.contains("it is 1073741824 bytes, larger than the 1024 KiB"),
+        "{err}"
+    );
+    // A regular file whose size says 0 but which holds more: the read
+    // itself stops at the limit.
+    #[cfg(target_os = "linux")]
+    {
+        let err = read_small(Path::new("/proc/self/maps"), 10).unwrap_err();
+        assert!(err.to_string().contains("larger than"), "{err}");
+    }
     std::fs::write(&p, [0xff, 0xfe]).unwrap();
     assert!(
         read_small(&p, 10)

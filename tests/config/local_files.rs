@@ -72,7 +72,7 @@ fn local_files_are_read_bounded_and_regular_only() {
         (std::path::Path::new("/dev/zero"), "a device"),
         (&fifo, "a named pipe (FIFO)"),
         (&dir, "a directory"),
-        (&big_conf, "larger than 1024 KiB"),
+        (&big_conf, "larger than the 1024 KiB"),
     ];
     for (p, why) in cases {
         let says = format!("cannot read config file {}: ", p.display());
@@ -99,7 +99,7 @@ fn local_files_are_read_bounded_and_regular_only() {
         (std::path::Path::new("/dev/zero"), "a device"),
         (&fifo, "a named pipe (FIFO)"),
         (&dir, "a directory"),
-        (&big_key, "larger than 64 KiB"),
+        (&big_key, "larger than the 64 KiB"),
     ];
     for (p, why) in key_cases {
         let conf = config_with(
