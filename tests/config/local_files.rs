@@ -94,6 +94,15 @@ fn local_files_are_read_bounded_and_regular_only() {
             .arg(p)
             .args(["profile", "add", "p", "--sdkappid", "1"]);
         check(c);
+        env.cmd()
+            .arg("--config")
+            .arg(p)
+            .arg("doctor")
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .code(3)
+            .stdout(predicates::str::contains(says.as_str()))
+            .stdout(predicates::str::contains(why));
     }
     let key_cases: [(&std::path::Path, &str); 4] = [
         (std::path::Path::new("/dev/zero"), "a device"),
