@@ -1,6 +1,8 @@
 //! Credentials and config (cli.md section 1), and the no-secret-leak sweep.
 
 mod common;
+#[path = "config/local_files.rs"]
+mod local_files;
 
 use common::*;
 

@@ -7,6 +7,8 @@
 mod common;
 #[path = "profile_doctor/kit.rs"]
 mod kit;
+#[path = "profile_doctor/wrong_place.rs"]
+mod wrong_place;
 
 use common::*;
 use serde_json::Value;

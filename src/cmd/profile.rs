@@ -53,7 +53,9 @@ pub fn list_rows(raw: &config::RawFile) -> Vec<ListRow> {
             sdkappid: p.sdkappid,
             identifier: p.identifier.clone(),
             region: p.region.clone(),
-            endpoint: p.endpoint.clone(),
+            // Resolution refuses user:password@ in an endpoint; the list,
+            // which shows broken profiles too, hides it.
+            endpoint: p.endpoint.as_deref().map(config::redact_userinfo),
             secret: p.secret_source_label(),
             usersig_ttl: p.usersig_ttl,
         })
@@ -257,6 +259,7 @@ impl ShowRow {
 fn show(ctx: &Ctx, name: Option<&str>) -> anyhow::Result<()> {
     let mut ov = ctx.overrides();
     if let Some(n) = name {
+        write::refuse_key_name(n)?;
         ov.profile = Some(n.to_string());
     }
     let mut rows = show_rows(&config::resolve(&ov)?);
@@ -331,8 +334,13 @@ mod tests {
             path: PathBuf::from("/tmp/c.toml"),
             raw: raw("[profiles.default]\nsdkappid = 7\nsecret_key = \"inline-secret-abcd\"\n"),
         };
-        let s =
-            config::resolve_with(&Overrides::default(), Some(f.path.clone()), Some(&f)).unwrap();
+        let s = config::resolve_with_env(
+            &Overrides::default(),
+            Some(f.path.clone()),
+            Some(&f),
+            &config::MapEnv::default(),
+        )
+        .unwrap();
         let rows = show_rows(&s);
         let secret = rows.iter().find(|r| r.setting == "secret key").unwrap();
         assert_eq!(secret.value.as_deref(), Some("****abcd"));
@@ -358,7 +366,13 @@ mod tests {
             path: PathBuf::from("/tmp/c.toml"),
             raw: raw("[profiles.default]\nsecret_key_env = \"LIVECTL_TEST_UNSET_VAR_4\"\n"),
         };
-        let s = config::resolve_with(&Overrides::default(), None, Some(&f)).unwrap();
+        let s = config::resolve_with_env(
+            &Overrides::default(),
+            None,
+            Some(&f),
+            &config::MapEnv::default(),
+        )
+        .unwrap();
         let rows = show_rows(&s);
         let secret = rows.iter().find(|r| r.setting == "secret key").unwrap();
         assert!(secret.value.is_none());

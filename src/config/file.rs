@@ -1,13 +1,21 @@
 //! The config file as written: the raw serde structs (unknown keys are
-//! errors), where the file is, reading it, and the permission warning.
+//! errors), where the file is, reading it (and any small local file: bounded,
+//! regular files only), and the permission warning.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{ENV_CONFIG, Overrides, env_var};
+use super::check::check_raw;
+use super::{ENV_CONFIG, Env, Overrides, ProcessEnv};
 use crate::error::Error;
-use crate::secret::Secret;
+use crate::secret::{Secret, scrub_keys};
+
+/// Largest config file read: real ones are a few hundred bytes.
+pub const CONFIG_MAX_BYTES: u64 = 1 << 20;
+/// Largest secret key file read: a key is 64 characters.
+pub const KEY_FILE_MAX_BYTES: u64 = 64 << 10;
 
 /// The config file as written. Unknown keys are errors.
 #[derive(Deserialize, Default, Debug)]
@@ -61,31 +69,92 @@ pub struct LoadedFile {
     pub raw: RawFile,
 }
 
-/// The config file's path and whether it was named explicitly.
+/// The config file's path (from the process's environment) and whether it
+/// was named explicitly.
 pub fn config_path(ov: &Overrides) -> (Option<PathBuf>, bool) {
+    config_path_in(ov, &ProcessEnv)
+}
+
+fn config_path_in(ov: &Overrides, env: &dyn Env) -> (Option<PathBuf>, bool) {
     if let Some(p) = &ov.config {
         return (Some(p.clone()), true);
     }
-    if let Some(p) = env_var(ENV_CONFIG) {
+    if let Some(p) = env.var(ENV_CONFIG) {
         return (Some(PathBuf::from(p)), true);
     }
     (
-        dirs::config_dir().map(|d| d.join("livectl").join("config.toml")),
+        env.config_dir()
+            .map(|d| d.join("livectl").join("config.toml")),
         false,
     )
 }
 
-/// Parses config text; errors name the file and line, never quote the line
-/// (it may hold a secret key).
+/// Parses config text and refuses a key where a name belongs. Errors name
+/// the file, line and key, never a value or the line (it may hold a key).
 pub fn parse_file(text: &str, path: &Path) -> anyhow::Result<RawFile> {
-    toml::from_str(text).map_err(|e| {
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
         let at = at_line(text, e.span());
-        let mut msg = e.message().trim().to_string();
-        if msg.starts_with("unknown field") {
-            msg = format!("{msg}; remove or rename the key (see config.example.toml)");
-        }
+        let msg = describe(e.message(), text, e.span());
         Error::config(format!("config file {}{at}: {msg}", path.display()))
-    })
+    })?;
+    check_raw(&raw, text, path)?;
+    Ok(raw)
+}
+
+/// A TOML error's message without the value it may quote. serde's type
+/// errors read `invalid type: string "VALUE", expected u64`: keep the key
+/// (from the line the error points at), what was found and what is expected.
+fn describe(message: &str, text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let message = message.trim();
+    let key = span.and_then(|s| key_at(text, s.start));
+    let typed = ["invalid type: ", "invalid value: ", "invalid length: "]
+        .iter()
+        .find_map(|p| message.strip_prefix(p));
+    if let Some(rest) = typed {
+        // "string \"...\", expected u64" -> found "string", expected "u64".
+        let found = rest
+            .split([' ', ','])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let found = match found.as_str() {
+            "floating" => "a decimal number".to_string(),
+            "integer" => "a number".to_string(),
+            "string" | "map" | "sequence" | "boolean" => format!("a {found}"),
+            _ => "a value".to_string(),
+        };
+        let expected = rest.rsplit_once("expected ").map_or("", |(_, e)| e);
+        let expected = match expected.trim() {
+            "u64" | "u32" | "i64" => "a whole number without quotes, e.g. 1400000001",
+            "a string" => "a string in quotes",
+            "path string" => "a file path in quotes",
+            "a map" => "a table",
+            _ => "another type (see config.example.toml)",
+        };
+        let what = key.map_or("a value".into(), |k| format!("`{k}`"));
+        return format!(
+            "{what} has the wrong type: found {found} (not shown), expected {expected}"
+        );
+    }
+    let mut msg = scrub_keys(message);
+    if msg.starts_with("unknown field") {
+        msg = format!("{msg}; remove or rename the key (see config.example.toml)");
+    }
+    msg
+}
+
+/// The key of the `key = value` line holding byte `pos`, if it is a plain key.
+fn key_at(text: &str, pos: usize) -> Option<String> {
+    let pos = pos.min(text.len());
+    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[start..];
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    (plain && !crate::secret::looks_like_key(key)).then(|| key.to_string())
 }
 
 /// `, line N` for a parse error's span, or nothing: the position of a TOML
@@ -102,7 +171,15 @@ pub fn at_line(text: &str, span: Option<std::ops::Range<usize>>) -> String {
 
 /// Loads the config file if there is one, warning when others can read it.
 pub fn load_file(ov: &Overrides) -> anyhow::Result<(Option<PathBuf>, Option<LoadedFile>)> {
-    let loaded = read_file(ov)?;
+    load_file_in(ov, &ProcessEnv)
+}
+
+/// [`load_file`] with the environment given.
+pub fn load_file_in(
+    ov: &Overrides,
+    env: &dyn Env,
+) -> anyhow::Result<(Option<PathBuf>, Option<LoadedFile>)> {
+    let loaded = read_file_in(ov, env)?;
     if let Some(f) = &loaded.1 {
         warn_if_readable_by_others(&f.path);
     }
@@ -113,11 +190,19 @@ pub fn load_file(ov: &Overrides) -> anyhow::Result<(Option<PathBuf>, Option<Load
 /// own). A file named by `--config` or `LIVECTL_CONFIG` must exist; the
 /// default one may be missing. Returns the path looked at and the file.
 pub fn read_file(ov: &Overrides) -> anyhow::Result<(Option<PathBuf>, Option<LoadedFile>)> {
-    let (path, explicit) = config_path(ov);
+    read_file_in(ov, &ProcessEnv)
+}
+
+/// [`read_file`] with the environment given.
+pub fn read_file_in(
+    ov: &Overrides,
+    env: &dyn Env,
+) -> anyhow::Result<(Option<PathBuf>, Option<LoadedFile>)> {
+    let (path, explicit) = config_path_in(ov, env);
     let Some(path) = path else {
         return Ok((None, None));
     };
-    match std::fs::read_to_string(&path) {
+    match read_small(&path, CONFIG_MAX_BYTES) {
         Ok(text) => {
             let raw = parse_file(&text, &path)?;
             Ok((Some(path.clone()), Some(LoadedFile { path, raw })))
@@ -128,6 +213,77 @@ pub fn read_file(ov: &Overrides) -> anyhow::Result<(Option<PathBuf>, Option<Load
             path.display()
         ))),
     }
+}
+
+/// Reads a small local file as text, failing fast on anything else: the
+/// type is checked before opening (a FIFO would block, `/dev/zero` never
+/// ends, a directory is no file), the size before reading, and at most
+/// `limit` + 1 bytes are read (a file that grows meanwhile). The errors say
+/// what the path is; callers add which file it is.
+pub fn read_small(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::{Error as IoError, ErrorKind};
+    let refuse = |why: String| IoError::new(ErrorKind::InvalidInput, why);
+    let kib = limit.div_ceil(1024);
+    let meta = std::fs::metadata(path)?;
+    check_regular(&meta).map_err(refuse)?;
+    if meta.len() > limit {
+        return Err(refuse(format!(
+            "it is {} bytes, larger than the {kib} KiB livectl reads; give the right file",
+            meta.len()
+        )));
+    }
+    let file = std::fs::File::open(path)?;
+    // The path may have been swapped between the check and the open.
+    check_regular(&file.metadata()?).map_err(refuse)?;
+    let bytes = read_bounded(file, limit)?.ok_or_else(|| {
+        refuse(format!(
+            "it holds more than it says, larger than the {kib} KiB livectl reads; give the right file"
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|_| refuse("it is not UTF-8 text".into()))
+}
+
+/// At most `limit` bytes of `r`, or `None` when it holds more (read: at
+/// most `limit` + 1 bytes, whatever the source).
+pub fn read_bounded(r: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    r.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// Only a regular file (through symlinks) is read.
+fn check_regular(meta: &std::fs::Metadata) -> Result<(), String> {
+    let ft = meta.file_type();
+    if ft.is_file() {
+        return Ok(());
+    }
+    let what = if ft.is_dir() {
+        "a directory"
+    } else {
+        unix_kind(&ft)
+    };
+    Err(format!(
+        "it is {what}, not a regular file; give the path of a file"
+    ))
+}
+
+#[cfg(unix)]
+fn unix_kind(ft: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if ft.is_char_device() || ft.is_block_device() {
+        "a device"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn unix_kind(_: &std::fs::FileType) -> &'static str {
+    "a special file"
 }
 
 /// Mode bits readable by group or others, on Unix.

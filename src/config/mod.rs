@@ -1,23 +1,28 @@
 //! The config file and the environment (cli.md section 1): raw serde structs
 //! read from TOML, then resolved into [`Settings`], where each value remembers
 //! where it came from (flag, environment, file, default). Knows nothing of
-//! clap: the flags arrive as [`Overrides`].
+//! clap: the flags arrive as [`Overrides`], the environment as an [`Env`]
+//! (the process's in the binary, a map in tests).
 
+mod check;
+mod env;
 mod file;
 #[cfg(test)]
 mod tests;
 
 use std::path::PathBuf;
 
+pub use check::{check_endpoint, check_ttl, redact_userinfo, refuse_key, setting_name};
+pub use env::{Env, MapEnv, ProcessEnv};
 pub use file::{
-    LoadedFile, RawFile, RawProfile, at_line, config_path, load_file, parse_file, read_file,
+    CONFIG_MAX_BYTES, KEY_FILE_MAX_BYTES, LoadedFile, RawFile, RawProfile, at_line, config_path,
+    load_file, load_file_in, parse_file, read_bounded, read_file, read_file_in, read_small,
     readable_by_others,
 };
 
 use crate::error::Error;
 use crate::region;
 use crate::secret::Secret;
-use crate::usersig::{TTL_MAX, TTL_MIN};
 
 pub const ENV_CONFIG: &str = "LIVECTL_CONFIG";
 pub const ENV_PROFILE: &str = "LIVECTL_PROFILE";
@@ -88,24 +93,29 @@ pub struct Settings {
     pub endpoint: Sourced<String>,
     pub secret: Option<Sourced<SecretSource>>,
     pub usersig_ttl: Sourced<u64>,
+    /// The value of the variable a `SecretSource::Env` names, read with the
+    /// rest of the environment at resolution.
+    env_secret: Option<Secret>,
 }
 
-/// Reads an environment variable; empty counts as unset (CI often sets blanks).
+/// Reads a variable of the process's environment; empty counts as unset.
+/// For the binary's top level only: config resolution takes an [`Env`].
 pub fn env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    ProcessEnv.var(name)
 }
 
 /// Picks the profile: flag, env, `default_profile`, a profile named `default`.
 fn choose_profile(
     ov: &Overrides,
     file: Option<&LoadedFile>,
+    env: &dyn Env,
 ) -> anyhow::Result<Option<Sourced<String>>> {
     let chosen = if let Some(p) = &ov.profile {
         Some(Sourced {
             value: p.clone(),
             source: Source::Flag("--profile"),
         })
-    } else if let Some(p) = env_var(ENV_PROFILE) {
+    } else if let Some(p) = env.var(ENV_PROFILE) {
         Some(Sourced {
             value: p,
             source: Source::Env(ENV_PROFILE.into()),
@@ -130,6 +140,7 @@ fn choose_profile(
         None
     };
     if let Some(p) = &chosen {
+        refuse_key(&p.value, "profile", &p.source, "a profile name")?;
         let known = file.is_some_and(|f| f.raw.profiles.contains_key(&p.value));
         if !known {
             let names: Vec<&str> = file
@@ -153,18 +164,35 @@ fn choose_profile(
     Ok(chosen)
 }
 
-/// Resolves every setting: flag, else environment, else profile, else default.
+/// Resolves every setting from the process's environment: flag, else
+/// environment, else profile, else default.
 pub fn resolve(ov: &Overrides) -> anyhow::Result<Settings> {
-    let (config_path, file) = load_file(ov)?;
-    resolve_with(ov, config_path, file.as_ref())
+    resolve_in(ov, &ProcessEnv)
 }
 
+/// [`resolve`] with the environment given.
+pub fn resolve_in(ov: &Overrides, env: &dyn Env) -> anyhow::Result<Settings> {
+    let (config_path, file) = load_file_in(ov, env)?;
+    resolve_with_env(ov, config_path, file.as_ref(), env)
+}
+
+/// Resolves against a file already read, with the process's environment.
 pub fn resolve_with(
     ov: &Overrides,
     config_path: Option<PathBuf>,
     file: Option<&LoadedFile>,
 ) -> anyhow::Result<Settings> {
-    let profile = choose_profile(ov, file)?;
+    resolve_with_env(ov, config_path, file, &ProcessEnv)
+}
+
+/// Resolves against a file already read, with the environment given.
+pub fn resolve_with_env(
+    ov: &Overrides,
+    config_path: Option<PathBuf>,
+    file: Option<&LoadedFile>,
+    env: &dyn Env,
+) -> anyhow::Result<Settings> {
+    let profile = choose_profile(ov, file, env)?;
     let raw = match (&profile, file) {
         (Some(p), Some(f)) => f.raw.profiles.get(&p.value).cloned().unwrap_or_default(),
         _ => RawProfile::default(),
@@ -177,14 +205,21 @@ pub fn resolve_with(
             .unwrap_or_default(),
     };
 
-    let sdkappid = match env_var(ENV_SDKAPPID) {
-        Some(v) => Some(Sourced {
-            value: v.trim().parse::<u64>().map_err(|_| {
-                Error::config(format!("{ENV_SDKAPPID}=\"{v}\" is not a number; set it to the app's SDKAppID, e.g. 1400000001"))
-            })?,
-            source: Source::Env(ENV_SDKAPPID.into()),
+    let sdkappid = match env.var(ENV_SDKAPPID) {
+        Some(v) => {
+            let source = Source::Env(ENV_SDKAPPID.into());
+            refuse_key(&v, "sdkappid", &source, "the app's SDKAppID, a number")?;
+            let value = v.trim().parse::<u64>().map_err(|_| {
+                Error::config(format!(
+                    "{ENV_SDKAPPID}=\"{v}\" is not a number; set it to the app's SDKAppID, e.g. 1400000001"
+                ))
+            })?;
+            Some(Sourced { value, source })
+        }
+        None => raw.sdkappid.map(|v| Sourced {
+            value: v,
+            source: file_src(),
         }),
-        None => raw.sdkappid.map(|v| Sourced { value: v, source: file_src() }),
     };
     if let Some(s) = &sdkappid {
         if s.value == 0 || s.value > u64::from(u32::MAX) {
@@ -194,7 +229,8 @@ pub fn resolve_with(
             )));
         }
     }
-    let identifier = env_var(ENV_IDENTIFIER)
+    let identifier = env
+        .var(ENV_IDENTIFIER)
         .map(|v| Sourced {
             value: v,
             source: Source::Env(ENV_IDENTIFIER.into()),
@@ -205,13 +241,21 @@ pub fn resolve_with(
                 source: file_src(),
             })
         });
+    if let Some(i) = &identifier {
+        refuse_key(
+            &i.value,
+            "identifier",
+            &i.source,
+            "an App admin account, e.g. administrator",
+        )?;
+    }
 
     let region = if let Some(r) = &ov.region {
         Sourced {
             value: r.clone(),
             source: Source::Flag("--region"),
         }
-    } else if let Some(r) = env_var(ENV_REGION) {
+    } else if let Some(r) = env.var(ENV_REGION) {
         Sourced {
             value: r,
             source: Source::Env(ENV_REGION.into()),
@@ -227,6 +271,12 @@ pub fn resolve_with(
             source: Source::Default,
         }
     };
+    refuse_key(
+        &region.value,
+        "region",
+        &region.source,
+        "a region name, e.g. singapore",
+    )?;
     let Some(reg) = region::find(&region.value) else {
         let msg = format!(
             "unknown region \"{}\" (from {}); valid regions: {}",
@@ -250,7 +300,7 @@ pub fn resolve_with(
             value: e.clone(),
             source: Source::Flag("--endpoint"),
         }
-    } else if let Some(e) = env_var(ENV_ENDPOINT) {
+    } else if let Some(e) = env.var(ENV_ENDPOINT) {
         Sourced {
             value: e,
             source: Source::Env(ENV_ENDPOINT.into()),
@@ -287,7 +337,7 @@ pub fn resolve_with(
             file_src()
         )));
     }
-    let secret = if env_var(ENV_SECRET_KEY).is_some() {
+    let secret = if env.var(ENV_SECRET_KEY).is_some() {
         Some(Sourced {
             value: SecretSource::Env(ENV_SECRET_KEY.into()),
             source: Source::Env(ENV_SECRET_KEY.into()),
@@ -297,6 +347,11 @@ pub fn resolve_with(
             value: s,
             source: file_src(),
         })
+    };
+
+    let env_secret = match secret.as_ref().map(|s| &s.value) {
+        Some(SecretSource::Env(var)) => env.var(var).map(Secret::new),
+        _ => None,
     };
 
     let usersig_ttl = match raw.usersig_ttl {
@@ -323,60 +378,8 @@ pub fn resolve_with(
         endpoint,
         secret,
         usersig_ttl,
+        env_secret,
     })
-}
-
-/// A UserSig lifetime must be 5 to 15552000 seconds.
-pub fn check_ttl(ttl: u64) -> Result<(), String> {
-    if (TTL_MIN..=TTL_MAX).contains(&ttl) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{ttl} is out of range: use {TTL_MIN} to {TTL_MAX} seconds"
-        ))
-    }
-}
-
-/// Checks an endpoint URL: https, or http only to a loopback host (the
-/// UserSig travels in the URL). Returns it without a trailing slash.
-pub fn check_endpoint(e: &Sourced<String>) -> anyhow::Result<String> {
-    let fail = |why: String| {
-        let msg = format!("endpoint \"{}\" (from {}): {why}", e.value, e.source);
-        if matches!(e.source, Source::Flag(_)) {
-            Error::usage(msg)
-        } else {
-            Error::config(msg)
-        }
-    };
-    let url = reqwest::Url::parse(e.value.trim()).map_err(|err| {
-        fail(format!(
-            "not a URL ({err}); use e.g. https://adminapisgp.im.qcloud.com"
-        ))
-    })?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        "http" => {
-            return Err(fail(
-                "plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost), since the UserSig travels in the URL; use https://".into(),
-            ));
-        }
-        other => {
-            return Err(fail(format!(
-                "scheme \"{other}\" is not supported; use https://"
-            )));
-        }
-    }
-    if url.query().is_some() || url.fragment().is_some() || url.cannot_be_a_base() {
-        return Err(fail("give the base URL only, without a query".into()));
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 impl Settings {
@@ -423,7 +426,7 @@ impl Settings {
             return Err(self.missing("secret key", ENV_SECRET_KEY, "secret_key_env"));
         };
         let key = match &src.value {
-            SecretSource::Env(var) => env_var(var).ok_or_else(|| {
+            SecretSource::Env(var) => self.env_secret.as_ref().map(|k| k.expose().to_string()).ok_or_else(|| {
                 Error::config(format!(
                     "the secret key is read from environment variable {var} (from {}), which is not set; export it",
                     src.source
@@ -437,7 +440,7 @@ impl Settings {
                         path.display()
                     ));
                 }
-                std::fs::read_to_string(path).map_err(|e| {
+                read_small(path, KEY_FILE_MAX_BYTES).map_err(|e| {
                     Error::config(format!("cannot read secret_key_file {} (from {}): {e}", path.display(), src.source))
                 })?
             }

@@ -16,8 +16,9 @@ use crate::region;
 use crate::secret::Secret;
 
 /// Checks a profile name: letters, digits, `-` and `_`, so it needs no
-/// quoting in the file or the shell.
+/// quoting in the file or the shell; never a key pasted in its place.
 pub fn check_name(name: &str) -> anyhow::Result<()> {
+    refuse_key_name(name)?;
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -32,6 +33,18 @@ pub fn check_name(name: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Refuses a profile name (argument of `profile add|show|remove`) shaped
+/// like a secret key, without echoing it.
+pub fn refuse_key_name(name: &str) -> anyhow::Result<()> {
+    if crate::secret::looks_like_key(name) {
+        return Err(Error::usage(crate::secret::key_in_wrong_place(
+            "the profile name",
+            "a short name like prod",
+        )));
+    }
+    Ok(())
+}
+
 /// Checks the flags of `profile add` (the secret is read separately).
 pub fn validate(
     a: &ProfileAddArgs,
@@ -44,6 +57,29 @@ pub fn validate(
             "--sdkappid {} is out of range: it is the app's SDKAppID from the console, e.g. 1400000001",
             a.sdkappid
         )));
+    }
+    let flag = |f: &'static str| Source::Flag(f);
+    config::refuse_key(
+        &a.identifier,
+        "identifier",
+        &flag("--identifier"),
+        "an App admin account, e.g. administrator",
+    )?;
+    if let Some(r) = region {
+        config::refuse_key(
+            r,
+            "region",
+            &flag("--region"),
+            "a region name, e.g. singapore",
+        )?;
+    }
+    if let Some(var) = &a.secret_key_env {
+        config::refuse_key(
+            var,
+            "secret_key_env",
+            &flag("--secret-key-env"),
+            "the NAME of an environment variable that holds the key (to store the key itself use --secret-key-stdin)",
+        )?;
     }
     if a.identifier.trim().is_empty() {
         return Err(Error::usage(
@@ -172,9 +208,10 @@ fn target(ctx: &Ctx) -> anyhow::Result<PathBuf> {
     Ok(std::fs::canonicalize(&path).unwrap_or(path))
 }
 
-/// The current text of the file; a missing file is empty.
+/// The current text of the file; a missing file is empty. Bounded like
+/// every read of the config file.
 fn read_text(path: &Path) -> anyhow::Result<Option<String>> {
-    match std::fs::read_to_string(path) {
+    match config::read_small(path, config::CONFIG_MAX_BYTES) {
         Ok(t) => Ok(Some(t)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::config(format!(
@@ -231,6 +268,7 @@ pub fn add(ctx: &Ctx, a: &ProfileAddArgs) -> anyhow::Result<()> {
 }
 
 pub fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<()> {
+    refuse_key_name(name)?;
     let path = target(ctx)?;
     let Some(text) = read_text(&path)? else {
         return Err(Error::config(format!(
@@ -310,6 +348,50 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ep.endpoint.as_deref(), Some("http://127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn a_key_given_for_a_name_is_refused_unseen() {
+        // Starts with a letter: a valid variable name by its characters.
+        let key = "ad2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+        for (a, r, e, flag) in [
+            (vec![key, "--sdkappid", "1"], None, None, "the profile name"),
+            (
+                vec!["p", "--sdkappid", "1", "--secret-key-env", key],
+                None,
+                None,
+                "flag --secret-key-env",
+            ),
+            (
+                vec!["p", "--sdkappid", "1", "--identifier", key],
+                None,
+                None,
+                "flag --identifier",
+            ),
+            (
+                vec!["p", "--sdkappid", "1"],
+                Some(key),
+                None,
+                "flag --region",
+            ),
+            (
+                vec!["p", "--sdkappid", "1"],
+                None,
+                Some(format!("https://{key}.example")),
+                "flag --endpoint",
+            ),
+        ] {
+            let err = validate(&args(&a), r, e.as_deref()).unwrap_err();
+            let msg = err.to_string();
+            assert_eq!(crate::error::exit_code(&err), 2, "{msg}");
+            assert!(
+                msg.starts_with(&format!("{flag} looks like a secret key")),
+                "{msg}"
+            );
+            assert!(!msg.contains(&key[..16]), "{msg}");
+        }
+        assert!(refuse_key_name(key).is_err());
+        assert!(refuse_key_name("prod.eu").is_ok());
     }
 
     #[test]
