@@ -227,7 +227,7 @@ fn a_file_changed_after_the_check_is_refused_before_any_row() {
             .write_all(b"r3,unchecked\n")
             .unwrap();
     });
-    let msg = grown.err().expect("refused").to_string();
+    let msg = grown.expect_err("refused").to_string();
     assert!(
         msg.starts_with(
             "rooms.csv changed after it was checked (its size differs); nothing was sent"
@@ -241,13 +241,13 @@ fn a_file_changed_after_the_check_is_refused_before_any_row() {
         let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
         f.set_modified(mtime).unwrap();
     });
-    let msg = edited.err().expect("refused").to_string();
+    let msg = edited.expect_err("refused").to_string();
     assert!(msg.contains("(its content differs)"), "{msg}");
     let touched = send_pass_after(text, |p| {
         let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
         f.set_modified(SystemTime::UNIX_EPOCH).unwrap();
     });
-    let msg = touched.err().expect("refused").to_string();
+    let msg = touched.expect_err("refused").to_string();
     assert!(msg.contains("(its modification time differs)"), "{msg}");
 }
 
