@@ -290,10 +290,10 @@ fn parse_row(
     }
     let mut spec = RoomSpec::default();
     for (cell, col) in rec.iter().zip(&h.cols) {
-        if let Some((f, name)) = col {
-            if let Err(m) = spec.set_from_text(*f, cell) {
-                problems.push(format!("{file}:{line}: {name}: {m}"));
-            }
+        if let Some((f, name)) = col
+            && let Err(m) = spec.set_from_text(*f, cell)
+        {
+            problems.push(format!("{file}:{line}: {name}: {m}"));
         }
     }
     spec.fill_from(defaults);
