@@ -14,7 +14,6 @@ pub mod rate;
 pub mod report;
 
 use serde_json::Value;
-use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -131,7 +130,7 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
             let (w, done) = report::open(p, &input, opts.resume, plan.done)?;
             (Some(w), done)
         }
-        None => (None, HashSet::new()),
+        None => (None, report::Done::default()),
     };
 
     let interrupted = Arc::new(AtomicBool::new(false));
@@ -192,7 +191,7 @@ struct RunArgs<'a> {
     defaults: &'a RoomSpec,
     client: &'a Client,
     policy: Policy,
-    done: &'a HashSet<String>,
+    done: &'a report::Done,
     interrupted: &'a AtomicBool,
     bar: Option<&'a indicatif::ProgressBar>,
 }
