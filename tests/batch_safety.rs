@@ -38,9 +38,7 @@ fn crlf_file_names_the_line_an_editor_shows_in_errors_and_report() {
         .arg(&csv)
         .assert()
         .code(2)
-        .stderr(
-            contains("rooms.csv:6: max_members: \"zero\"").and(contains("rooms.csv:5:").not()),
-        );
+        .stderr(contains("rooms.csv:6: max_members: \"zero\"").and(contains("rooms.csv:5:").not()));
     assert!(state.lock().unwrap().requests.is_empty(), "nothing sent");
 
     let csv = env.write("rooms.csv", &crlf_csv("1"));
@@ -223,7 +221,12 @@ fn resuming_twice_appends_no_skipped_lines() {
     let rep = read_report(&report);
     let got: Vec<(&str, &str)> = rep
         .iter()
-        .map(|r| (r["room_id"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .map(|r| {
+            (
+                r["room_id"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(got.len(), 4, "{got:?}");
     assert!(got.iter().all(|(_, s)| *s != "skipped"), "{got:?}");
