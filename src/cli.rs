@@ -334,7 +334,7 @@ pub struct DestroyArgs {
     /// Count a room that is already gone (100004) as done
     #[arg(long)]
     pub missing_ok: bool,
-    /// Do not ask for confirmation
+    /// Do not ask for confirmation; --from-csv needs it when stdin is not a terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// Print the request(s) without sending

@@ -1,5 +1,6 @@
 //! `livectl destroy --from-csv` against a stateful fake service: failures,
-//! resume, --missing-ok, dry run, and the confirmation prompt on a terminal.
+//! resume, --missing-ok, dry run, the confirmation prompt on a terminal, and
+//! `--yes` off one.
 
 mod common;
 
@@ -62,7 +63,7 @@ fn destroy_from_csv_with_a_failure_then_resume() {
     let report = env.dir.path().join("destroy.jsonl");
     let out = env
         .cmd()
-        .args(["destroy", "--missing-ok", "--from-csv"])
+        .args(["destroy", "--yes", "--missing-ok", "--from-csv"])
         .arg(&csv)
         .arg("--report")
         .arg(&report)
@@ -83,7 +84,7 @@ fn destroy_from_csv_with_a_failure_then_resume() {
 
     let out = env
         .cmd()
-        .args(["destroy", "--resume", "--from-csv"])
+        .args(["destroy", "--yes", "--resume", "--from-csv"])
         .arg(&csv)
         .arg("--report")
         .arg(&report)
@@ -101,7 +102,12 @@ fn destroy_from_csv_with_a_failure_then_resume() {
         BTreeMap::from([("r1", 1), ("r2", 1), ("r3", 2), ("r4", 1), ("r5", 1)])
     );
     let rep = read_report(&report);
-    assert_eq!(rep.len(), 10, "5 rows, then 5 more on resume");
+    assert_eq!(
+        rep.len(),
+        6,
+        "5 rows, then r3 again; skipped rows are not written"
+    );
+    assert!(rep.iter().all(|r| r["status"] != "skipped"));
     assert!(
         stderr(&out).contains("destroyed 1, missing 0, failed 0, skipped 4"),
         "{}",
@@ -116,7 +122,7 @@ fn destroy_from_csv_missing_room_fails_without_missing_ok() {
     let csv = env.write("gone.csv", "room_id\nr1\nr2\n");
     let out = env
         .cmd()
-        .args(["destroy", "-o", "json", "--from-csv"])
+        .args(["destroy", "--yes", "-o", "json", "--from-csv"])
         .arg(&csv)
         .output()
         .unwrap();
@@ -138,16 +144,9 @@ fn destroy_from_csv_missing_room_fails_without_missing_ok() {
 }
 
 /// Runs `livectl ARGS` on a pseudo-terminal (util-linux `script`), typing
-/// `answer` on its stdin.
-fn on_a_terminal(env: &TestEnv, args: &str, answer: &str) -> Option<std::process::Output> {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return None;
-    }
+/// `answer` on its stdin. Without `script` the test fails: a test that
+/// passes without running protects nothing.
+fn on_a_terminal(env: &TestEnv, args: &str, answer: &str) -> std::process::Output {
     let bin = assert_cmd::cargo::cargo_bin("livectl");
     let mut child = env
         .process("script")
@@ -156,7 +155,7 @@ fn on_a_terminal(env: &TestEnv, args: &str, answer: &str) -> Option<std::process
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .expect("this test needs util-linux `script` (a pseudo-terminal); install util-linux");
     use std::io::Write;
     child
         .stdin
@@ -164,7 +163,7 @@ fn on_a_terminal(env: &TestEnv, args: &str, answer: &str) -> Option<std::process
         .unwrap()
         .write_all(answer.as_bytes())
         .unwrap();
-    Some(child.wait_with_output().unwrap())
+    child.wait_with_output().unwrap()
 }
 
 #[test]
@@ -172,12 +171,15 @@ fn destroy_from_csv_asks_on_a_terminal() {
     let env = TestEnv::new();
     let state = mount_destroy(&env, &["r1", "r2"], &[]);
     env.write("gone.csv", "room_id\nr1\nr2\n");
-    let Some(out) = on_a_terminal(&env, "destroy --from-csv gone.csv", "n\n") else {
-        return;
-    };
-    assert_eq!(out.status.code(), Some(130), "{}", stdout(&out));
+    let out = on_a_terminal(&env, "destroy --from-csv gone.csv", "n\n");
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("destroy 2 rooms listed in gone.csv? [y/N]"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("not confirmed: nothing was sent"),
         "{}",
         stdout(&out)
     );
@@ -186,7 +188,7 @@ fn destroy_from_csv_asks_on_a_terminal() {
         "declined: nothing sent"
     );
 
-    let out = on_a_terminal(&env, "destroy --from-csv gone.csv", "y\n").unwrap();
+    let out = on_a_terminal(&env, "destroy --from-csv gone.csv", "y\n");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(state.lock().unwrap().requests.len(), 2);
 
@@ -194,8 +196,48 @@ fn destroy_from_csv_asks_on_a_terminal() {
     let env = TestEnv::new();
     let state = mount_destroy(&env, &["r1", "r2"], &[]);
     env.write("gone.csv", "room_id\nr1\nr2\n");
-    let out = on_a_terminal(&env, "destroy --yes --from-csv gone.csv", "").unwrap();
+    let out = on_a_terminal(&env, "destroy --yes --from-csv gone.csv", "");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(!stdout(&out).contains("[y/N]"));
+    assert_eq!(state.lock().unwrap().requests.len(), 2);
+}
+
+#[test]
+fn destroy_from_csv_off_a_terminal_needs_yes() {
+    let env = TestEnv::new();
+    let state = mount_destroy(&env, &["r1", "r2"], &[]);
+    let csv = env.write("gone.csv", "room_id\nr1\nr2\n");
+    for args in [
+        &["destroy", "--from-csv"][..],
+        &["destroy", "--missing-ok", "--from-csv"],
+    ] {
+        env.cmd()
+            .args(args)
+            .arg(&csv)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "destroying rooms needs --yes when stdin is not a terminal",
+            ));
+    }
+    // The CSV on stdin: not a terminal either.
+    env.cmd()
+        .args(["destroy", "--from-csv", "-"])
+        .write_stdin("room_id\nr1\n")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("needs --yes"));
+    assert!(state.lock().unwrap().requests.is_empty(), "nothing sent");
+    // A dry run sends nothing and needs no --yes.
+    env.cmd()
+        .args(["destroy", "--dry-run", "--from-csv"])
+        .arg(&csv)
+        .assert()
+        .code(0);
+    env.cmd()
+        .args(["destroy", "--yes", "--from-csv"])
+        .arg(&csv)
+        .assert()
+        .code(0);
     assert_eq!(state.lock().unwrap().requests.len(), 2);
 }

@@ -2,6 +2,11 @@
 //! the header, each row as a `RoomSpec`, and the whole-file check that runs
 //! before the first request. Stdin is spooled to an anonymous temporary file
 //! so it can be read more than once; nothing holds all rows in memory.
+//!
+//! Line numbers are what an editor shows, for LF, CRLF and CR-only files
+//! ([`LineMap`]). The check pass fingerprints the file (size, modification
+//! time, hash of the bytes) and every later pass verifies it before reading
+//! a row, so rows that changed after the check are never sent.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -9,20 +14,38 @@ use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 
 use crate::error::Error;
 use crate::room::{Field, Naming, RoomSpec};
+
+mod lines;
+#[cfg(test)]
+use lines::LineMap;
+use lines::{Scan, Tracked, line_of};
 
 /// The CSV source: a file, or stdin spooled to a temporary file.
 pub struct Input {
     /// For messages: the path, or `<stdin>`.
     pub name: String,
     source: Source,
+    /// Set by a complete [`check`] pass; later passes verify it.
+    checked: OnceLock<Fingerprint>,
 }
 
 enum Source {
     Path(PathBuf),
     Spooled(File),
+}
+
+/// What the check pass saw: the file's size and modification time before
+/// it was read, and a hash of the bytes it read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fingerprint {
+    len: u64,
+    modified: Option<SystemTime>,
+    hash: u64,
 }
 
 impl Input {
@@ -34,10 +57,7 @@ impl Input {
             })?;
             io::copy(&mut io::stdin().lock(), &mut spool)
                 .map_err(|e| Error::usage(format!("cannot read the CSV from stdin: {e}")))?;
-            return Ok(Input {
-                name: "<stdin>".into(),
-                source: Source::Spooled(spool),
-            });
+            return Ok(Input::new("<stdin>".into(), Source::Spooled(spool)));
         }
         File::open(path).map_err(|e| {
             Error::usage(format!(
@@ -45,35 +65,119 @@ impl Input {
                 path.display()
             ))
         })?;
-        Ok(Input {
-            name: path.display().to_string(),
-            source: Source::Path(path.to_path_buf()),
-        })
+        Ok(Input::new(
+            path.display().to_string(),
+            Source::Path(path.to_path_buf()),
+        ))
     }
 
-    /// A fresh reader from the start of the input.
-    fn reader(&self) -> io::Result<Box<dyn Read + Send>> {
+    fn new(name: String, source: Source) -> Input {
+        Input {
+            name,
+            source,
+            checked: OnceLock::new(),
+        }
+    }
+
+    /// Whether `other` names the input file itself (any spelling, links
+    /// included): same device and inode, or the same canonical path.
+    pub fn is_same_file(&self, other: &Path) -> bool {
+        let Source::Path(p) = &self.source else {
+            return false;
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if let (Ok(a), Ok(b)) = (std::fs::metadata(p), std::fs::metadata(other)) {
+                return a.dev() == b.dev() && a.ino() == b.ino();
+            }
+        }
+        match (p.canonicalize(), other.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The input from its start, as a file handle.
+    fn file(&self) -> io::Result<File> {
         match &self.source {
-            Source::Path(p) => Ok(Box::new(io::BufReader::with_capacity(
-                64 * 1024,
-                File::open(p)?,
-            ))),
+            Source::Path(p) => File::open(p),
             Source::Spooled(f) => {
                 let mut f = f.try_clone()?;
                 f.seek(SeekFrom::Start(0))?;
-                Ok(Box::new(io::BufReader::with_capacity(64 * 1024, f)))
+                Ok(f)
             }
         }
     }
 
-    fn csv(&self) -> anyhow::Result<csv::Reader<Box<dyn Read + Send>>> {
-        let r = self
-            .reader()
-            .map_err(|e| Error::usage(format!("cannot read CSV {}: {e}", self.name)))?;
-        Ok(csv::ReaderBuilder::new()
+    /// A CSV reader that tracks line numbers and hashes what it reads.
+    fn csv(&self, file: File) -> Records {
+        let scan = Arc::new(Mutex::new(Scan::default()));
+        let tracked = Tracked {
+            inner: io::BufReader::with_capacity(64 * 1024, file),
+            scan: scan.clone(),
+        };
+        let records = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(r))
+            .from_reader(Box::new(tracked) as Box<dyn Read + Send>)
+            .into_records();
+        (records, scan)
+    }
+
+    fn read_error(&self, e: io::Error) -> anyhow::Error {
+        Error::usage(format!("cannot read CSV {}: {e}", self.name))
+    }
+
+    /// Opens the input for a pass after the check, refusing it when it is
+    /// not what the check pass read.
+    fn verified_file(&self) -> anyhow::Result<File> {
+        let mut file = self.file().map_err(|e| self.read_error(e))?;
+        if let Some(want) = self.checked.get() {
+            let (len, modified) = stat(&file).map_err(|e| self.read_error(e))?;
+            let hash = hash_all(&mut file).map_err(|e| self.read_error(e))?;
+            let what = if len != want.len {
+                Some("its size")
+            } else if modified != want.modified {
+                Some("its modification time")
+            } else if hash != want.hash {
+                Some("its content")
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                return Err(Error::usage(format!(
+                    "{} changed after it was checked ({what} differs); nothing was sent. Run again once nothing writes to the file",
+                    self.name
+                )));
+            }
+            file.seek(SeekFrom::Start(0))
+                .map_err(|e| self.read_error(e))?;
+        }
+        Ok(file)
+    }
+}
+
+type Records = (
+    csv::StringRecordsIntoIter<Box<dyn Read + Send>>,
+    Arc<Mutex<Scan>>,
+);
+
+fn stat(file: &File) -> io::Result<(u64, Option<SystemTime>)> {
+    let m = file.metadata()?;
+    Ok((m.len(), m.modified().ok()))
+}
+
+fn hash_all(file: &mut File) -> io::Result<u64> {
+    let mut h = DefaultHasher::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(h.finish()),
+            Ok(n) => h.write(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
 }
 
@@ -109,6 +213,7 @@ fn parse_header(
     rec: &csv::StringRecord,
     which: Columns,
     file: &str,
+    line: u64,
 ) -> Result<Header, Vec<String>> {
     let mut problems = Vec::new();
     let mut cols = Vec::new();
@@ -129,7 +234,7 @@ fn parse_header(
             Some(f) => {
                 if let Some(prev) = seen.insert(f, name.clone()) {
                     problems.push(format!(
-                        "{file}:1: {name}: repeats column {prev}; keep one of them"
+                        "{file}:{line}: {name}: repeats column {prev}; keep one of them"
                     ));
                 }
                 cols.push(Some((f, name)));
@@ -137,7 +242,7 @@ fn parse_header(
             None if which == Columns::RoomIdOnly => cols.push(None),
             None => {
                 problems.push(format!(
-                    "{file}:1: {name}: unknown column; valid columns: {}",
+                    "{file}:{line}: {name}: unknown column; valid columns: {}",
                     valid_columns()
                 ));
                 cols.push(None);
@@ -146,7 +251,7 @@ fn parse_header(
     }
     if !seen.contains_key(&Field::RoomId) {
         problems.push(format!(
-            "{file}:1: room_id: the header has no room_id column (RoomId); add one"
+            "{file}:{line}: room_id: the header has no room_id column (RoomId); add one"
         ));
     }
     if problems.is_empty() {
@@ -185,10 +290,10 @@ fn parse_row(
     }
     let mut spec = RoomSpec::default();
     for (cell, col) in rec.iter().zip(&h.cols) {
-        if let Some((f, name)) = col {
-            if let Err(m) = spec.set_from_text(*f, cell) {
-                problems.push(format!("{file}:{line}: {name}: {m}"));
-            }
+        if let Some((f, name)) = col
+            && let Err(m) = spec.set_from_text(*f, cell)
+        {
+            problems.push(format!("{file}:{line}: {name}: {m}"));
         }
     }
     spec.fill_from(defaults);
@@ -220,23 +325,29 @@ fn hash_id(id: &str) -> u64 {
 }
 
 /// Streams the data rows. Call [`check`] first: rows with problems are
-/// skipped here.
+/// skipped here, and a file that changed since the check is refused.
 pub fn rows<'a>(
     input: &'a Input,
     which: Columns,
     defaults: &'a RoomSpec,
 ) -> anyhow::Result<impl Iterator<Item = Row> + 'a> {
-    let mut records = input.csv()?.into_records();
+    let (mut records, scan) = input.csv(input.verified_file()?);
     let header = match records.next() {
-        Some(Ok(h)) => parse_header(&h, which, &input.name).ok(),
+        Some(Ok(h)) => {
+            let line = line_of(&scan, h.position());
+            parse_header(&h, which, &input.name, line).ok()
+        }
         _ => None,
     };
     let header = header
         .ok_or_else(|| Error::usage(format!("{}: the header changed while reading", input.name)))?;
     Ok(records.filter_map(move |rec| {
-        let rec = rec.ok()?;
-        let line = rec.position().map_or(0, |p| p.line());
-        parse_row(&header, &rec, defaults, &input.name, line)
+        let pos = match &rec {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        let line = line_of(&scan, pos);
+        parse_row(&header, &rec.ok()?, defaults, &input.name, line)
             .ok()
             .map(|spec| Row { line, spec })
     }))
@@ -252,7 +363,10 @@ pub fn check(
     report: &mut dyn FnMut(&str),
 ) -> anyhow::Result<(u64, u64)> {
     let file = &input.name;
-    let mut records = input.csv()?.into_records();
+    let mut handle = input.file().map_err(|e| input.read_error(e))?;
+    let (len, modified) = stat(&handle).map_err(|e| input.read_error(e))?;
+    handle.seek(SeekFrom::Start(0))?;
+    let (mut records, scan) = input.csv(handle);
     let header = match records.next() {
         None => {
             report(&format!(
@@ -266,7 +380,8 @@ pub fn check(
         }
         Some(Ok(h)) => h,
     };
-    let header = match parse_header(&header, which, file) {
+    let line = line_of(&scan, header.position());
+    let header = match parse_header(&header, which, file, line) {
         Ok(h) => h,
         Err(ps) => {
             ps.iter().for_each(|p| report(p));
@@ -276,19 +391,21 @@ pub fn check(
     let (mut rows, mut problems) = (0u64, 0u64);
     // 8 bytes per row: a million rows is 8 MB; collisions are confirmed below.
     let mut hashes: Vec<u64> = Vec::new();
+    let mut complete = true;
     for rec in records {
         rows += 1;
         match rec {
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = line_of(&scan, e.position());
                 report(&format!("{file}:{line}: {}", csv_message(&e)));
                 problems += 1;
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    complete = false;
                     break;
                 }
             }
             Ok(rec) => {
-                let line = rec.position().map_or(0, |p| p.line());
+                let line = line_of(&scan, rec.position());
                 match parse_row(&header, &rec, defaults, file, line) {
                     Ok(spec) => hashes.push(hash_id(&spec.room_id)),
                     Err(ps) => {
@@ -302,6 +419,14 @@ pub fn check(
     if rows == 0 {
         report(&format!("{file}: no data rows after the header"));
         problems += 1;
+    }
+    if complete {
+        let hash = scan.lock().unwrap_or_else(|e| e.into_inner()).hash.finish();
+        let _ = input.checked.set(Fingerprint {
+            len,
+            modified,
+            hash,
+        });
     }
     hashes.sort_unstable();
     let suspects: HashSet<u64> = hashes

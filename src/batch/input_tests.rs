@@ -5,10 +5,7 @@ use std::io::Write;
 fn input(text: &[u8]) -> (tempfile::NamedTempFile, Input) {
     let mut f = tempfile::NamedTempFile::new().unwrap();
     f.write_all(text).unwrap();
-    let i = Input {
-        name: "rooms.csv".into(),
-        source: Source::Path(f.path().to_path_buf()),
-    };
+    let i = Input::new("rooms.csv".into(), Source::Path(f.path().to_path_buf()));
     (f, i)
 }
 
@@ -133,4 +130,144 @@ fn invalid_utf8_is_reported() {
         out,
         vec!["rooms.csv:2: the row is not valid UTF-8; save the file as UTF-8"]
     );
+}
+
+/// (line, room_id) of every good row, and every problem, of `text`.
+fn lines_of(text: &[u8]) -> (Vec<(u64, String)>, Vec<String>) {
+    let (_f, i) = input(text);
+    let mut out = Vec::new();
+    check(&i, Columns::Create, &RoomSpec::default(), &mut |p| {
+        out.push(p.to_string())
+    })
+    .unwrap();
+    let rows = match rows(&i, Columns::Create, &RoomSpec::default()) {
+        Ok(it) => it.map(|r| (r.line, r.spec.room_id)).collect(),
+        Err(_) => Vec::new(), // a bad header
+    };
+    (rows, out)
+}
+
+fn good(rows: &[(u64, &str)]) -> Vec<(u64, String)> {
+    rows.iter().map(|(l, id)| (*l, id.to_string())).collect()
+}
+
+#[test]
+fn line_numbers_of_lf_files_count_blank_lines() {
+    let (rows, problems) = lines_of(b"room_id,max_members\nr1,1\n\nr2,1\n\n\nr3,0\n");
+    assert_eq!(rows, good(&[(2, "r1"), (4, "r2")]));
+    assert_eq!(
+        problems,
+        vec!["rooms.csv:7: max_members: must be greater than 0"]
+    );
+}
+
+#[test]
+fn line_numbers_of_crlf_files_with_blank_lines_and_quoted_line_ends() {
+    let text = b"room_id,name\r\nr1,a\r\n\r\nr2,\"two\r\nlines\"\r\n\r\n\r\nr3,c\r\n,missing\r\n";
+    let (rows, problems) = lines_of(text);
+    assert_eq!(rows, good(&[(2, "r1"), (4, "r2"), (8, "r3")]));
+    assert_eq!(
+        problems,
+        vec!["rooms.csv:9: room_id: is required (1 to 48 bytes)"]
+    );
+}
+
+#[test]
+fn line_numbers_of_cr_only_files() {
+    let (rows, problems) = lines_of(b"room_id,name\rr1,a\r\rr2,\"b\rc\"\rr3,d\r,x\r");
+    assert_eq!(rows, good(&[(2, "r1"), (4, "r2"), (6, "r3")]));
+    assert_eq!(
+        problems,
+        vec!["rooms.csv:7: room_id: is required (1 to 48 bytes)"]
+    );
+}
+
+#[test]
+fn line_numbers_of_mixed_endings_and_leading_blank_lines() {
+    // "\n\r" is two line ends; the header itself may follow blank lines.
+    let (rows, problems) = lines_of(b"\r\n\nroom_id,colour\n\rr1,x\n");
+    assert!(rows.is_empty());
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].starts_with("rooms.csv:3: colour: unknown column"));
+    let (rows, _) = lines_of(b"room_id\n\rr1\r\n\n\rr2\n");
+    assert_eq!(rows, good(&[(3, "r1"), (6, "r2")]));
+}
+
+#[test]
+fn line_map_joins_a_crlf_split_across_reads() {
+    let mut m = LineMap::default();
+    m.feed(b"ab\r");
+    m.feed(b"\ncd\r");
+    m.feed(b"\n\r\nef");
+    assert_eq!(m.line_at(0), 1);
+    assert_eq!(m.line_at(4), 2);
+    // An offset on a line end means the next line with text on it.
+    assert_eq!(m.line_at(7), 4);
+    assert!(m.runs.is_empty(), "passed runs are dropped");
+}
+
+/// Checks `text`, lets `change` alter the file, then starts the send pass.
+fn send_pass_after(text: &[u8], change: impl FnOnce(&Path)) -> anyhow::Result<usize> {
+    let (f, i) = input(text);
+    let (n, p) = check(&i, Columns::Create, &RoomSpec::default(), &mut |_| {}).unwrap();
+    assert_eq!((n, p), (2, 0));
+    change(f.path());
+    Ok(rows(&i, Columns::Create, &RoomSpec::default())?.count())
+}
+
+#[test]
+fn a_file_changed_after_the_check_is_refused_before_any_row() {
+    let text = b"room_id,name\nr1,a\nr2,b\n";
+    assert_eq!(send_pass_after(text, |_| {}).unwrap(), 2);
+    let grown = send_pass_after(text, |p| {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(p)
+            .unwrap()
+            .write_all(b"r3,unchecked\n")
+            .unwrap();
+    });
+    let msg = grown.expect_err("refused").to_string();
+    assert!(
+        msg.starts_with(
+            "rooms.csv changed after it was checked (its size differs); nothing was sent"
+        ),
+        "{msg}"
+    );
+    // Same size, modification time put back: only the hash sees it.
+    let edited = send_pass_after(text, |p| {
+        let mtime = std::fs::metadata(p).unwrap().modified().unwrap();
+        std::fs::write(p, b"room_id,name\nr1,a\nr9,b\n").unwrap();
+        let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
+        f.set_modified(mtime).unwrap();
+    });
+    let msg = edited.expect_err("refused").to_string();
+    assert!(msg.contains("(its content differs)"), "{msg}");
+    let touched = send_pass_after(text, |p| {
+        let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
+        f.set_modified(SystemTime::UNIX_EPOCH).unwrap();
+    });
+    let msg = touched.expect_err("refused").to_string();
+    assert!(msg.contains("(its modification time differs)"), "{msg}");
+}
+
+#[test]
+fn same_file_by_any_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rooms.csv");
+    std::fs::write(&csv, "room_id\nr1\n").unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let i = Input::open(&csv).unwrap();
+    assert!(i.is_same_file(&csv));
+    assert!(i.is_same_file(&dir.path().join("sub/../rooms.csv")));
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&csv, dir.path().join("link.jsonl")).unwrap();
+        assert!(i.is_same_file(&dir.path().join("link.jsonl")));
+        std::fs::hard_link(&csv, dir.path().join("hard.jsonl")).unwrap();
+        assert!(i.is_same_file(&dir.path().join("hard.jsonl")));
+    }
+    assert!(!i.is_same_file(&dir.path().join("report.jsonl")));
+    std::fs::write(dir.path().join("other.jsonl"), "").unwrap();
+    assert!(!i.is_same_file(&dir.path().join("other.jsonl")));
 }

@@ -14,7 +14,6 @@ pub mod rate;
 pub mod report;
 
 use serde_json::Value;
-use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -118,8 +117,7 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
         && std::io::stdin().is_terminal()
         && !confirmed(plan, total, &input.name)?
     {
-        output::note("nothing was sent");
-        return Err(Error::Interrupted.into());
+        return Err(anyhow::anyhow!("not confirmed: nothing was sent"));
     }
     if opts.rate > SERVICE_RATE_LIMIT {
         output::warn(format!(
@@ -127,21 +125,19 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
             opts.rate
         ));
     }
-    let done = match (&opts.report, opts.resume) {
-        (Some(p), true) => report::read_done(p, plan.done)?,
-        _ => HashSet::new(),
+    let (mut writer, done) = match &opts.report {
+        Some(p) => {
+            let (w, done) = report::open(p, &input, opts.resume, plan.done)?;
+            (Some(w), done)
+        }
+        None => (None, report::Done::default()),
     };
-    let mut writer = opts
-        .report
-        .as_ref()
-        .map(|p| ReportWriter::open(p, opts.resume))
-        .transpose()?;
 
     let interrupted = Arc::new(AtomicBool::new(false));
     let signals = Signals::install(&interrupted);
     let bar = progress_bar(total);
     let started = Instant::now();
-    let tally = run_rows(
+    let (tally, write_error) = run_rows(
         &RunArgs {
             ctx,
             plan,
@@ -163,6 +159,9 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
     }
     let elapsed = started.elapsed();
     output::note(summary_line(plan, &tally, total, elapsed));
+    if let Some(e) = write_error {
+        return Err(e);
+    }
     if interrupted.load(Ordering::SeqCst) {
         return Err(Error::Interrupted.into());
     }
@@ -192,12 +191,16 @@ struct RunArgs<'a> {
     defaults: &'a RoomSpec,
     client: &'a Client,
     policy: Policy,
-    done: &'a HashSet<String>,
+    done: &'a report::Done,
     interrupted: &'a AtomicBool,
     bar: Option<&'a indicatif::ProgressBar>,
 }
 
-fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Tally> {
+/// The tally, and the first report write error (which stopped the run).
+fn run_rows(
+    a: &RunArgs,
+    writer: &mut Option<ReportWriter>,
+) -> anyhow::Result<(Tally, Option<anyhow::Error>)> {
     let halted = AtomicBool::new(false);
     let stop = || a.interrupted.load(Ordering::SeqCst) || halted.load(Ordering::SeqCst);
     let limiter = RateLimiter::new(a.opts.rate, &stop);
@@ -269,10 +272,7 @@ fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Ta
             }
         }
     });
-    match write_error {
-        Some(e) => Err(e),
-        None => Ok(tally),
-    }
+    Ok((tally, write_error))
 }
 
 /// Reports one settled row: report file, stdout, stderr, progress.
@@ -293,9 +293,8 @@ fn settle_one(
             rec.line.unwrap_or(0)
         ));
     }
-    if let Some(w) = writer.as_mut() {
-        w.write(rec)?;
-    }
+    // A failed write still shows the row below: it settled.
+    let written = writer.as_mut().map_or(Ok(()), |w| w.write(rec));
     match a.ctx.format() {
         Format::Json => output::print_json(&rec.report_json()),
         Format::Text if err.is_none() && rec.status != Status::Skipped => {
@@ -307,7 +306,7 @@ fn settle_one(
         b.inc(1);
         b.set_message(counts_text(a.plan, tally));
     }
-    Ok(())
+    written
 }
 
 fn counts_text(plan: &Plan, t: &Tally) -> String {

@@ -221,13 +221,13 @@ pub fn resolve_with_env(
             source: file_src(),
         }),
     };
-    if let Some(s) = &sdkappid {
-        if s.value == 0 || s.value > u64::from(u32::MAX) {
-            return Err(Error::config(format!(
-                "sdkappid {} (from {}) is out of range; it is the app's SDKAppID from the console, e.g. 1400000001",
-                s.value, s.source
-            )));
-        }
+    if let Some(s) = &sdkappid
+        && (s.value == 0 || s.value > u64::from(u32::MAX))
+    {
+        return Err(Error::config(format!(
+            "sdkappid {} (from {}) is out of range; it is the app's SDKAppID from the console, e.g. 1400000001",
+            s.value, s.source
+        )));
     }
     let identifier = env
         .var(ENV_IDENTIFIER)

@@ -210,19 +210,19 @@ impl RoomSpec {
             (Field::CoverUrl, &self.cover_url, COVER_MAX),
             (Field::Notice, &self.notice, NOTICE_MAX),
         ] {
-            if let Some(v) = v {
-                if v.len() > max {
-                    err(f, format!("is {} bytes; the limit is {max} bytes", v.len()));
-                }
+            if let Some(v) = v
+                && v.len() > max
+            {
+                err(f, format!("is {} bytes; the limit is {max} bytes", v.len()));
             }
         }
-        if let Some(o) = &self.owner {
-            if o.trim().is_empty() {
-                err(
-                    Field::Owner,
-                    "is empty; give a user ID or leave it out".into(),
-                );
-            }
+        if let Some(o) = &self.owner
+            && o.trim().is_empty()
+        {
+            err(
+                Field::Owner,
+                "is empty; give a user ID or leave it out".into(),
+            );
         }
         for (f, v) in [
             (Field::MaxMembers, self.max_members),
@@ -232,13 +232,13 @@ impl RoomSpec {
                 err(f, "must be greater than 0".into());
             }
         }
-        if let Some(c) = &self.category {
-            if c.len() > CATEGORY_MAX {
-                err(
-                    Field::Category,
-                    format!("has {} tags; the limit is {CATEGORY_MAX}", c.len()),
-                );
-            }
+        if let Some(c) = &self.category
+            && c.len() > CATEGORY_MAX
+        {
+            err(
+                Field::Category,
+                format!("has {} tags; the limit is {CATEGORY_MAX}", c.len()),
+            );
         }
         for (name, _) in &self.extra {
             let message = match Field::from_name(name) {

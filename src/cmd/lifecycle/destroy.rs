@@ -1,19 +1,28 @@
 //! `livectl destroy --room-id ID`: destroys one room (destroy_room), with no
 //! prompt, and what a destroy outcome means (shared with the batch form,
-//! `batch::destroy`).
+//! `batch::destroy`). The batch form off a terminal needs `--yes`.
 
 use serde_json::json;
+use std::io::IsTerminal;
 
 use super::{NOT_FOUND, require_room_id};
 use crate::api::retry::{NoPacer, Outcome};
 use crate::app::Ctx;
 use crate::cli::DestroyArgs;
 use crate::create::print_dry_run;
+use crate::error::Error;
 use crate::output;
 use crate::settle::{self, Record, Settled, Status};
 
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     if args.batch.from_csv.is_some() {
+        // Off a terminal no one can answer the question: as `gh` does for
+        // destructive commands, a script must say --yes.
+        if !args.yes && !args.dry_run && !std::io::stdin().is_terminal() {
+            return Err(Error::usage(
+                "destroying rooms needs --yes when stdin is not a terminal; nothing was sent. Check the rooms with --dry-run, then add --yes",
+            ));
+        }
         return crate::batch::destroy::run(ctx, args);
     }
     let id = args.room_id.as_deref().unwrap_or_default();
