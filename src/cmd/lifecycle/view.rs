@@ -238,13 +238,13 @@ impl RoomView {
         let rows: Vec<(String, String)> = self
             .fields
             .iter()
-            .map(|(s, v)| (format!("{}:", s.label), v.display()))
+            .map(|(s, v)| (format!("{}:", s.label), printable(&v.display())))
             .chain(self.others.iter().map(|(k, v)| {
                 let shown = match v {
-                    Value::String(s) => s.clone(),
+                    Value::String(s) => printable(s),
                     v => v.to_string(),
                 };
-                (format!("{k}:"), shown)
+                (format!("{}:", printable(k)), shown)
             }))
             .collect();
         let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
@@ -252,6 +252,24 @@ impl RoomView {
             .map(|(l, v)| format!("{l:<width$} {v}"))
             .collect()
     }
+}
+
+/// Server text as one safe line: control characters (ESC, BEL, CR, LF …)
+/// are shown escaped, so an answer cannot move the cursor, recolour the
+/// terminal or forge a line of output.
+fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn text(v: &Value) -> Option<String> {
@@ -431,6 +449,15 @@ mod tests {
                 "Viewers: 7",
                 "Created: 2023-11-14 22:13:20 UTC"
             ]
+        );
+    }
+
+    #[test]
+    fn text_lines_escape_control_characters() {
+        let v = view(json!({"RoomName": "a\u{1b}[2Jb\r\nc\u{7}", "Odd\u{1b}": "x"}));
+        assert_eq!(
+            v.text_lines(),
+            vec!["Name:      a\\u{1b}[2Jb\\r\\nc\\u{7}", "Odd\\u{1b}: x"]
         );
     }
 
