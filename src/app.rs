@@ -117,7 +117,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// The room fields given as flags, as a (not yet validated) `RoomSpec`.
+/// Prints the hint of a `--field NAME=VALUE` that was probably meant as JSON.
 pub fn spec_from_flags(room_id: Option<&str>, f: &RoomFieldArgs) -> RoomSpec {
+    for hint in f.fields.iter().filter_map(|x| x.hint.as_ref()) {
+        output::note(format!("hint: {hint}"));
+    }
     RoomSpec {
         room_id: room_id.unwrap_or_default().to_string(),
         name: f.name.clone(),
@@ -128,7 +132,8 @@ pub fn spec_from_flags(room_id: Option<&str>, f: &RoomFieldArgs) -> RoomSpec {
         public: f.public,
         seat_mode: f.seat_mode,
         activity_status: f.activity_status,
-        extra: f.fields.clone(),
+        unlimited: f.unlimited,
+        extra: f.fields.iter().map(|x| x.pair()).collect(),
         ..RoomSpec::default()
     }
 }

@@ -2,11 +2,10 @@
 //! `///` comment is `--help` text. `app.rs` turns these into domain values.
 
 use clap::{Args, Parser, Subcommand};
-use serde_json::Value;
 use std::path::PathBuf;
 
 use crate::output::Format;
-use crate::room::{self, SeatMode};
+use crate::room::{self, ExtraField, SeatMode, SeatTemplate};
 
 /// A value parser that keeps livectl's own parsing and messages but tells
 /// clap the values it takes, so completion scripts offer them.
@@ -199,8 +198,10 @@ Examples:
   ROOM=$(livectl create --room-id live-1 --name \"Friday show\" --max-members 500)
   # idempotent: an existing room of yours counts as success
   livectl create --room-id live-1 --exists-ok -o json
-  # a field the tool does not model yet
-  livectl create --room-id live-2 --field SeatTemplate=1
+  # a voice-chat room: MaxSeatCount only counts with AudioSalon or Karaoke
+  livectl create --room-id live-2 --seat-template AudioSalon --max-seats 8
+  # fields the tool does not model: NAME=VALUE sends a string, NAME:=JSON sends JSON
+  livectl create --room-id live-3 --field CustomInfo=vip --field KeepOwnerOnSeat:=false
   # many rooms; flags are defaults for empty cells
   livectl create --from-csv rooms.csv --report report.jsonl --public
   livectl create --from-csv rooms.csv --report report.jsonl --resume";
@@ -232,9 +233,13 @@ pub struct RoomFieldArgs {
     /// Your own status tag (ActivityStatus)
     #[arg(long, value_name = "N", value_parser = room::parse_int, allow_negative_numbers = true)]
     pub activity_status: Option<i64>,
-    /// Send a field the tool does not model; VALUE is JSON if valid JSON, else a string. Repeatable
-    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = room::parse_extra)]
-    pub fields: Vec<(String, Value)>,
+    /// Send a field the tool does not model, repeatable: NAME=VALUE sends VALUE as a string
+    /// (`--field CustomInfo=1` sends "1"), NAME:=JSON sends raw JSON (`--field KeepOwnerOnSeat:=false`)
+    #[arg(long = "field", value_name = "NAME=VALUE|NAME:=JSON", value_parser = room::parse_extra)]
+    pub fields: Vec<ExtraField>,
+    /// Enable unlimited-room mode, needed for server-side mixing (IsUnlimitedRoomEnabled); alone means true
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
+    pub unlimited: Option<bool>,
 }
 
 /// Categories parsed from `1,2` (clap needs a single value type).
@@ -286,9 +291,18 @@ pub struct CreateArgs {
     /// Enable microphone seats (IsSeatEnabled); alone means true
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
     pub seat_enabled: Option<bool>,
-    /// Maximum number of seats, > 0 (MaxSeatCount)
+    /// Maximum number of seats, > 0 (MaxSeatCount); only AudioSalon and Karaoke use it
     #[arg(long, value_name = "N", value_parser = room::parse_positive)]
     pub max_seats: Option<u64>,
+    /// Seat layout (SeatTemplate) [default: VideoDynamicGrid9Seats]
+    ///
+    /// Known, in any case: VideoDynamicGrid9Seats, VideoDynamicFloat7Seats, VideoFixedGrid9Seats,
+    /// VideoFixedFloat7Seats, VideoLandscape4Seats (SDK spelling), VideoLandscape4Seat (console
+    /// spelling), VideoLandscape10Seats, VideoPortrait10Seats, VideoLeftFocus9Seats,
+    /// VideoUniformGrid9Seats, AudioSalon, Karaoke. `none` sends no SeatTemplate (a service on
+    /// an older revision); another name is sent as given, with a warning.
+    #[arg(long, value_name = "NAME", value_parser = room::parse_seat_template)]
+    pub seat_template: Option<SeatTemplate>,
     /// Count "already exists and is yours" (100010) as success
     #[arg(long)]
     pub exists_ok: bool,
@@ -316,6 +330,9 @@ pub struct UpdateArgs {
     /// Room notice, up to 100 bytes (Notice)
     #[arg(long, value_name = "TEXT")]
     pub notice: Option<String>,
+    /// Change the seat layout (SeatTemplate), sent only when given; names as for `create`
+    #[arg(long, value_name = "NAME", value_parser = room::parse_seat_template)]
+    pub seat_template: Option<SeatTemplate>,
     /// Validate and print the request without sending
     #[arg(long)]
     pub dry_run: bool,

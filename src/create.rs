@@ -69,6 +69,7 @@ pub fn spec_from_args(args: &CreateArgs) -> RoomSpec {
     spec.owner = args.owner.clone();
     spec.seat_enabled = args.seat_enabled;
     spec.max_seats = args.max_seats;
+    spec.seat_template = args.seat_template.clone();
     spec
 }
 
@@ -77,6 +78,9 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     let errs = spec.validate(Naming::Flag);
     if !errs.is_empty() {
         return Err(app::invalid(&errs));
+    }
+    for c in spec.create_caveats() {
+        output::warn(c.to_string());
     }
     let body = spec.create_body();
     let settings = ctx.settings()?;

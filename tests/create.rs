@@ -1,6 +1,8 @@
 //! `livectl create` (one room) against an httpmock server.
 
 mod common;
+#[path = "create/seat.rs"]
+mod seat;
 
 use common::*;
 use httpmock::Method::POST;
@@ -20,7 +22,8 @@ fn creates_a_room_with_exactly_the_flags_given() {
                 "Owner_Account": "host1", "MaxMemberCount": 400, "CoverURL": "cover url",
                 "IsMessageDisabled": true, "Category": [1, 2, 3], "IsPublicVisible": true,
                 "IsSeatEnabled": false, "TakeSeatMode": "ApplyToTake", "MaxSeatCount": 8,
-                "ActivityStatus": 1, "SeatTemplate": {"a": 1}, "Custom": "text"
+                "ActivityStatus": 1, "SeatTemplate": "AudioSalon", "IsUnlimitedRoomEnabled": true,
+                "Custom": "text", "Level": 3
             }}));
         then.status(200).json_body(ok_reply("live-room"));
     });
@@ -51,16 +54,14 @@ fn creates_a_room_with_exactly_the_flags_given() {
             "applytotake",
         ])
         .args(["--max-seats", "8", "--activity-status", "1"])
-        .args([
-            "--field",
-            "SeatTemplate={\"a\":1}",
-            "--field",
-            "Custom=text",
-        ])
+        .args(["--seat-template", "AUDIOSALON", "--unlimited"])
+        .args(["--field", "Custom=text", "--field", "Level:=3"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "live-room\n");
+    // AudioSalon takes a seat count: nothing to warn about.
+    assert_eq!(stderr(&out), "");
     mock.assert_calls(1);
 }
 
@@ -71,7 +72,7 @@ fn fields_not_given_are_not_sent() {
         when.method(POST)
             .path(path("create_room"))
             .is_true(valid_request)
-            .json_body(json!({"RoomInfo": {"RoomId": "r1", "RoomType": "Live"}}));
+            .json_body(json!({"RoomInfo": {"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoDynamicGrid9Seats"}}));
         then.status(200).json_body(ok_reply("r1"));
     });
     let out = env
@@ -234,6 +235,19 @@ fn limits_are_checked_before_sending() {
         (vec!["--room-id", "r", "--public=perhaps"], "not a boolean"),
         (vec!["--room-id", "r", "--category", "a"], "not an integer"),
         (vec!["--room-id", "r", "--field", "novalue"], "NAME=VALUE"),
+        (
+            vec!["--room-id", "r", "--field", "SeatTemplate=1"],
+            "--field SeatTemplate: SeatTemplate is modelled by the tool; use --seat-template instead",
+        ),
+        (
+            vec!["--room-id", "r", "--field", "IsUnlimitedRoomEnabled:=true"],
+            "use --unlimited instead",
+        ),
+        (
+            vec!["--room-id", "r", "--unlimited=perhaps"],
+            "not a boolean",
+        ),
+        (vec!["--room-id", "r", "--seat-template", ""], "is empty"),
         (vec!["--name", "x"], "--room-id"),
     ];
     for (args, want) in cases {
@@ -274,7 +288,7 @@ fn dry_run_needs_no_credentials_and_sends_nothing() {
     let body: Value = serde_json::from_str(text.split_once('\n').unwrap().1).unwrap();
     assert_eq!(
         body,
-        json!({"RoomInfo":{"RoomId":"live-room","RoomType":"Live","RoomName":"live name","Category":[1,2],"IsPublicVisible":true}})
+        json!({"RoomInfo":{"RoomId":"live-room","RoomType":"Live","SeatTemplate":"VideoDynamicGrid9Seats","RoomName":"live name","Category":[1,2],"IsPublicVisible":true}})
     );
     mock.assert_calls(0);
 

@@ -5,7 +5,7 @@ use crate::batch::input::Columns;
 use crate::batch::{self, Options, Plan};
 use crate::cli::CreateArgs;
 use crate::create;
-use crate::room::{Naming, RoomSpec};
+use crate::room::{CaveatsOnce, Naming, RoomSpec};
 use crate::settle::Status;
 
 pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
@@ -23,7 +23,15 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     // Under --resume, 100010 means an interrupted run may have sent the row.
     let exists_ok = args.exists_ok || args.batch.resume;
     let settle = move |id: &str, out| create::settle(id, out, exists_ok);
-    let body = |spec: &RoomSpec| spec.create_body();
+    let once = CaveatsOnce::default();
+    let body = |spec: &RoomSpec| {
+        for c in spec.create_caveats().iter().filter(|c| once.first(c)) {
+            crate::output::warn(format!(
+                "{c} (said once per batch; other rows may be alike)"
+            ));
+        }
+        spec.create_body()
+    };
     let plan = Plan {
         command: "create_room",
         is_create: true,

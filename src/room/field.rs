@@ -17,10 +17,12 @@ pub enum Field {
     MaxSeats,
     ActivityStatus,
     Notice,
+    SeatTemplate,
+    Unlimited,
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 15] = [
         Field::RoomId,
         Field::Name,
         Field::Owner,
@@ -34,6 +36,8 @@ impl Field {
         Field::MaxSeats,
         Field::ActivityStatus,
         Field::Notice,
+        Field::SeatTemplate,
+        Field::Unlimited,
     ];
 
     /// snake_case name: the CSV column and the JSON key of `get`.
@@ -52,6 +56,8 @@ impl Field {
             Field::MaxSeats => "max_seats",
             Field::ActivityStatus => "activity_status",
             Field::Notice => "notice",
+            Field::SeatTemplate => "seat_template",
+            Field::Unlimited => "unlimited",
         }
     }
 
@@ -76,6 +82,8 @@ impl Field {
             Field::MaxSeats => "MaxSeatCount",
             Field::ActivityStatus => "ActivityStatus",
             Field::Notice => "Notice",
+            Field::SeatTemplate => "SeatTemplate",
+            Field::Unlimited => "IsUnlimitedRoomEnabled",
         }
     }
 

@@ -2,13 +2,17 @@
 //! checked against api.md section 3 by one validation, so both inputs agree.
 //! Knows nothing of clap or csv.
 
+mod extra;
 mod field;
+pub mod template;
 #[cfg(test)]
 mod tests;
 
 use serde_json::{Map, Value, json};
 
+pub use extra::{ExtraField, parse_extra};
 pub use field::{Field, FieldError, Naming};
+pub use template::SeatTemplate;
 
 /// `TakeSeatMode`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,8 +53,70 @@ pub struct RoomSpec {
     pub activity_status: Option<i64>,
     /// update_room_info only.
     pub notice: Option<String>,
-    /// `--field NAME=VALUE`: fields the tool does not model, in given order.
+    /// `SeatTemplate`. Unset: `create` sends [`template::DEFAULT`], `update`
+    /// sends nothing; `Some(Omit)` (`none`): nothing is sent.
+    pub seat_template: Option<SeatTemplate>,
+    /// `IsUnlimitedRoomEnabled`.
+    pub unlimited: Option<bool>,
+    /// `--field`: fields the tool does not model, in given order.
     pub extra: Vec<(String, Value)>,
+}
+
+/// Something `create` sends that the service may not act on as the user
+/// expects: printed as a warning, never fatal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Caveat {
+    /// A SeatTemplate the tool does not know, sent as given.
+    UnknownTemplate { room_id: String, name: String },
+    /// MaxSeatCount with a video layout, which fixes its own seat count.
+    SeatsIgnored {
+        room_id: String,
+        template: String,
+        by_default: bool,
+    },
+}
+
+impl std::fmt::Display for Caveat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Caveat::UnknownTemplate { room_id, name } => write!(
+                f,
+                "room \"{room_id}\": SeatTemplate \"{name}\" is not a layout livectl knows; \
+                 it is sent as given (known: {})",
+                template::known_names()
+            ),
+            Caveat::SeatsIgnored {
+                room_id,
+                template,
+                by_default,
+            } => write!(
+                f,
+                "room \"{room_id}\": MaxSeatCount (--max-seats, CSV max_seats) only takes effect \
+                 with the AudioSalon and Karaoke layouts; {template}{} is a video layout with its \
+                 own seat count, so the service ignores it. Give --seat-template AudioSalon or \
+                 Karaoke, or none for a service on an older revision",
+                if *by_default { " (the default)" } else { "" }
+            ),
+        }
+    }
+}
+
+/// Remembers which kinds of [`Caveat`] were said, so that a batch warns
+/// once per kind, not once per row.
+#[derive(Debug, Default)]
+pub struct CaveatsOnce {
+    said: [std::sync::atomic::AtomicBool; 2],
+}
+
+impl CaveatsOnce {
+    /// True the first time a caveat of this kind is seen.
+    pub fn first(&self, c: &Caveat) -> bool {
+        let i = match c {
+            Caveat::UnknownTemplate { .. } => 0,
+            Caveat::SeatsIgnored { .. } => 1,
+        };
+        !self.said[i].swap(true, std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 // ---- parsing of single values, shared by clap value parsers and CSV cells ----
@@ -105,17 +171,8 @@ pub fn parse_int(s: &str) -> Result<i64, String> {
         .map_err(|_| format!("\"{s}\" is not an integer"))
 }
 
-/// `--field NAME=VALUE`: VALUE as JSON when it is valid JSON, else a string.
-pub fn parse_extra(s: &str) -> Result<(String, Value), String> {
-    let (name, value) = s
-        .split_once('=')
-        .ok_or_else(|| format!("\"{s}\" is not NAME=VALUE (e.g. --field SeatTemplate=1)"))?;
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(format!("\"{s}\" has an empty NAME"));
-    }
-    let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()));
-    Ok((name.to_string(), value))
+pub fn parse_seat_template(s: &str) -> Result<SeatTemplate, String> {
+    template::parse(s)
 }
 
 /// The room ID rule of every command: 1 to 48 bytes of printable ASCII,
@@ -160,6 +217,8 @@ impl RoomSpec {
             Field::MaxSeats => self.max_seats = Some(parse_positive(t)?),
             Field::ActivityStatus => self.activity_status = Some(parse_int(t)?),
             Field::Notice => self.notice = Some(text.to_string()),
+            Field::SeatTemplate => self.seat_template = Some(parse_seat_template(t)?),
+            Field::Unlimited => self.unlimited = Some(parse_bool(t)?),
         }
         Ok(())
     }
@@ -181,7 +240,9 @@ impl RoomSpec {
             seat_mode,
             max_seats,
             activity_status,
-            notice
+            notice,
+            seat_template,
+            unlimited
         );
         if self.room_id.is_empty() {
             self.room_id = d.room_id.clone();
@@ -263,18 +324,54 @@ impl RoomSpec {
         errs
     }
 
+    /// The SeatTemplate sent: the one set, else for `create` the default.
+    fn template_sent(&self, create: bool) -> Option<SeatTemplate> {
+        match &self.seat_template {
+            Some(t) => Some(t.clone()),
+            None if create => Some(SeatTemplate::default_for_create()),
+            None => None,
+        }
+    }
+
+    /// What `create` would send that the service may not act on: an unknown
+    /// layout, or a seat count a video layout ignores.
+    pub fn create_caveats(&self) -> Vec<Caveat> {
+        let mut out = Vec::new();
+        let template = self.template_sent(true);
+        if let Some(SeatTemplate::Other(name)) = &template {
+            out.push(Caveat::UnknownTemplate {
+                room_id: self.room_id.clone(),
+                name: name.clone(),
+            });
+        }
+        if let Some(t) = template.filter(|t| t.is_video() && self.max_seats.is_some()) {
+            out.push(Caveat::SeatsIgnored {
+                room_id: self.room_id.clone(),
+                template: t.to_string(),
+                by_default: self.seat_template.is_none(),
+            });
+        }
+        out
+    }
+
     /// The fields the user set, in the page's order, then the extras.
-    fn info(&self, with_room_type: bool) -> Map<String, Value> {
+    /// `create` adds RoomType and the default SeatTemplate.
+    fn info(&self, create: bool) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("RoomId".into(), json!(self.room_id));
-        if with_room_type {
+        if create {
             m.insert("RoomType".into(), json!("Live"));
         }
+        let template = self.template_sent(create);
         let mut put = |f: Field, v: Option<Value>| {
             if let Some(v) = v {
                 m.insert(f.api().into(), v);
             }
         };
+        put(
+            Field::SeatTemplate,
+            template.as_ref().and_then(|t| t.wire()).map(|v| json!(v)),
+        );
         put(Field::Name, self.name.as_ref().map(|v| json!(v)));
         put(Field::Owner, self.owner.as_ref().map(|v| json!(v)));
         put(Field::MaxMembers, self.max_members.map(|v| json!(v)));
@@ -292,6 +389,7 @@ impl RoomSpec {
             Field::ActivityStatus,
             self.activity_status.map(|v| json!(v)),
         );
+        put(Field::Unlimited, self.unlimited.map(|v| json!(v)));
         put(Field::Notice, self.notice.as_ref().map(|v| json!(v)));
         for (k, v) in &self.extra {
             m.insert(k.clone(), v.clone());

@@ -25,13 +25,6 @@ fn value_parsers() {
     assert_eq!(parse_category("1, 2,3"), Ok(vec![1, 2, 3]));
     assert!(parse_category("1;x").is_err());
     assert!(parse_positive("0").is_err());
-    assert_eq!(parse_extra("A=1"), Ok(("A".into(), json!(1))));
-    assert_eq!(parse_extra("A=x=y"), Ok(("A".into(), json!("x=y"))));
-    assert_eq!(
-        parse_extra("A={\"b\":true}"),
-        Ok(("A".into(), json!({"b": true})))
-    );
-    assert!(parse_extra("novalue").is_err());
 }
 
 #[test]
@@ -43,7 +36,11 @@ fn body_has_only_what_was_set() {
     };
     assert_eq!(
         spec.create_body(),
-        json!({"RoomInfo": {"RoomId": "r1", "RoomType": "Live", "IsPublicVisible": false}})
+        json!({"RoomInfo": {"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoDynamicGrid9Seats", "IsPublicVisible": false}})
+    );
+    assert_eq!(
+        spec.update_body(),
+        json!({"RoomInfo": {"RoomId": "r1", "IsPublicVisible": false}})
     );
 }
 
@@ -109,12 +106,168 @@ fn extra_fields_cannot_override_modelled_ones() {
     spec.extra = vec![
         ("RoomName".into(), json!("x")),
         ("RoomType".into(), json!("x")),
-        ("SeatTemplate".into(), json!(1)),
+        ("seattemplate".into(), json!("Karaoke")),
+        ("IsUnlimitedRoomEnabled".into(), json!(true)),
+        ("KeepOwnerOnSeat".into(), json!(false)),
     ];
-    let errs = spec.validate(Naming::Flag);
-    assert_eq!(errs.len(), 2);
-    assert!(errs[0].message.contains("use --name"));
-    assert_eq!(spec.create_body()["RoomInfo"]["SeatTemplate"], json!(1));
+    let errs: Vec<String> = spec
+        .validate(Naming::Flag)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errs,
+        vec![
+            "--field RoomName: RoomName is modelled by the tool; use --name instead",
+            "--field RoomType: RoomType is always Live and cannot be overridden",
+            "--field seattemplate: seattemplate is modelled by the tool; use --seat-template instead",
+            "--field IsUnlimitedRoomEnabled: IsUnlimitedRoomEnabled is modelled by the tool; use --unlimited instead",
+        ]
+    );
+    assert_eq!(
+        spec.create_body()["RoomInfo"]["KeepOwnerOnSeat"],
+        json!(false)
+    );
+}
+
+#[test]
+fn seat_templates_known_in_any_case_none_and_unknown() {
+    for (given, sent) in [
+        ("videodynamicgrid9seats", "VideoDynamicGrid9Seats"),
+        ("AUDIOSALON", "AudioSalon"),
+        (" karaoke ", "Karaoke"),
+        ("videouniformgrid9seats", "VideoUniformGrid9Seats"),
+    ] {
+        let t = parse_seat_template(given).unwrap();
+        assert!(matches!(t, SeatTemplate::Known(..)), "{given}");
+        assert_eq!(t.wire(), Some(sent), "{given}");
+    }
+    // Both landscape spellings are known, and neither becomes the other.
+    for sent in ["VideoLandscape4Seats", "VideoLandscape4Seat"] {
+        let t = parse_seat_template(&sent.to_lowercase()).unwrap();
+        assert_eq!((t.wire(), t.is_video()), (Some(sent), true));
+    }
+    for none in ["none", "NONE", " None"] {
+        assert_eq!(parse_seat_template(none), Ok(SeatTemplate::Omit));
+    }
+    assert_eq!(SeatTemplate::Omit.wire(), None);
+    let other = parse_seat_template("VideoMosaic16Seats").unwrap();
+    assert_eq!(other, SeatTemplate::Other("VideoMosaic16Seats".into()));
+    assert_eq!(other.wire(), Some("VideoMosaic16Seats"));
+    assert!(!other.is_video());
+    assert!(parse_seat_template("AudioSalon").is_ok_and(|t| !t.is_video()));
+    assert!(parse_seat_template(" ").unwrap_err().contains("none"));
+}
+
+#[test]
+fn create_sends_the_default_template_unless_none_update_only_when_given() {
+    let mut spec = RoomSpec {
+        room_id: "r".into(),
+        ..Default::default()
+    };
+    let info = |b: Value| b["RoomInfo"].clone();
+    assert_eq!(
+        info(spec.create_body())["SeatTemplate"],
+        json!(template::DEFAULT)
+    );
+    assert_eq!(info(spec.update_body()).get("SeatTemplate"), None);
+    assert!(!spec.has_changes());
+    spec.seat_template = Some(SeatTemplate::Omit);
+    assert_eq!(info(spec.create_body()).get("SeatTemplate"), None);
+    spec.seat_template = parse_seat_template("karaoke").ok();
+    spec.unlimited = Some(false);
+    assert_eq!(
+        spec.create_body(),
+        json!({"RoomInfo": {"RoomId": "r", "RoomType": "Live", "SeatTemplate": "Karaoke", "IsUnlimitedRoomEnabled": false}})
+    );
+    assert_eq!(
+        spec.update_body(),
+        json!({"RoomInfo": {"RoomId": "r", "SeatTemplate": "Karaoke", "IsUnlimitedRoomEnabled": false}})
+    );
+}
+
+#[test]
+fn caveats_for_unknown_templates_and_ignored_seat_counts() {
+    let spec = |t: Option<&str>, seats: Option<u64>| RoomSpec {
+        room_id: "r".into(),
+        seat_template: t.map(|t| parse_seat_template(t).unwrap()),
+        max_seats: seats,
+        ..Default::default()
+    };
+    assert_eq!(spec(None, None).create_caveats(), vec![]);
+    assert_eq!(spec(Some("karaoke"), Some(8)).create_caveats(), vec![]);
+    assert_eq!(spec(Some("AudioSalon"), Some(8)).create_caveats(), vec![]);
+    assert_eq!(spec(Some("none"), Some(8)).create_caveats(), vec![]);
+    assert_eq!(
+        spec(None, Some(8)).create_caveats(),
+        vec![Caveat::SeatsIgnored {
+            room_id: "r".into(),
+            template: "VideoDynamicGrid9Seats".into(),
+            by_default: true
+        }]
+    );
+    let c = spec(Some("videofixedfloat7seats"), Some(8)).create_caveats();
+    assert_eq!(c.len(), 1);
+    let text = c[0].to_string();
+    assert!(
+        text.contains("VideoFixedFloat7Seats is a video layout") && text.contains("AudioSalon"),
+        "{text}"
+    );
+    // An unknown layout may well take a seat count: only the name is warned.
+    let c = spec(Some("Mosaic"), Some(8)).create_caveats();
+    assert_eq!(
+        c,
+        vec![Caveat::UnknownTemplate {
+            room_id: "r".into(),
+            name: "Mosaic".into()
+        }]
+    );
+    assert!(c[0].to_string().contains("sent as given"));
+}
+
+#[test]
+fn caveats_once_per_kind() {
+    let once = CaveatsOnce::default();
+    let seats = |id: &str| Caveat::SeatsIgnored {
+        room_id: id.into(),
+        template: "t".into(),
+        by_default: true,
+    };
+    let unknown = Caveat::UnknownTemplate {
+        room_id: "a".into(),
+        name: "x".into(),
+    };
+    assert!(once.first(&seats("a")));
+    assert!(!once.first(&seats("b")));
+    assert!(once.first(&unknown));
+    assert!(!once.first(&unknown));
+}
+
+#[test]
+fn csv_cells_set_template_and_unlimited() {
+    let mut row = RoomSpec::default();
+    row.set_from_text(Field::from_name("SeatTemplate").unwrap(), "karaoke")
+        .unwrap();
+    row.set_from_text(Field::from_name("unlimited").unwrap(), "yes")
+        .unwrap();
+    assert_eq!(row.seat_template, parse_seat_template("Karaoke").ok());
+    assert_eq!(row.unlimited, Some(true));
+    // An empty cell takes the flag; `none` in a cell beats the flag.
+    let flags = RoomSpec {
+        seat_template: parse_seat_template("AudioSalon").ok(),
+        unlimited: Some(false),
+        ..Default::default()
+    };
+    let mut empty = RoomSpec::default();
+    empty.set_from_text(Field::SeatTemplate, "").unwrap();
+    empty.fill_from(&flags);
+    assert_eq!(empty.seat_template, flags.seat_template);
+    assert_eq!(empty.unlimited, Some(false));
+    let mut none = RoomSpec::default();
+    none.set_from_text(Field::SeatTemplate, "none").unwrap();
+    none.fill_from(&flags);
+    assert_eq!(none.seat_template, Some(SeatTemplate::Omit));
+    assert!(row.set_from_text(Field::Unlimited, "maybe").is_err());
 }
 
 #[test]

@@ -19,7 +19,8 @@ fn get_prints_aligned_readable_fields() {
             "Category": [1, 2], "IsPublicVisible": true, "IsSeatEnabled": true,
             "TakeSeatMode": "ApplyToTake", "MaxSeatCount": 8, "ActivityStatus": 3,
             "Notice": "welcome", "ViewCount": 42, "CreateTime": 1_700_000_000,
-            "SeatTemplate": {"Unknown": true}
+            "SeatTemplate": "VideoDynamicGrid9Seats", "IsUnlimitedRoomEnabled": true,
+            "CustomInfo": "{\"vip\":1}", "IsLikeEnabled": false
         })));
     });
     let out = env
@@ -39,13 +40,17 @@ Cover URL:         https://c/x.png
 Messages disabled: no
 Category:          1,2
 Public:            yes
+Seat template:     VideoDynamicGrid9Seats
 Seats enabled:     yes
 Seat mode:         ApplyToTake
 Max seats:         8
+Unlimited room:    yes
 Activity status:   3
 Notice:            welcome
 Viewers:           42
 Created:           2023-11-14 22:13:20 UTC
+CustomInfo:        {\"vip\":1}
+IsLikeEnabled:     false
 "
     );
     mock.assert_calls(1);
@@ -70,8 +75,7 @@ fn get_json_has_snake_case_keys_whatever_the_answer_types() {
         then.status(200).json_body(room_reply(json!({
             "RoomId": "drift", "RoomName": "n", "Owner_Account": 1001, "MaxMemberCount": "500",
             "IsMessageDisabled": "true", "IsPublicVisible": 0, "IsSeatEnabled": "1",
-            "TakeSeatMode": 1, "MaxSeatCount": "8", "ViewCount": "0", "CreateTime": "1700000000",
-            "Extra": [1, 2, 3]
+            "TakeSeatMode": 1, "MaxSeatCount": "8", "ViewCount": "0", "CreateTime": "1700000000"
         })));
     });
     let want = |id: &str| {
@@ -143,4 +147,36 @@ fn get_missing_room_exits_5_naming_the_room() {
     );
     assert_eq!(v["request_id"], "Id-fail-100004");
     mock.assert_calls(2);
+}
+
+#[test]
+fn get_json_shows_every_answer_field_unknown_ones_as_sent() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.path(path("get_room_info"))
+            .json_body(json!({"RoomId": "r1"}));
+        then.status(200).json_body(room_reply(json!({
+            "RoomId": "r1", "Owner_Account": 1001, "TakeSeatMode": 2,
+            "SeatTemplate": "Karaoke", "IsUnlimitedRoomEnabled": "true",
+            "CustomInfo": "{\"vip\":1}", "SeatLayoutTemplateId": 50,
+            "VideoQualityList": [{"Level": 1, "Bitrate": 800}], "RoomStatus": null
+        })));
+    });
+    let out = env
+        .cmd()
+        .args(["get", "--room-id", "r1", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Modelled fields normalised under snake_case keys, then the rest
+    // under the service's names, values and order as sent.
+    assert_eq!(
+        stdout(&out),
+        concat!(
+            r#"{"room_id":"r1","owner":"1001","seat_template":"Karaoke","seat_mode":"ApplyToTake","unlimited":true,"#,
+            r#""CustomInfo":"{\"vip\":1}","SeatLayoutTemplateId":50,"VideoQualityList":[{"Level":1,"Bitrate":800}],"RoomStatus":null}"#,
+            "\n"
+        )
+    );
+    mock.assert_calls(1);
 }

@@ -216,3 +216,24 @@ fn list_of_nothing_says_only_public_rooms_appear() {
     );
     mock.assert_calls(1);
 }
+
+#[test]
+fn list_json_keeps_fields_the_tool_does_not_model() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.path(path("get_room_list"))
+            .json_body(json!({"Next": "", "Count": 20}));
+        then.status(200)
+            .json_body(ok_with(json!({"Next": "", "RoomList": [{
+                "RoomId": "r1", "ViewCount": "5", "SeatLayoutTemplateId": 600,
+                "RoomStatus": 1, "CustomInfo": ""
+            }]})));
+    });
+    let out = env.cmd().args(["list", "-o", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "{\"room_id\":\"r1\",\"view_count\":5,\"SeatLayoutTemplateId\":600,\"RoomStatus\":1,\"CustomInfo\":\"\"}\n"
+    );
+    mock.assert_calls(1);
+}

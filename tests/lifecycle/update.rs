@@ -15,7 +15,8 @@ fn update_sends_the_room_id_and_changed_fields_only() {
             .json_body(json!({"RoomInfo": {
                 "RoomId": "live-1", "RoomName": "new name", "MaxMemberCount": 300,
                 "IsMessageDisabled": false, "Category": [4], "IsPublicVisible": true,
-                "TakeSeatMode": "FreeToTake", "ActivityStatus": -1, "Notice": "hello", "Custom": 5
+                "TakeSeatMode": "FreeToTake", "ActivityStatus": -1, "Notice": "hello", "Custom": 5,
+                "Tag": "5"
             }}));
         then.status(200).json_body(ok_with(json!({})));
     });
@@ -44,7 +45,9 @@ fn update_sends_the_room_id_and_changed_fields_only() {
             "--notice",
             "hello",
             "--field",
-            "Custom=5",
+            "Custom:=5",
+            "--field",
+            "Tag=5",
         ])
         .output()
         .unwrap();
@@ -102,6 +105,8 @@ fn update_without_fields_exits_2_naming_the_flags_and_sends_nothing() {
         "--max-members",
         "--public",
         "--seat-mode",
+        "--seat-template",
+        "--unlimited",
         "--notice",
         "--field",
     ] {
@@ -161,5 +166,68 @@ fn update_dry_run_prints_the_request_and_needs_no_secret() {
         body,
         json!({"RoomInfo": {"RoomId": "r1", "IsPublicVisible": false}})
     );
+    mock.assert_calls(0);
+}
+
+#[test]
+fn update_sends_seat_template_and_unlimited_only_when_given() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.method(POST)
+            .path(path("update_room_info"))
+            .is_true(valid_request)
+            .json_body(json!({"RoomInfo": {
+                "RoomId": "live-1", "SeatTemplate": "VideoDynamicFloat7Seats",
+                "IsUnlimitedRoomEnabled": false
+            }}));
+        then.status(200).json_body(ok_with(json!({})));
+    });
+    env.cmd()
+        .args(["update", "--room-id", "live-1"])
+        .args([
+            "--seat-template",
+            "videodynamicfloat7seats",
+            "--unlimited=false",
+        ])
+        .assert()
+        .code(0)
+        .stdout("live-1\n")
+        .stderr("");
+    mock.assert_calls(1);
+    // Without the flag, update sends no SeatTemplate (create's default is create's).
+    let plain = env.server.mock(|when, then| {
+        when.path(path("update_room_info"))
+            .json_body(json!({"RoomInfo": {"RoomId": "live-1", "IsUnlimitedRoomEnabled": true}}));
+        then.status(200).json_body(ok_with(json!({})));
+    });
+    env.cmd()
+        .args(["update", "--room-id", "live-1", "--unlimited"])
+        .assert()
+        .code(0);
+    plain.assert_calls(1);
+}
+
+#[test]
+fn update_seat_template_none_exits_2_and_sends_nothing() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(ok_with(json!({})));
+    });
+    env.cmd()
+        .args([
+            "update",
+            "--room-id",
+            "r1",
+            "--name",
+            "x",
+            "--seat-template",
+            "none",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--seat-template: none only applies to create",
+        ));
     mock.assert_calls(0);
 }

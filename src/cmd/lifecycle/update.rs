@@ -8,12 +8,13 @@ use crate::app::{self, Ctx};
 use crate::cli::UpdateArgs;
 use crate::create::print_dry_run;
 use crate::error::Error;
-use crate::room::{Field, FieldError, Naming, RoomSpec};
+use crate::room::{Field, FieldError, Naming, RoomSpec, SeatTemplate};
 use crate::settle::{Record, Status, finish};
 
 /// The flags of the fields update_room_info can change (api.md section 6).
 const CHANGEABLE: &str = "--name, --max-members, --message-disabled, --cover-url, --category, \
-                          --activity-status, --public, --seat-mode, --notice or --field NAME=VALUE";
+                          --activity-status, --public, --seat-mode, --seat-template, --unlimited, \
+                          --notice or --field NAME=VALUE";
 
 /// Modelled fields update_room_info does not change: create sets them.
 const FIXED: [Field; 3] = [Field::Owner, Field::SeatEnabled, Field::MaxSeats];
@@ -22,6 +23,7 @@ const FIXED: [Field; 3] = [Field::Owner, Field::SeatEnabled, Field::MaxSeats];
 pub fn spec_from_args(args: &UpdateArgs) -> RoomSpec {
     let mut spec = app::spec_from_flags(Some(&args.room_id), &args.fields);
     spec.notice = args.notice.clone();
+    spec.seat_template = args.seat_template.clone();
     spec
 }
 
@@ -37,6 +39,16 @@ pub fn validate(spec: &RoomSpec) -> Vec<FieldError> {
                 f.api()
             );
         }
+    }
+    // `none` means "send no SeatTemplate", which update already does
+    // without the flag: taking it silently would hide a mistake.
+    if spec.seat_template == Some(SeatTemplate::Omit) {
+        errs.push(FieldError {
+            field: Field::SeatTemplate.flag(),
+            message: "none only applies to create (it omits SeatTemplate); update sends \
+                      SeatTemplate only when given a layout, so leave the flag out"
+                .into(),
+        });
     }
     errs
 }
@@ -99,12 +111,28 @@ mod tests {
     fn fixed_fields_say_they_cannot_change() {
         let errs = validate(&spec(&[
             ("Owner_Account", json!("u")),
-            ("SeatTemplate", json!(1)),
+            ("KeepOwnerOnSeat", json!(false)),
         ]));
         assert_eq!(errs.len(), 1);
         assert_eq!(
             errs[0].to_string(),
             "--field Owner_Account: Owner_Account cannot be changed after the room is created (update_room_info)"
+        );
+    }
+
+    #[test]
+    fn seat_template_none_is_refused_a_layout_is_sent() {
+        let mut s = spec(&[]);
+        s.seat_template = Some(SeatTemplate::Omit);
+        let errs = validate(&s);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field, "--seat-template");
+        assert!(errs[0].message.contains("only applies to create"));
+        s.seat_template = crate::room::parse_seat_template("audiosalon").ok();
+        assert!(validate(&s).is_empty());
+        assert_eq!(
+            s.update_body(),
+            json!({"RoomInfo": {"RoomId": "r", "SeatTemplate": "AudioSalon"}})
         );
     }
 

@@ -1,8 +1,11 @@
 //! A room as `get_room_info` and `get_room_list` describe it, parsed
 //! leniently: the answer's types drift between revisions of the service
-//! (api.md section 6), so every field accepts each documented form. Renders
-//! the `get` text and the snake_case JSON shared by `get` and `list`.
-//! Knows nothing of HTTP; unknown answer fields are ignored.
+//! (api.md section 6), so every modelled field accepts each documented form
+//! and is shown one way under its snake_case key. Fields the tool does not
+//! model are kept as the service sent them, under the service's own name,
+//! after the modelled ones: the service adds fields (SeatTemplate came that
+//! way) and a user must see them. Renders the `get` text and the JSON
+//! shared by `get` and `list`. Knows nothing of HTTP.
 
 use serde_json::{Map, Value, json};
 
@@ -88,9 +91,11 @@ const FIELDS: &[FieldSpec] = &[
     r(Field::MessageDisabled, "Messages disabled", Kind::Bool),
     r(Field::Category, "Category", Kind::Ints),
     r(Field::Public, "Public", Kind::Bool),
+    r(Field::SeatTemplate, "Seat template", Kind::Text),
     r(Field::SeatEnabled, "Seats enabled", Kind::Bool),
     r(Field::SeatMode, "Seat mode", Kind::Seat),
     r(Field::MaxSeats, "Max seats", Kind::Int),
+    r(Field::Unlimited, "Unlimited room", Kind::Bool),
     r(Field::ActivityStatus, "Activity status", Kind::Int),
     r(Field::Notice, "Notice", Kind::Text),
     a("ViewCount", "view_count", "Viewers", Kind::Int),
@@ -138,10 +143,12 @@ impl Val {
     }
 }
 
-/// A room: the modelled fields present in the answer, in output order.
+/// A room: the modelled fields present in the answer, in output order,
+/// then the other fields of the answer, as sent and in the answer's order.
 #[derive(Debug, Default)]
 pub struct RoomView {
     fields: Vec<(&'static FieldSpec, Val)>,
+    others: Vec<(String, Value)>,
 }
 
 impl RoomView {
@@ -170,7 +177,26 @@ impl RoomView {
             });
             fields.push((spec, val));
         }
-        RoomView { fields }
+        let others = info
+            .iter()
+            .filter(|(k, _)| !FIELDS.iter().any(|f| f.api() == k.as_str()))
+            // A name that is also a modelled key (`room_id`) would collide:
+            // the modelled field wins.
+            .filter(|(k, v)| {
+                let clash = FIELDS.iter().any(|f| f.key() == k.as_str());
+                if clash {
+                    output::log(
+                        1,
+                        format!(
+                            "answer field {k} = {v} clashes with a key of livectl's own; not shown"
+                        ),
+                    );
+                }
+                !clash
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        RoomView { fields, others }
     }
 
     /// The value under a JSON key such as `owner`.
@@ -194,29 +220,56 @@ impl RoomView {
         self.get(key).map_or_else(|| "-".to_string(), Val::display)
     }
 
-    /// One object with snake_case keys (`room_id`, `owner`, ...).
+    /// One object: the modelled fields under snake_case keys (`room_id`,
+    /// `owner`, ...), then every other field under the service's name.
     pub fn to_json(&self) -> Value {
-        let m: Map<String, Value> = self
+        let mut m: Map<String, Value> = self
             .fields
             .iter()
             .map(|(s, v)| (s.key().to_string(), v.to_json()))
             .collect();
+        m.extend(self.others.iter().cloned());
         Value::Object(m)
     }
 
-    /// Aligned `Label: value` lines.
+    /// Aligned `Label: value` lines; other fields labelled by their name,
+    /// strings shown bare and other values as JSON.
     pub fn text_lines(&self) -> Vec<String> {
-        let width = self
+        let rows: Vec<(String, String)> = self
             .fields
             .iter()
-            .map(|(s, _)| s.label.len() + 1)
-            .max()
-            .unwrap_or(0);
-        self.fields
-            .iter()
-            .map(|(s, v)| format!("{:<width$} {}", format!("{}:", s.label), v.display()))
+            .map(|(s, v)| (format!("{}:", s.label), printable(&v.display())))
+            .chain(self.others.iter().map(|(k, v)| {
+                let shown = match v {
+                    Value::String(s) => printable(s),
+                    v => v.to_string(),
+                };
+                (format!("{}:", printable(k)), shown)
+            }))
+            .collect();
+        let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+        rows.iter()
+            .map(|(l, v)| format!("{l:<width$} {v}"))
             .collect()
     }
+}
+
+/// Server text as one safe line: control characters (ESC, BEL, CR, LF …)
+/// are shown escaped, so an answer cannot move the cursor, recolour the
+/// terminal or forge a line of output.
+fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn text(v: &Value) -> Option<String> {
@@ -348,9 +401,9 @@ mod tests {
     }
 
     #[test]
-    fn unknown_forms_pass_through_and_unknown_fields_are_ignored() {
+    fn unknown_forms_pass_through() {
         let v = view(
-            json!({"RoomId": "r", "TakeSeatMode": 9, "IsSeatEnabled": {"x": 1}, "Novel": 1, "Notice": null}),
+            json!({"RoomId": "r", "TakeSeatMode": 9, "IsSeatEnabled": {"x": 1}, "Notice": null}),
         );
         assert_eq!(
             v.to_json(),
@@ -358,6 +411,29 @@ mod tests {
         );
         assert_eq!(v.cell("seat_mode"), "9");
         assert_eq!(v.cell("notice"), "-");
+    }
+
+    #[test]
+    fn unknown_fields_are_kept_as_sent_after_the_modelled_ones() {
+        let v = view(json!({
+            "Zeta": {"a": [1, "x"]}, "RoomId": "r", "CustomInfo": "{\"k\":1}", "Gone": null,
+            "SeatTemplate": "Karaoke", "IsUnlimitedRoomEnabled": "1", "owner": "clash"
+        }));
+        assert_eq!(
+            serde_json::to_string(&v.to_json()).unwrap(),
+            r#"{"room_id":"r","seat_template":"Karaoke","unlimited":true,"Zeta":{"a":[1,"x"]},"CustomInfo":"{\"k\":1}","Gone":null}"#
+        );
+        assert_eq!(
+            v.text_lines(),
+            vec![
+                "Room ID:        r",
+                "Seat template:  Karaoke",
+                "Unlimited room: yes",
+                "Zeta:           {\"a\":[1,\"x\"]}",
+                "CustomInfo:     {\"k\":1}",
+                "Gone:           null",
+            ]
+        );
     }
 
     #[test]
@@ -373,6 +449,15 @@ mod tests {
                 "Viewers: 7",
                 "Created: 2023-11-14 22:13:20 UTC"
             ]
+        );
+    }
+
+    #[test]
+    fn text_lines_escape_control_characters() {
+        let v = view(json!({"RoomName": "a\u{1b}[2Jb\r\nc\u{7}", "Odd\u{1b}": "x"}));
+        assert_eq!(
+            v.text_lines(),
+            vec!["Name:      a\\u{1b}[2Jb\\r\\nc\\u{7}", "Odd\\u{1b}: x"]
         );
     }
 
