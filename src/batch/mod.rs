@@ -24,17 +24,23 @@ use std::time::{Duration, Instant};
 use crate::api::Client;
 use crate::api::retry::{Outcome, Policy};
 use crate::app::Ctx;
+use crate::codes::{self, Class};
 use crate::create::print_dry_run;
-use crate::error::Error;
+use crate::error::{Error, ServiceFailure};
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
-use crate::settle::{Record, Settled, Status};
+use crate::settle::{Lookup, Record, Settled, Status};
 use input::{Columns, Input};
 use rate::RateLimiter;
 use report::ReportWriter;
 
 /// The documented default limit of the write commands, per app.
 pub const SERVICE_RATE_LIMIT: u64 = 200;
+
+/// This many rows in a row that got no answer after their retries stop the
+/// run (exit 7): the endpoint is down or unreachable, so every row would
+/// fail the same way.
+pub const NO_ANSWER_STOP: u32 = 5;
 
 impl Options {
     /// From the batch flags; `confirm` asks before sending (see the field).
@@ -59,8 +65,9 @@ pub struct Plan<'a> {
     pub columns: Columns,
     /// The request body of a row.
     pub body: &'a (dyn Fn(&RoomSpec) -> Value + Sync),
-    /// An outcome as a record, plus the error when the row failed.
-    pub settle: &'a (dyn Fn(&str, Outcome) -> Settled + Sync),
+    /// An outcome as a record, plus the error when the row failed; the
+    /// lookup resolves a doubtful "there already" answer.
+    pub settle: &'a (dyn Fn(&str, Outcome, &Lookup) -> Settled + Sync),
     /// Report statuses that `--resume` skips.
     pub done: &'a [&'a str],
     /// Statuses the summary names, in order.
@@ -86,6 +93,7 @@ struct Tally {
     counts: std::collections::HashMap<&'static str, u64>,
     failed_rows: u64,
     settled: u64,
+    doom: Option<Doom>,
 }
 
 /// Runs a batch; `defaults` are the command-line flags.
@@ -127,6 +135,10 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
             opts.rate
         ));
     }
+    let job = match (&opts.report, opts.resume) {
+        (Some(p), true) => Some(job_started(p)),
+        _ => None,
+    };
     let done = match (&opts.report, opts.resume) {
         (Some(p), true) => report::read_done(p, plan.done)?,
         _ => HashSet::new(),
@@ -151,6 +163,7 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
             client: &client,
             policy: ctx.policy(),
             done: &done,
+            job,
             interrupted: &interrupted,
             bar: bar.as_ref(),
         },
@@ -166,10 +179,28 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
     if interrupted.load(Ordering::SeqCst) {
         return Err(Error::Interrupted.into());
     }
+    if let Some(doom) = &tally.doom {
+        return Err(doom.error(total.saturating_sub(tally.settled)));
+    }
     if tally.failed_rows > 0 {
         return Err(Error::BatchFailed(format!("{} row(s) failed", tally.failed_rows)).into());
     }
     Ok(())
+}
+
+/// When the job's first run began: the report's creation time (that run
+/// created it), or now when there is no report yet. `None` when the file
+/// system does not record it.
+fn job_started(report: &std::path::Path) -> Option<i64> {
+    let unix = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs() as i64)
+    };
+    match std::fs::metadata(report) {
+        Ok(m) => m.created().ok().and_then(unix),
+        Err(_) => unix(std::time::SystemTime::now()),
+    }
 }
 
 /// Asks on stderr, reads the answer from the terminal on stdin.
@@ -193,8 +224,85 @@ struct RunArgs<'a> {
     client: &'a Client,
     policy: Policy,
     done: &'a HashSet<String>,
+    /// Under `--resume`: when the job's first run began, if known.
+    job: Option<Option<i64>>,
     interrupted: &'a AtomicBool,
     bar: Option<&'a indicatif::ProgressBar>,
+}
+
+/// Why a run stopped early: every row left was bound to fail the same way.
+enum Doom {
+    /// A credentials-class answer (`explain`'s auth class): the first one.
+    Credentials(Record),
+    /// [`NO_ANSWER_STOP`] rows in a row got no answer; the last one's detail.
+    NoAnswer(String),
+}
+
+impl Doom {
+    /// The one error of a stopped run; the next step goes to stderr first.
+    fn error(&self, not_started: u64) -> anyhow::Error {
+        let what = format!("batch stopped ({not_started} row(s) not started)");
+        let fix = match self {
+            Doom::Credentials(_) => "fix the credentials (livectl doctor shows what is wrong)",
+            Doom::NoAnswer(_) => "check the endpoint and the network (livectl doctor)",
+        };
+        output::note(format!(
+            "{fix}, then run the same command again: with --report and --resume it sends only the rows not done"
+        ));
+        match self {
+            Doom::Credentials(rec) => Error::Service(ServiceFailure {
+                what: format!(
+                    "{what}: the service refused the credentials, so every row would fail"
+                ),
+                code: rec.error_code.unwrap_or_default(),
+                info: rec.error_info.clone().unwrap_or_default(),
+                request_id: rec.request_id.clone().unwrap_or_default(),
+                attempts: rec.attempts,
+            })
+            .into(),
+            Doom::NoAnswer(detail) => Error::Network(format!(
+                "{what}: {NO_ANSWER_STOP} rows in a row got no answer after their retries: {detail}"
+            ))
+            .into(),
+        }
+    }
+}
+
+/// Watches settled rows for a run that is bound to fail.
+#[derive(Default)]
+struct Watch {
+    no_answer_streak: u32,
+    doom: Option<Doom>,
+}
+
+impl Watch {
+    /// Looks at one settled row; `true` when it is part of a doom (its error
+    /// is then said once, at the end, not per row).
+    fn see(&mut self, rec: &Record) -> bool {
+        if rec.status != Status::Failed {
+            self.no_answer_streak = 0;
+            return false;
+        }
+        match rec.error_code {
+            Some(c) if matches!(codes::class_of(c), Class::Auth | Class::Resign) => {
+                self.doom
+                    .get_or_insert_with(|| Doom::Credentials(rec.clone()));
+                true
+            }
+            Some(_) => {
+                self.no_answer_streak = 0;
+                false
+            }
+            None => {
+                self.no_answer_streak += 1;
+                if self.no_answer_streak >= NO_ANSWER_STOP && self.doom.is_none() {
+                    let detail = rec.error_info.clone().unwrap_or_default();
+                    self.doom = Some(Doom::NoAnswer(detail));
+                }
+                false
+            }
+        }
+    }
 }
 
 fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Tally> {
@@ -204,16 +312,23 @@ fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Ta
     let workers = a.opts.concurrency.max(1) as usize;
     let (job_tx, job_rx) = mpsc::sync_channel::<(u64, String, Value)>(workers);
     let job_rx = Mutex::new(job_rx);
-    let (res_tx, res_rx) = mpsc::channel::<Settled>();
+    let (res_tx, res_rx) = mpsc::channel::<(Record, Option<anyhow::Error>, bool)>();
     let rows = input::rows(a.input, a.plan.columns, a.defaults)?;
+    let watch = Mutex::new(Watch::default());
     let mut tally = Tally::default();
     let mut write_error = None;
 
     std::thread::scope(|s| {
         for _ in 0..workers {
             let res_tx = res_tx.clone();
-            let (job_rx, limiter) = (&job_rx, &limiter);
+            let (job_rx, limiter, watch, halted) = (&job_rx, &limiter, &watch, &halted);
             s.spawn(move || {
+                let read =
+                    |id: &str| crate::create::read_create_time(a.client, a.policy, limiter, id);
+                let lookup = Lookup {
+                    create_time: &read,
+                    job: a.job,
+                };
                 loop {
                     let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok((line, room_id, body)) = job else {
@@ -230,9 +345,19 @@ fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Ta
                     if out.attempts == 0 {
                         continue;
                     }
-                    let (mut rec, err) = (a.plan.settle)(&room_id, out);
+                    let (mut rec, err) = (a.plan.settle)(&room_id, out, &lookup);
                     rec.line = Some(line);
-                    if res_tx.send((rec, err)).is_err() {
+                    // Decided here, before this worker asks for another row:
+                    // once a failure has settled, no row starts after it.
+                    let doomed = {
+                        let mut w = watch.lock().unwrap_or_else(|e| e.into_inner());
+                        let part = w.see(&rec);
+                        if w.doom.is_some() || (a.opts.fail_fast && err.is_some()) {
+                            limiter.halt(halted);
+                        }
+                        part
+                    };
+                    if res_tx.send((rec, err, doomed)).is_err() {
                         break;
                     }
                 }
@@ -248,7 +373,7 @@ fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Ta
                 if a.done.contains(&row.spec.room_id) {
                     let mut rec = Record::settled(&row.spec.room_id, Status::Skipped, "", None, 0);
                     rec.line = Some(row.line);
-                    let _ = skip_tx.send((rec, None));
+                    let _ = skip_tx.send((rec, None, false));
                     continue;
                 }
                 let body = (a.plan.body)(&row.spec);
@@ -258,17 +383,15 @@ fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Ta
             }
         });
         drop(res_tx);
-        for (rec, err) in res_rx {
-            if let Err(e) = settle_one(a, &mut tally, writer, &rec, err) {
+        for (rec, err, doomed) in res_rx {
+            if let Err(e) = settle_one(a, &mut tally, writer, &rec, err, doomed) {
                 write_error.get_or_insert(e);
                 // The report is the record of the run: without it, stop.
-                halted.store(true, Ordering::SeqCst);
-            }
-            if a.opts.fail_fast && tally.failed_rows > 0 {
-                halted.store(true, Ordering::SeqCst);
+                limiter.halt(&halted);
             }
         }
     });
+    tally.doom = watch.into_inner().unwrap_or_else(|e| e.into_inner()).doom;
     match write_error {
         Some(e) => Err(e),
         None => Ok(tally),
@@ -282,11 +405,15 @@ fn settle_one(
     writer: &mut Option<ReportWriter>,
     rec: &Record,
     err: Option<anyhow::Error>,
+    doomed: bool,
 ) -> anyhow::Result<()> {
     tally.settled += 1;
     *tally.counts.entry(rec.status.as_str()).or_default() += 1;
-    if let Some(e) = &err {
+    if err.is_some() {
         tally.failed_rows += 1;
+    }
+    // A doomed row's error is said once, at the end of the run.
+    if let Some(e) = err.as_ref().filter(|_| !doomed) {
         output::error_line(&format!(
             "{}:{}: {e:#}",
             a.opts.file.display(),
