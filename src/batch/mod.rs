@@ -513,3 +513,53 @@ impl Drop for Signals {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(code: Option<i64>) -> Record {
+        Record {
+            error_code: code,
+            status: Status::Failed,
+            ..Record::settled("r", Status::Failed, "", None, 1)
+        }
+    }
+
+    #[test]
+    fn only_rows_in_a_row_without_an_answer_stop_the_run() {
+        let mut w = Watch::default();
+        let ok = Record::settled("r", Status::Created, "Id", None, 1);
+        for _ in 0..NO_ANSWER_STOP - 1 {
+            assert!(!w.see(&failed(None)));
+        }
+        w.see(&ok);
+        for _ in 0..NO_ANSWER_STOP - 1 {
+            w.see(&failed(None));
+        }
+        w.see(&failed(Some(100_002)));
+        for _ in 0..NO_ANSWER_STOP - 1 {
+            w.see(&failed(None));
+        }
+        assert!(
+            w.doom.is_none(),
+            "an answer (even a refusal) breaks the streak"
+        );
+        w.see(&failed(None));
+        assert!(matches!(w.doom, Some(Doom::NoAnswer(_))));
+    }
+
+    #[test]
+    fn credentials_answers_stop_the_run_per_row_refusals_do_not() {
+        let mut w = Watch::default();
+        for code in [100_002, 100_003, 100_010, 60_007] {
+            assert!(!w.see(&failed(Some(code))));
+        }
+        assert!(w.doom.is_none());
+        for code in [60_004, 60_006, 70_003, 70_052, 90_009] {
+            let mut w = Watch::default();
+            assert!(w.see(&failed(Some(code))), "{code}");
+            assert!(matches!(w.doom, Some(Doom::Credentials(_))), "{code}");
+        }
+    }
+}

@@ -217,6 +217,7 @@ mod tests {
         let mut calls = 0u32;
         let fetch = |_: &Value| {
             calls += 1;
+            assert!(calls < 50, "it pages forever");
             Ok(match calls {
                 1 => page(&["a"], json!("c1")),
                 n => page(&[], json!(format!("c{n}"))),
