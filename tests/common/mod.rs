@@ -8,6 +8,10 @@
 //! - `env.bare_cmd()`: the same sandbox without any credentials.
 //! - `valid_request(req)`: the query has sdkappid, identifier, a numeric
 //!   random, contenttype=json, and a UserSig that decodes and verifies.
+//! - `Fake`: a loopback stand-in for the service that observes what it gets
+//!   (create requests per room ID, most requests in flight at once, arrival
+//!   times), with scripted answers per room (`Step`): for exactly-once,
+//!   `--concurrency`, `--rate`, `--fail-fast` and stop-on-doom tests.
 //!
 //! Each test file uses only part of it.
 #![allow(dead_code)]
