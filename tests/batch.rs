@@ -447,9 +447,9 @@ fn fail_fast_lets_rows_in_flight_finish_and_starts_no_other() {
     let fake = Fake::start(Duration::ZERO);
     // r1..r4 start together; r2 fails first, while the others are in flight.
     for id in ["r1", "r3", "r4"] {
-        fake.script(id, &[Step::normal().after(ms(600))]);
+        fake.script(id, &[Step::normal().after(ms(900))]);
     }
-    fake.script("r2", &[Step::code(100003).after(ms(100))]);
+    fake.script("r2", &[Step::code(100003).after(ms(300))]);
     let out = batch_on(
         &fake,
         &env,
@@ -698,4 +698,26 @@ fn killed_run_resumes_and_creates_each_room_exactly_once() {
             other => panic!("{id}: {other}"),
         }
     }
+}
+
+#[test]
+fn batch_destroy_stops_on_a_wrong_key_too() {
+    let env = TestEnv::new();
+    let fake = Fake::start(Duration::ZERO);
+    let csv = env.write("rooms.csv", &rooms_csv(100));
+    let out = fake
+        .cmd(&env)
+        .env("LIVECTL_SECRET_KEY", "0".repeat(64))
+        .args(["destroy", "--yes", "--concurrency", "2", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(fake.lock().hits.len() <= 2, "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "{err}"
+    );
 }

@@ -1,5 +1,6 @@
 //! Retries (cli.md section 5): which failures are retried, the backoff, the
-//! one re-signing after 70001/70052, and the 100010-after-uncertain rule.
+//! one re-signing after 70001/70052, and whether an earlier attempt was
+//! uncertain (what that means for 100010/100004: `settle::in_doubt`).
 //! A [`Pacer`] lets a batch gate every attempt on its rate limit and hear
 //! about rate-limit answers.
 
@@ -84,7 +85,7 @@ pub struct Outcome {
     /// An earlier attempt may have reached the service (timeout, cut
     /// connection, 5xx): its effect may have happened. An answer saying the
     /// effect is there already (100010, 100004) is then in doubt: see
-    /// `settle::Doubt`.
+    /// `settle::in_doubt`.
     pub uncertain: bool,
     /// When the first attempt left (Unix seconds, local clock); `None` when
     /// nothing was sent.
@@ -152,7 +153,7 @@ impl Client {
                         continue;
                     }
                     if class == Class::Exists && is_create && uncertain {
-                        // Not a guess: the caller resolves it (settle::Doubt).
+                        // Not a guess: the caller resolves it (settle::in_doubt).
                         output::log(
                             1,
                             "100010 after an uncertain attempt: an earlier attempt may have created the room",
