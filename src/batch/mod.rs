@@ -9,6 +9,7 @@
 
 pub mod create;
 pub mod destroy;
+mod doom;
 pub mod input;
 pub mod rate;
 pub mod report;
@@ -24,23 +25,18 @@ use std::time::{Duration, Instant};
 use crate::api::Client;
 use crate::api::retry::{Outcome, Policy};
 use crate::app::Ctx;
-use crate::codes::{self, Class};
 use crate::create::print_dry_run;
-use crate::error::{Error, ServiceFailure};
+use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
 use crate::settle::{Lookup, Record, Settled, Status};
+use doom::{Doom, Watch};
 use input::{Columns, Input};
 use rate::RateLimiter;
 use report::ReportWriter;
 
 /// The documented default limit of the write commands, per app.
 pub const SERVICE_RATE_LIMIT: u64 = 200;
-
-/// This many rows in a row that got no answer after their retries stop the
-/// run (exit 7): the endpoint is down or unreachable, so every row would
-/// fail the same way.
-pub const NO_ANSWER_STOP: u32 = 5;
 
 impl Options {
     /// From the batch flags; `confirm` asks before sending (see the field).
@@ -228,81 +224,6 @@ struct RunArgs<'a> {
     job: Option<Option<i64>>,
     interrupted: &'a AtomicBool,
     bar: Option<&'a indicatif::ProgressBar>,
-}
-
-/// Why a run stopped early: every row left was bound to fail the same way.
-enum Doom {
-    /// A credentials-class answer (`explain`'s auth class): the first one.
-    Credentials(Record),
-    /// [`NO_ANSWER_STOP`] rows in a row got no answer; the last one's detail.
-    NoAnswer(String),
-}
-
-impl Doom {
-    /// The one error of a stopped run; the next step goes to stderr first.
-    fn error(&self, not_started: u64) -> anyhow::Error {
-        let what = format!("batch stopped ({not_started} row(s) not started)");
-        let fix = match self {
-            Doom::Credentials(_) => "fix the credentials (livectl doctor shows what is wrong)",
-            Doom::NoAnswer(_) => "check the endpoint and the network (livectl doctor)",
-        };
-        output::note(format!(
-            "{fix}, then run the same command again: with --report and --resume it sends only the rows not done"
-        ));
-        match self {
-            Doom::Credentials(rec) => Error::Service(ServiceFailure {
-                what: format!(
-                    "{what}: the service refused the credentials, so every row would fail"
-                ),
-                code: rec.error_code.unwrap_or_default(),
-                info: rec.error_info.clone().unwrap_or_default(),
-                request_id: rec.request_id.clone().unwrap_or_default(),
-                attempts: rec.attempts,
-            })
-            .into(),
-            Doom::NoAnswer(detail) => Error::Network(format!(
-                "{what}: {NO_ANSWER_STOP} rows in a row got no answer after their retries: {detail}"
-            ))
-            .into(),
-        }
-    }
-}
-
-/// Watches settled rows for a run that is bound to fail.
-#[derive(Default)]
-struct Watch {
-    no_answer_streak: u32,
-    doom: Option<Doom>,
-}
-
-impl Watch {
-    /// Looks at one settled row; `true` when it is part of a doom (its error
-    /// is then said once, at the end, not per row).
-    fn see(&mut self, rec: &Record) -> bool {
-        if rec.status != Status::Failed {
-            self.no_answer_streak = 0;
-            return false;
-        }
-        match rec.error_code {
-            Some(c) if matches!(codes::class_of(c), Class::Auth | Class::Resign) => {
-                self.doom
-                    .get_or_insert_with(|| Doom::Credentials(rec.clone()));
-                true
-            }
-            Some(_) => {
-                self.no_answer_streak = 0;
-                false
-            }
-            None => {
-                self.no_answer_streak += 1;
-                if self.no_answer_streak >= NO_ANSWER_STOP && self.doom.is_none() {
-                    let detail = rec.error_info.clone().unwrap_or_default();
-                    self.doom = Some(Doom::NoAnswer(detail));
-                }
-                false
-            }
-        }
-    }
 }
 
 fn run_rows(a: &RunArgs, writer: &mut Option<ReportWriter>) -> anyhow::Result<Tally> {
@@ -510,56 +431,6 @@ impl Drop for Signals {
     fn drop(&mut self) {
         for id in self.0.drain(..) {
             signal_hook::low_level::unregister(id);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn failed(code: Option<i64>) -> Record {
-        Record {
-            error_code: code,
-            status: Status::Failed,
-            ..Record::settled("r", Status::Failed, "", None, 1)
-        }
-    }
-
-    #[test]
-    fn only_rows_in_a_row_without_an_answer_stop_the_run() {
-        let mut w = Watch::default();
-        let ok = Record::settled("r", Status::Created, "Id", None, 1);
-        for _ in 0..NO_ANSWER_STOP - 1 {
-            assert!(!w.see(&failed(None)));
-        }
-        w.see(&ok);
-        for _ in 0..NO_ANSWER_STOP - 1 {
-            w.see(&failed(None));
-        }
-        w.see(&failed(Some(100_002)));
-        for _ in 0..NO_ANSWER_STOP - 1 {
-            w.see(&failed(None));
-        }
-        assert!(
-            w.doom.is_none(),
-            "an answer (even a refusal) breaks the streak"
-        );
-        w.see(&failed(None));
-        assert!(matches!(w.doom, Some(Doom::NoAnswer(_))));
-    }
-
-    #[test]
-    fn credentials_answers_stop_the_run_per_row_refusals_do_not() {
-        let mut w = Watch::default();
-        for code in [100_002, 100_003, 100_010, 60_007] {
-            assert!(!w.see(&failed(Some(code))));
-        }
-        assert!(w.doom.is_none());
-        for code in [60_004, 60_006, 70_003, 70_052, 90_009] {
-            let mut w = Watch::default();
-            assert!(w.see(&failed(Some(code))), "{code}");
-            assert!(matches!(w.doom, Some(Doom::Credentials(_))), "{code}");
         }
     }
 }
