@@ -4,21 +4,24 @@
 use serde_json::{Value, json};
 
 use crate::api::Client;
-use crate::api::retry::{NoPacer, Outcome};
+use crate::api::retry::{NoPacer, Outcome, Pacer, Policy};
 use crate::app::{self, Ctx};
 use crate::cli::CreateArgs;
 use crate::output::{self, Format};
 use crate::room::{Naming, RoomSpec};
-use crate::settle::{self, Record, Settled, Status};
+use crate::settle::{self, By, Lookup, Record, Settled, Status};
 
 /// 100010: the room exists and the caller owns it.
 pub const EXISTS: i64 = 100_010;
 
 /// Turns a create outcome into a record and, for a failure, the error to
-/// report. 100010 is `exists`: a success under `exists_ok`, else a failure;
-/// after an uncertain attempt it is `created` (that attempt made it).
-pub fn settle(room_id: &str, out: Outcome, exists_ok: bool) -> Settled {
-    let by_earlier = out.created_by_earlier_attempt;
+/// report. 100010 is `exists`: a success under `exists_ok`, else a failure.
+/// When it is in doubt (after a lost answer, or on resume: `settle::in_doubt`)
+/// the room is read back and its CreateTime says who made it: this run
+/// (`created`), or an earlier run, someone before the job, or unknown
+/// (`exists`, with `by`). Never `created` on a guess.
+pub fn settle(room_id: &str, out: Outcome, exists_ok: bool, lookup: &Lookup) -> Settled {
+    let (uncertain, first_sent) = (out.uncertain, out.first_sent);
     let what = format!("room \"{room_id}\" was not created");
     match settle::settle(out) {
         Ok(a) => (
@@ -31,22 +34,62 @@ pub fn settle(room_id: &str, out: Outcome, exists_ok: bool) -> Settled {
             ),
             None,
         ),
-        Err(f) if by_earlier => (
-            Record::settled(room_id, Status::Created, &f.request_id, None, f.attempts),
-            None,
-        ),
         Err(f) if f.code == Some(EXISTS) => {
+            let by = settle::in_doubt(uncertain, lookup.job.is_some()).then(|| {
+                let ct = (lookup.create_time)(room_id);
+                settle::made_by(ct, uncertain, first_sent, lookup.job)
+            });
+            if by == Some(By::ThisRun) {
+                output::log(
+                    1,
+                    format!(
+                        "room \"{room_id}\": 100010, but its CreateTime shows an earlier attempt of this run made it"
+                    ),
+                );
+                let mut rec =
+                    Record::settled(room_id, Status::Created, &f.request_id, None, f.attempts);
+                rec.by = by;
+                return (rec, None);
+            }
             let rec = Record {
                 status: Status::Exists,
+                by,
                 ..f.record(room_id)
             };
-            (rec, (!exists_ok).then(|| f.error(&what)))
+            let err = (!exists_ok).then(|| match by {
+                Some(By::Unknown) => f.error(&format!(
+                    "room \"{room_id}\" exists, and an earlier attempt whose answer was lost may have made it (it could not be read back to check); --exists-ok counts it as done"
+                )),
+                _ => f.error(&what),
+            });
+            (rec, err)
         }
         Err(f) => {
             let hint = "; the room may have been created: run again with --exists-ok to check";
             (f.record(room_id), Some(f.error_with_hint(&what, hint)))
         }
     }
+}
+
+/// Reads a room's CreateTime with get_room_info (one retried call through
+/// `pacer`); `None` when the read fails.
+pub fn read_create_time(
+    client: &Client,
+    policy: Policy,
+    pacer: &dyn Pacer,
+    room_id: &str,
+) -> Option<i64> {
+    let out = client.execute(
+        "get_room_info",
+        &json!({ "RoomId": room_id }),
+        policy,
+        pacer,
+        false,
+    );
+    settle::settle(out)
+        .ok()
+        .as_ref()
+        .and_then(settle::create_time_of)
 }
 
 /// Prints what a dry run would send.
@@ -94,7 +137,13 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let client = ctx.client(&settings)?;
-    let out = client.execute("create_room", &body, ctx.policy(), &NoPacer, true);
-    let (rec, err) = settle(&spec.room_id, out, args.exists_ok);
+    let policy = ctx.policy();
+    let out = client.execute("create_room", &body, policy, &NoPacer, true);
+    let read = |id: &str| read_create_time(&client, policy, &NoPacer, id);
+    let lookup = Lookup {
+        create_time: &read,
+        job: None,
+    };
+    let (rec, err) = settle(&spec.room_id, out, args.exists_ok, &lookup);
     settle::finish(ctx.format(), &rec, err)
 }

@@ -55,6 +55,9 @@ pub struct Record {
     pub error_info: Option<String>,
     pub request_id: Option<String>,
     pub attempts: u32,
+    /// Who made the room, when an answer said it existed and that was in
+    /// doubt (see [`made_by`]); shown only then.
+    pub by: Option<By>,
 }
 
 impl Record {
@@ -75,12 +78,14 @@ impl Record {
             error_info: None,
             request_id: Some(request_id.to_string()).filter(|s| !s.is_empty()),
             attempts,
+            by: None,
         }
     }
 
-    /// The report line (every key present, nulls where empty).
+    /// The report line (every key present, nulls where empty; `by` only
+    /// when a doubt was resolved).
     pub fn report_json(&self) -> Value {
-        json!({
+        let mut v = json!({
             "line": self.line,
             "room_id": self.room_id,
             "status": self.status.as_str(),
@@ -88,7 +93,11 @@ impl Record {
             "error_info": self.error_info,
             "request_id": self.request_id,
             "attempts": self.attempts,
-        })
+        });
+        if let Some(by) = self.by {
+            v["by"] = json!(by.as_str());
+        }
+        v
     }
 
     /// The `-o json` object of a single command (cli.md section 3).
@@ -112,7 +121,107 @@ impl Record {
         }
         m.insert("request_id".into(), json!(self.request_id));
         m.insert("attempts".into(), json!(self.attempts));
+        if let Some(by) = self.by {
+            m.insert("by".into(), json!(by.as_str()));
+        }
         v
+    }
+}
+
+/// Who made a room that an answer said was there already (100010), when
+/// that answer came after an attempt whose answer was lost, or on
+/// `--resume`. Decided by the room's `CreateTime` (see [`made_by`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    /// An earlier attempt of this run (its answer was lost).
+    ThisRun,
+    /// An earlier run of the same job (`--resume`: it was killed or stopped).
+    EarlierRun,
+    /// It existed before the job started.
+    Before,
+    /// Could not tell (the room could not be read back): an earlier attempt
+    /// may have made it.
+    Unknown,
+}
+
+impl By {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            By::ThisRun => "this run",
+            By::EarlierRun => "an earlier run",
+            By::Before => "before this job",
+            By::Unknown => "unknown: an earlier attempt may have made it",
+        }
+    }
+}
+
+/// Clock difference allowed between the service and this machine.
+pub const SKEW_SECS: i64 = 5;
+
+/// What a settle needs to resolve a doubt: a read of the room's CreateTime
+/// (`None` when the read fails), and, under `--resume`, when the job's first
+/// run began (Unix seconds), if known.
+pub struct Lookup<'a> {
+    pub create_time: &'a dyn Fn(&str) -> Option<i64>,
+    pub job: Option<Option<i64>>,
+}
+
+impl Lookup<'_> {
+    /// No read, no resume: for plans that never need one.
+    pub fn none() -> Lookup<'static> {
+        Lookup {
+            create_time: &|_| None,
+            job: None,
+        }
+    }
+}
+
+/// The CreateTime of a room read with get_room_info (a number, or a number
+/// in a string, as the service's revisions send it).
+pub fn create_time_of(answer: &Answer) -> Option<i64> {
+    let v = answer
+        .reply
+        .response
+        .as_ref()?
+        .get("RoomInfo")?
+        .get("CreateTime")?;
+    v.as_i64().or_else(|| v.as_str()?.trim().parse().ok())
+}
+
+/// The one rule for an answer that says the effect is there already (100010
+/// on create, 100004 on destroy): it is certain unless an earlier attempt of
+/// this run (`uncertain`: its answer was lost) or an earlier run (`resumed`)
+/// may have had that effect.
+pub fn in_doubt(uncertain: bool, resumed: bool) -> bool {
+    uncertain || resumed
+}
+
+/// Resolves the doubt by the room's `CreateTime`: made at or after this
+/// run's first send of it (less [`SKEW_SECS`]) after a lost answer: this
+/// run; else, on resume (`job` is `Some(when the job began, if known)`), at
+/// or after the job began: an earlier run; else before the job. No
+/// CreateTime, or no time to compare with: unknown.
+pub fn made_by(
+    create_time: Option<i64>,
+    uncertain: bool,
+    first_sent: Option<i64>,
+    job: Option<Option<i64>>,
+) -> By {
+    let Some(ct) = create_time else {
+        return By::Unknown;
+    };
+    let since = |t: i64| ct >= t - SKEW_SECS;
+    if uncertain && first_sent.is_some_and(since) {
+        return By::ThisRun;
+    }
+    match job {
+        // Resumed: the job's start is the reference, if known.
+        Some(Some(t)) if since(t) => By::EarlierRun,
+        Some(Some(_)) => By::Before,
+        Some(None) => By::Unknown,
+        // One run: older than its first send means it was there before.
+        None if uncertain && first_sent.is_some() => By::Before,
+        None => By::Unknown,
     }
 }
 
@@ -202,6 +311,7 @@ impl Failed {
             error_info: Some(self.info.clone()),
             request_id: Some(self.request_id.clone()).filter(|s| !s.is_empty()),
             attempts: self.attempts,
+            by: None,
         }
     }
 }
@@ -229,8 +339,8 @@ mod tests {
         Outcome {
             result,
             attempts,
-            created_by_earlier_attempt: false,
             uncertain: false,
+            first_sent: Some(1),
         }
     }
 
@@ -271,5 +381,44 @@ mod tests {
             "could not list rooms: timed out (http://x) (after 4 attempts)"
         );
         assert_eq!(f.record("r").output_json()["error_code"], json!(null));
+    }
+
+    #[test]
+    fn create_time_decides_who_made_a_room() {
+        let sent = Some(1_700_000_100);
+        let job = Some(Some(1_700_000_000));
+        // After a lost answer in this run.
+        assert_eq!(made_by(Some(1_700_000_101), true, sent, None), By::ThisRun);
+        assert_eq!(
+            made_by(Some(1_700_000_095), true, sent, None),
+            By::ThisRun,
+            "skew"
+        );
+        assert_eq!(made_by(Some(1_700_000_094), true, sent, None), By::Before);
+        assert_eq!(made_by(None, true, sent, None), By::Unknown);
+        assert_eq!(
+            made_by(Some(1_700_000_094), true, sent, Some(None)),
+            By::Unknown
+        );
+        // On resume, no lost answer in this run: an earlier run or before.
+        assert_eq!(
+            made_by(Some(1_700_000_101), false, sent, job),
+            By::EarlierRun
+        );
+        assert_eq!(
+            made_by(Some(1_700_000_050), false, sent, job),
+            By::EarlierRun
+        );
+        assert_eq!(made_by(Some(1_699_999_000), false, sent, job), By::Before);
+        assert_eq!(
+            made_by(Some(1_700_000_050), false, sent, Some(None)),
+            By::Unknown
+        );
+        // Both: this run wins when the room is newer than its first send.
+        assert_eq!(made_by(Some(1_700_000_101), true, sent, job), By::ThisRun);
+        assert_eq!(
+            made_by(Some(1_700_000_050), true, sent, job),
+            By::EarlierRun
+        );
     }
 }

@@ -211,27 +211,6 @@ fn exists_fails_without_exists_ok_and_passes_with_it() {
 }
 
 #[test]
-fn fail_fast_stops_scheduling() {
-    let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[("r1", &[100002])], Duration::ZERO);
-    let csv = env.write("rooms.csv", &rooms_csv(50));
-    let out = env
-        .cmd()
-        .args(["create", "--concurrency", "1", "--fail-fast", "--from-csv"])
-        .arg(&csv)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(8));
-    // One worker: at most the next queued row or two start after the failure.
-    assert!(
-        state.lock().unwrap().requests.len() < 5,
-        "{:?}",
-        state.lock().unwrap().requests
-    );
-    assert!(stderr(&out).contains("not started"));
-}
-
-#[test]
 fn stdin_csv_and_report_refuses_overwrite() {
     let env = TestEnv::new();
     let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
@@ -321,45 +300,6 @@ fn wait_for_lines(report: &std::path::Path, n: usize) {
         std::thread::sleep(Duration::from_millis(10));
     }
     panic!("the report never reached {n} lines");
-}
-
-#[test]
-fn killed_run_resumes_without_creating_anything_twice() {
-    let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[], Duration::from_millis(30));
-    let csv = env.write("rooms.csv", &rooms_csv(60));
-    let report = env.dir.path().join("report.jsonl");
-    let mut child = spawn_batch(&env, &csv, &report, &[]);
-    wait_for_lines(&report, 10);
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    let before = read_report(&report).len();
-    assert!(before < 60, "the run was killed part way");
-    // Let requests that were in flight at the kill land on the server.
-    std::thread::sleep(Duration::from_millis(100));
-
-    let out = spawn_batch(&env, &csv, &report, &["--resume"])
-        .wait_with_output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let s = state.lock().unwrap();
-    let unique: BTreeSet<&String> = s.created.iter().collect();
-    assert_eq!(s.created.len(), 60, "every room created exactly once");
-    assert_eq!(unique.len(), 60);
-    let st = statuses(&read_report(&report));
-    assert_eq!(st.len(), 60, "the report names every room");
-    for i in 1..=60 {
-        let status = &st[&format!("r{i}")];
-        assert!(
-            ["created", "exists", "skipped"].contains(&status.as_str()),
-            "r{i}: {status}"
-        );
-    }
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use serde_json::Value;
+use std::time::Duration;
 
 /// Runs `livectl create --room-id r1 ARGS` against create_room answering
 /// `codes` first; returns the output and the number of requests it got.
@@ -68,53 +69,78 @@ fn expired_usersig_is_minted_again_and_retried_once() {
     assert_eq!(hits, 2);
 }
 
-#[test]
-fn timeout_then_exists_means_the_first_attempt_created_it() {
+/// `livectl create --room-id r1 ARGS` against `fake`.
+fn create_on(fake: &Fake, args: &[&str]) -> std::process::Output {
     let env = TestEnv::new();
-    // The first request creates the room, then answers too late; the retry
-    // finds the room there (100010).
-    let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let seen = calls.clone();
-    env.server.mock(move |when, then| {
-        when.path(path("create_room")).is_true(valid_request);
-        then.respond_with(move |_req| {
-            let first = {
-                let mut c = seen.lock().unwrap();
-                c.push(());
-                c.len() == 1
-            };
-            let reply = if first {
-                std::thread::sleep(std::time::Duration::from_millis(1500));
-                ok_reply("r1")
-            } else {
-                fail_reply(100010, "exists, yours")
-            };
-            httpmock::HttpMockResponse::builder()
-                .status(200)
-                .body(reply.to_string())
-                .build()
-        });
-    });
-    let out = env
-        .cmd()
-        .args([
-            "create",
-            "--room-id",
-            "r1",
-            "--timeout",
-            "1",
-            "--retries",
-            "1",
-            "-o",
-            "json",
-        ])
+    fake.cmd(&env)
+        .args(["create", "--room-id", "r1", "-o", "json"])
+        .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn timeout_then_exists_is_created_when_the_room_is_newer_than_the_first_send() {
+    // The first request creates the room, then answers too late; the retry
+    // finds it (100010); the read-back shows it was made after the first send.
+    let fake = Fake::start(Duration::ZERO);
+    fake.script("r1", &[Step::late(Duration::from_millis(1500))]);
+    let out = create_on(&fake, &["--timeout", "1", "--retries", "1"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json_out(&out);
     assert_eq!(v["status"], "created");
+    assert_eq!(v["by"], "this run");
     assert_eq!(v["attempts"], 2);
-    assert_eq!(calls.lock().unwrap().len(), 2);
+    let s = fake.lock();
+    assert_eq!(s.creates["r1"], 2);
+    assert_eq!(
+        s.sent("get_room_info"),
+        ["r1"],
+        "the doubt is resolved by reading the room"
+    );
+}
+
+#[test]
+fn a_room_that_existed_before_is_never_reported_created_after_a_502() {
+    let fake = Fake::start(Duration::ZERO);
+    fake.existing("r1", unix_now() - 3600)
+        .script("r1", &[Step::http(502)]);
+    let out = create_on(&fake, &[]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(v["status"], "exists");
+    assert_eq!(v["by"], "before this job");
+
+    let fake = Fake::start(Duration::ZERO);
+    fake.existing("r1", unix_now() - 3600)
+        .script("r1", &[Step::http(502)]);
+    let out = create_on(&fake, &["--exists-ok"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_out(&out)["status"], "exists");
+}
+
+#[test]
+fn a_doubt_that_cannot_be_resolved_is_exists_never_created() {
+    let fake = Fake::start(Duration::ZERO);
+    // A lost answer after the work, then 100010, then the read fails.
+    fake.script(
+        "r1",
+        &[
+            Step::applied_then_http(502),
+            Step::normal(),
+            Step::code(100006),
+        ],
+    );
+    let out = create_on(&fake, &[]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(v["status"], "exists");
+    assert_eq!(v["by"], "unknown: an earlier attempt may have made it");
+    assert!(
+        stderr(&out).contains("may have made it"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Retries (cli.md section 5): which failures are retried, the backoff, the
-//! one re-signing after 70001/70052, and the 100010-after-uncertain rule.
+//! one re-signing after 70001/70052, and whether an earlier attempt was
+//! uncertain (what that means for 100010/100004: `settle::in_doubt`).
 //! A [`Pacer`] lets a batch gate every attempt on its rate limit and hear
 //! about rate-limit answers.
 
@@ -62,6 +63,9 @@ pub trait Pacer: Sync {
     fn pause(&self, wait: Duration) {
         std::thread::sleep(wait);
     }
+    /// The attempt that `before_attempt` allowed has ended (answer, failure
+    /// or timeout): a rate limiter counts it until a window after this.
+    fn attempt_done(&self) {}
     /// The service said "too many requests".
     fn rate_limited(&self) {}
     /// A request went through without a rate-limit answer.
@@ -78,15 +82,18 @@ pub struct Outcome {
     /// The last answer, or the last transport failure.
     pub result: Result<Reply, Transport>,
     pub attempts: u32,
-    /// A create answered 100010 after an earlier attempt may have created it.
-    pub created_by_earlier_attempt: bool,
     /// An earlier attempt may have reached the service (timeout, cut
-    /// connection, 5xx): its effect may have happened.
+    /// connection, 5xx): its effect may have happened. An answer saying the
+    /// effect is there already (100010, 100004) is then in doubt: see
+    /// `settle::in_doubt`.
     pub uncertain: bool,
+    /// When the first attempt left (Unix seconds, local clock); `None` when
+    /// nothing was sent.
+    pub first_sent: Option<i64>,
 }
 
 impl Client {
-    /// Sends with retries. `is_create` enables the 100010 rule. When the
+    /// Sends with retries. `is_create` names a create in the log. When the
     /// pacer stops the run, the outcome is the last answer so far, or, before
     /// the first attempt, a "not sent" failure with `attempts` 0.
     pub fn execute(
@@ -102,23 +109,26 @@ impl Client {
         let mut uncertain = false;
         let mut retries_used = 0;
         let mut last: Option<Result<Reply, Transport>> = None;
-        let outcome = |result, attempts, created_by_earlier_attempt, uncertain| Outcome {
+        let mut first_sent = None;
+        let outcome = |result, attempts, uncertain, first_sent| Outcome {
             result,
             attempts,
-            created_by_earlier_attempt,
             uncertain,
+            first_sent,
         };
         loop {
             if !pacer.before_attempt() {
                 let result = last.unwrap_or_else(|| Err(Transport::not_sent()));
-                return outcome(result, attempts, false, uncertain);
+                return outcome(result, attempts, uncertain, first_sent);
             }
             attempts += 1;
+            first_sent.get_or_insert_with(unix_now);
             let result = self.send(command, body);
+            pacer.attempt_done();
             let (class, why) = match &result {
                 Ok(reply) if reply.error_code == 0 => {
                     pacer.succeeded();
-                    return outcome(result, attempts, false, uncertain);
+                    return outcome(result, attempts, uncertain, first_sent);
                 }
                 Ok(reply) => {
                     let class = codes::class_of(reply.error_code);
@@ -143,14 +153,14 @@ impl Client {
                         continue;
                     }
                     if class == Class::Exists && is_create && uncertain {
+                        // Not a guess: the caller resolves it (settle::in_doubt).
                         output::log(
                             1,
-                            "100010 after an uncertain attempt: the earlier attempt created the room",
+                            "100010 after an uncertain attempt: an earlier attempt may have created the room",
                         );
-                        return outcome(result, attempts, true, uncertain);
                     }
                     if !class.retryable() || retries_used >= policy.retries {
-                        return outcome(result, attempts, false, uncertain);
+                        return outcome(result, attempts, uncertain, first_sent);
                     }
                     (
                         Some(class),
@@ -163,7 +173,7 @@ impl Client {
                         pacer.rate_limited();
                     }
                     if retries_used >= policy.retries {
-                        return outcome(result, attempts, false, uncertain);
+                        return outcome(result, attempts, uncertain, first_sent);
                     }
                     (None, t.detail.clone())
                 }
@@ -182,6 +192,12 @@ impl Client {
             pacer.pause(wait);
         }
     }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::batch::{self, Options, Plan};
 use crate::cli::CreateArgs;
 use crate::create;
 use crate::room::{CaveatsOnce, Naming, RoomSpec};
-use crate::settle::Status;
+use crate::settle::{Lookup, Status};
 
 pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     let defaults = create::spec_from_args(args);
@@ -20,9 +20,10 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     if !errs.is_empty() {
         return Err(crate::app::invalid(&errs));
     }
-    // Under --resume, 100010 means an interrupted run may have sent the row.
+    // Under --resume, 100010 means an interrupted run may have sent the row
+    // (the lookup tells which: see settle::made_by).
     let exists_ok = args.exists_ok || args.batch.resume;
-    let settle = move |id: &str, out| create::settle(id, out, exists_ok);
+    let settle = move |id: &str, out, lookup: &Lookup| create::settle(id, out, exists_ok, lookup);
     let once = CaveatsOnce::default();
     let body = |spec: &RoomSpec| {
         for c in spec.create_caveats().iter().filter(|c| once.first(c)) {

@@ -10,12 +10,12 @@ use crate::batch::{self, Options, Plan};
 use crate::cli::DestroyArgs;
 use crate::cmd::lifecycle::destroy;
 use crate::room::RoomSpec;
-use crate::settle::Status;
+use crate::settle::{Lookup, Status};
 
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     // Under --resume, 100004 means the interrupted run may have destroyed it.
     let missing_ok = args.missing_ok || args.batch.resume;
-    let settle = move |id: &str, out| destroy::settle(id, out, missing_ok);
+    let settle = move |id: &str, out, _: &Lookup| destroy::settle(id, out, missing_ok);
     let body = |spec: &RoomSpec| json!({ "RoomId": spec.room_id });
     let plan = Plan {
         command: "destroy_room",

@@ -9,6 +9,7 @@
 
 pub mod create;
 pub mod destroy;
+mod doom;
 pub mod input;
 pub mod rate;
 pub mod report;
@@ -27,7 +28,8 @@ use crate::create::print_dry_run;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
-use crate::settle::{Record, Settled, Status};
+use crate::settle::{Lookup, Record, Settled, Status};
+use doom::{Doom, Watch};
 use input::{Columns, Input};
 use rate::RateLimiter;
 use report::ReportWriter;
@@ -58,8 +60,9 @@ pub struct Plan<'a> {
     pub columns: Columns,
     /// The request body of a row.
     pub body: &'a (dyn Fn(&RoomSpec) -> Value + Sync),
-    /// An outcome as a record, plus the error when the row failed.
-    pub settle: &'a (dyn Fn(&str, Outcome) -> Settled + Sync),
+    /// An outcome as a record, plus the error when the row failed; the
+    /// lookup resolves a doubtful "there already" answer.
+    pub settle: &'a (dyn Fn(&str, Outcome, &Lookup) -> Settled + Sync),
     /// Report statuses that `--resume` skips.
     pub done: &'a [&'a str],
     /// Statuses the summary names, in order.
@@ -85,6 +88,7 @@ struct Tally {
     counts: std::collections::HashMap<&'static str, u64>,
     failed_rows: u64,
     settled: u64,
+    doom: Option<Doom>,
 }
 
 /// Runs a batch; `defaults` are the command-line flags.
@@ -125,6 +129,10 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
             opts.rate
         ));
     }
+    let job = match (&opts.report, opts.resume) {
+        (Some(p), true) => Some(job_started(p)),
+        _ => None,
+    };
     let (mut writer, done) = match &opts.report {
         Some(p) => {
             let (w, done) = report::open(p, &input, opts.resume, plan.done)?;
@@ -147,6 +155,7 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
             client: &client,
             policy: ctx.policy(),
             done: &done,
+            job,
             interrupted: &interrupted,
             bar: bar.as_ref(),
         },
@@ -165,10 +174,28 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
     if interrupted.load(Ordering::SeqCst) {
         return Err(Error::Interrupted.into());
     }
+    if let Some(doom) = &tally.doom {
+        return Err(doom.error(total.saturating_sub(tally.settled)));
+    }
     if tally.failed_rows > 0 {
         return Err(Error::BatchFailed(format!("{} row(s) failed", tally.failed_rows)).into());
     }
     Ok(())
+}
+
+/// When the job's first run began: the report's creation time (that run
+/// created it), or now when there is no report yet. `None` when the file
+/// system does not record it.
+fn job_started(report: &std::path::Path) -> Option<i64> {
+    let unix = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs() as i64)
+    };
+    match std::fs::metadata(report) {
+        Ok(m) => m.created().ok().and_then(unix),
+        Err(_) => unix(std::time::SystemTime::now()),
+    }
 }
 
 /// Asks on stderr, reads the answer from the terminal on stdin.
@@ -192,6 +219,8 @@ struct RunArgs<'a> {
     client: &'a Client,
     policy: Policy,
     done: &'a report::Done,
+    /// Under `--resume`: when the job's first run began, if known.
+    job: Option<Option<i64>>,
     interrupted: &'a AtomicBool,
     bar: Option<&'a indicatif::ProgressBar>,
 }
@@ -207,16 +236,23 @@ fn run_rows(
     let workers = a.opts.concurrency.max(1) as usize;
     let (job_tx, job_rx) = mpsc::sync_channel::<(u64, String, Value)>(workers);
     let job_rx = Mutex::new(job_rx);
-    let (res_tx, res_rx) = mpsc::channel::<Settled>();
+    let (res_tx, res_rx) = mpsc::channel::<(Record, Option<anyhow::Error>, bool)>();
     let rows = input::rows(a.input, a.plan.columns, a.defaults)?;
+    let watch = Mutex::new(Watch::default());
     let mut tally = Tally::default();
     let mut write_error = None;
 
     std::thread::scope(|s| {
         for _ in 0..workers {
             let res_tx = res_tx.clone();
-            let (job_rx, limiter) = (&job_rx, &limiter);
+            let (job_rx, limiter, watch, halted) = (&job_rx, &limiter, &watch, &halted);
             s.spawn(move || {
+                let read =
+                    |id: &str| crate::create::read_create_time(a.client, a.policy, limiter, id);
+                let lookup = Lookup {
+                    create_time: &read,
+                    job: a.job,
+                };
                 loop {
                     let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok((line, room_id, body)) = job else {
@@ -233,9 +269,19 @@ fn run_rows(
                     if out.attempts == 0 {
                         continue;
                     }
-                    let (mut rec, err) = (a.plan.settle)(&room_id, out);
+                    let (mut rec, err) = (a.plan.settle)(&room_id, out, &lookup);
                     rec.line = Some(line);
-                    if res_tx.send((rec, err)).is_err() {
+                    // Decided here, before this worker asks for another row:
+                    // once a failure has settled, no row starts after it.
+                    let doomed = {
+                        let mut w = watch.lock().unwrap_or_else(|e| e.into_inner());
+                        let part = w.see(&rec);
+                        if w.doom.is_some() || (a.opts.fail_fast && err.is_some()) {
+                            limiter.halt(halted);
+                        }
+                        part
+                    };
+                    if res_tx.send((rec, err, doomed)).is_err() {
                         break;
                     }
                 }
@@ -251,7 +297,7 @@ fn run_rows(
                 if a.done.contains(&row.spec.room_id) {
                     let mut rec = Record::settled(&row.spec.room_id, Status::Skipped, "", None, 0);
                     rec.line = Some(row.line);
-                    let _ = skip_tx.send((rec, None));
+                    let _ = skip_tx.send((rec, None, false));
                     continue;
                 }
                 let body = (a.plan.body)(&row.spec);
@@ -261,17 +307,15 @@ fn run_rows(
             }
         });
         drop(res_tx);
-        for (rec, err) in res_rx {
-            if let Err(e) = settle_one(a, &mut tally, writer, &rec, err) {
+        for (rec, err, doomed) in res_rx {
+            if let Err(e) = settle_one(a, &mut tally, writer, &rec, err, doomed) {
                 write_error.get_or_insert(e);
                 // The report is the record of the run: without it, stop.
-                halted.store(true, Ordering::SeqCst);
-            }
-            if a.opts.fail_fast && tally.failed_rows > 0 {
-                halted.store(true, Ordering::SeqCst);
+                limiter.halt(&halted);
             }
         }
     });
+    tally.doom = watch.into_inner().unwrap_or_else(|e| e.into_inner()).doom;
     Ok((tally, write_error))
 }
 
@@ -282,11 +326,15 @@ fn settle_one(
     writer: &mut Option<ReportWriter>,
     rec: &Record,
     err: Option<anyhow::Error>,
+    doomed: bool,
 ) -> anyhow::Result<()> {
     tally.settled += 1;
     *tally.counts.entry(rec.status.as_str()).or_default() += 1;
-    if let Some(e) = &err {
+    if err.is_some() {
         tally.failed_rows += 1;
+    }
+    // A doomed row's error is said once, at the end of the run.
+    if let Some(e) = err.as_ref().filter(|_| !doomed) {
         output::error_line(&format!(
             "{}:{}: {e:#}",
             a.opts.file.display(),

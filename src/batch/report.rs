@@ -268,6 +268,7 @@ mod tests {
             error_info: None,
             request_id: None,
             attempts: 1,
+            by: None,
         }
     }
 

@@ -59,10 +59,12 @@ pub fn settle(room_id: &str, out: Outcome, missing_ok: bool) -> Settled {
             ),
             None,
         ),
-        Err(f) if f.code == Some(NOT_FOUND) && f.uncertain => {
+        // The doubt rule of create (settle::in_doubt); here the guess is
+        // safe: the room is gone either way, which is what was asked.
+        Err(f) if f.code == Some(NOT_FOUND) && settle::in_doubt(f.uncertain, false) => {
             output::log(
                 1,
-                "100004 after an uncertain attempt: that attempt destroyed the room",
+                "100004 after an uncertain attempt: the room is gone (most likely that attempt destroyed it)",
             );
             (
                 Record::settled(room_id, Status::Destroyed, &f.request_id, None, f.attempts),

@@ -20,6 +20,10 @@ use crate::output::{self, Format};
 
 /// The most rooms one request may ask for.
 pub const PAGE_MAX: u64 = 20;
+/// After this many empty pages in a row that still carry a cursor, the
+/// listing stops with a warning: a service that keeps handing out new
+/// cursors with nothing in them would otherwise page forever.
+pub const EMPTY_PAGES_MAX: u32 = 5;
 /// get_room_list allows 10 requests per second (api.md section 3).
 pub const LIST_INTERVAL: Duration = Duration::from_millis(100);
 
@@ -57,6 +61,7 @@ pub fn walk(
     let mut cursor = String::new();
     let mut cursors = HashSet::new();
     let mut seen = 0u64;
+    let mut empty_pages = 0;
     for page in 1.. {
         let count = page_size(limit, seen);
         let answer = fetch(&json!({ "Next": cursor, "Count": count })).map_err(|f| {
@@ -74,6 +79,14 @@ pub fn walk(
             emit(&rooms);
         }
         if next.is_empty() || limit.is_some_and(|l| seen >= l) || output::stdout_closed() {
+            break;
+        }
+        empty_pages = if rooms.is_empty() { empty_pages + 1 } else { 0 };
+        if empty_pages >= EMPTY_PAGES_MAX {
+            output::warn(format!(
+                "get_room_list returned {EMPTY_PAGES_MAX} empty pages in a row, each with a new cursor; stopped after {seen} rooms (page {page}): report it with the RequestId {}",
+                answer.reply.request_id
+            ));
             break;
         }
         // A cursor seen before would page forever.
@@ -202,6 +215,38 @@ mod tests {
             err.to_string().contains("cursor \"same\" a second time"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn empty_pages_with_new_cursors_stop_the_walk() {
+        let mut calls = 0u32;
+        let fetch = |_: &Value| {
+            calls += 1;
+            assert!(calls < 50, "it pages forever");
+            Ok(match calls {
+                1 => page(&["a"], json!("c1")),
+                n => page(&[], json!(format!("c{n}"))),
+            })
+        };
+        let mut ids = Vec::new();
+        let n = walk(None, fetch, |p| {
+            ids.extend(p.iter().map(|r| r.cell("room_id")))
+        })
+        .unwrap();
+        assert_eq!((n, ids), (1, vec!["a".to_string()]));
+        assert_eq!(calls, 1 + EMPTY_PAGES_MAX);
+
+        // Fewer empty pages than that, then rooms again: it goes on.
+        let mut calls = 0u32;
+        let fetch = |_: &Value| {
+            calls += 1;
+            Ok(match calls {
+                1..=4 => page(&[], json!(format!("c{calls}"))),
+                5 => page(&["b"], json!("c5")),
+                _ => page(&["c"], json!("")),
+            })
+        };
+        assert_eq!(walk(None, fetch, |_| {}).unwrap(), 2);
     }
 
     #[test]
