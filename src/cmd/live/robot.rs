@@ -92,7 +92,13 @@ fn change(ctx: &Ctx, c: &Change, add: bool) -> anyhow::Result<()> {
     }
     let s = Session::open(ctx, c.dry_run)?;
     let what = format!("the robots of room \"{room}\"");
-    if let Some(robots) = optional_read(&s, room, list(&s, room), &what)? {
+    // A dry run prints only the change.
+    let robots = if s.dry_run() {
+        None
+    } else {
+        optional_read(&s, room, list(&s, room), &what)?
+    };
+    if let Some(robots) = robots {
         let (skip, keep): (Vec<String>, Vec<String>) =
             users.into_iter().partition(|u| robots.contains(u) == add);
         for u in &skip {
@@ -134,4 +140,17 @@ fn change(ctx: &Ctx, c: &Change, add: bool) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robot_calls_are_in_the_100_per_second_class() {
+        for ep in [GET_ROBOT, ADD_ROBOT, DEL_ROBOT] {
+            assert_eq!(ep.per_second, 100, "{}", ep.path);
+            assert_eq!(ep.interval(), std::time::Duration::from_millis(10));
+        }
+    }
 }

@@ -90,9 +90,14 @@ pub fn unban(ctx: &Ctx, a: &Change) -> anyhow::Result<()> {
     let room = &a.room.room;
     let mut users = a.users.resolve()?;
     let s = Session::open(ctx, a.dry_run)?;
-    let list = lists::read_banned(&s, room);
     let what = format!("the banned users of room \"{room}\"");
-    if let Some(list) = optional_read(&s, room, list, &what)? {
+    // A dry run prints only the unban calls.
+    let list = if s.dry_run() {
+        None
+    } else {
+        optional_read(&s, room, lists::read_banned(&s, room), &what)?
+    };
+    if let Some(list) = list {
         let banned: Vec<String> = list.iter().map(lists::account).collect();
         let (keep, skip): (Vec<String>, Vec<String>) =
             users.into_iter().partition(|u| banned.contains(u));
