@@ -35,6 +35,7 @@ pub fn members(ctx: &Ctx, a: &ListArgs) -> anyhow::Result<()> {
     else {
         return Ok(());
     };
+    let cut = more || limit.is_some_and(|l| list.len() > l);
     if let Some(l) = limit {
         list.truncate(l);
     }
@@ -45,7 +46,7 @@ pub fn members(ctx: &Ctx, a: &ListArgs) -> anyhow::Result<()> {
         Format::Text => list.iter().map(account).for_each(output::println),
     }
     let total = count.map_or_else(|| "?".to_string(), |c| c.to_string());
-    let shown = if more {
+    let shown = if cut {
         format!(", {} shown", list.len())
     } else {
         String::new()
