@@ -264,6 +264,28 @@ fn a_missing_room_is_named_and_exits_5() {
     assert_eq!(got[0]["user"], "u1");
     assert_eq!(got[0]["retryable"], false);
     assert_no_secret(&stderr(&out));
+
+    for cmd in [
+        "get_member_list",
+        "get_banned_member_list",
+        "get_muted_member_list",
+    ] {
+        env.server.mock(|when, then| {
+            when.path(path(cmd));
+            then.status(200)
+                .json_body(fail_reply(100004, "room not exist"));
+        });
+    }
+    for sub in ["list", "banned", "muted"] {
+        env.cmd()
+            .args(["member", sub, "gone-1"])
+            .assert()
+            .code(5)
+            .stdout("")
+            .stderr(predicates::str::contains(
+                "room \"gone-1\" not found: 100004",
+            ));
+    }
 }
 
 fn banned_page(range: std::ops::Range<usize>, next: u64) -> Value {
@@ -558,4 +580,26 @@ fn dry_run_needs_no_secret_and_prints_each_call_of_20() {
             predicates::str::contains("/v4/live_engine_http_srv/unban_member?")
                 .and(predicates::str::contains("get_banned_member_list").not()),
         );
+}
+
+#[test]
+fn verbose_logs_each_call_without_a_secret() {
+    let env = TestEnv::new();
+    env.server.mock(|when, then| {
+        when.path(path("mute_member"));
+        then.status(200).json_body(ok_reply("live-1"));
+    });
+    let out = env
+        .cmd()
+        .args(["-vv", "member", "mute", "live-1", "u1", "--for", "1m"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.contains("mute_member") && err.contains("usersig=<redacted>"),
+        "{err}"
+    );
+    assert_no_secret(&err);
+    assert_no_secret(&stdout(&out));
 }

@@ -43,7 +43,11 @@ pub fn members(ctx: &Ctx, a: &ListArgs) -> anyhow::Result<()> {
         Format::Json => output::print_json(&json!({
             "room_id": room, "member_count": count, "members": list,
         })),
-        Format::Text => list.iter().map(account).for_each(output::println),
+        Format::Text => list
+            .iter()
+            .map(account)
+            .filter(|a| !a.is_empty())
+            .for_each(output::println),
     }
     let total = count.map_or_else(|| "?".to_string(), |c| c.to_string());
     let shown = if cut {
