@@ -109,6 +109,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Help(args) => cmd::manual::help(&args.words),
         Command::Version => cmd::manual::version(),
         // live-event operations: members, robots
+        Command::Member(c) => cmd::live::member::run(&ctx, &c),
+        Command::Robot(c) => cmd::live::robot::run(&ctx, &c),
 
         // live-event operations: admins
         Command::Admin(c) => cmd::live::admin::run(&ctx, &c),

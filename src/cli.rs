@@ -155,6 +155,12 @@ pub enum Command {
     /// Print the version, the commit and the service API revision it targets
     Version,
     // ---- live-event operations (src/cmd/live/): members, robots ----
+    /// A room's audience: list, ban, unban, banned, mute, unmute, muted
+    #[command(subcommand)]
+    Member(crate::cmd::live::member::MemberCommand),
+    /// A room's robots: list, add, remove (at most 3 per room)
+    #[command(subcommand)]
+    Robot(crate::cmd::live::robot::RobotCommand),
 
     // ---- live-event operations: admins ----
     /// A room's admins: list, add, remove (at most 5 per room)

@@ -7,6 +7,8 @@
 
 pub mod admin;
 pub mod args;
+pub mod member;
+pub mod robot;
 pub mod time;
 
 use serde_json::Value;
@@ -18,7 +20,7 @@ use crate::app::Ctx;
 use crate::cmd::lifecycle::fail;
 use crate::cmd::lifecycle::pace::{Interval, SystemClock};
 use crate::create::print_dry_run;
-use crate::settle::{Answer, settle};
+use crate::settle::{Answer, Failed, settle};
 
 /// One command's connection to the service: a signing client (or, for
 /// `--dry-run`, one that signs nothing), and a pacer per endpoint at its
@@ -82,6 +84,27 @@ impl<'a> Session<'a> {
         settle(out)
             .map(Some)
             .map_err(|f| fail(self.ctx, room, &f, what))
+    }
+
+    /// Like [`Session::call`], but a failure comes back unprinted, as data:
+    /// for a command that reports it per user, or reads a list it can do
+    /// without.
+    pub fn send(&self, ep: &Endpoint, body: &Value) -> Result<Option<Answer>, Failed> {
+        if self.dry_run {
+            print_dry_run(&self.client, ep.path, body, self.ctx.format());
+            return Ok(None);
+        }
+        let pacer = self
+            .pacers
+            .iter()
+            .find(|(p, _)| *p == ep.path)
+            .map(|(_, i)| i)
+            .expect("every endpoint has a pacer");
+        settle(
+            self.client
+                .execute(ep.path, body, self.ctx.policy(), pacer, false),
+        )
+        .map(Some)
     }
 
     pub fn ctx(&self) -> &Ctx {
