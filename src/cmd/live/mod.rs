@@ -7,7 +7,13 @@
 
 pub mod admin;
 pub mod args;
+pub mod describe;
+pub mod meta;
+pub mod seat;
+pub mod send;
+pub mod stats;
 pub mod time;
+pub mod transfer;
 
 use serde_json::Value;
 use std::time::Duration;
@@ -18,7 +24,7 @@ use crate::app::Ctx;
 use crate::cmd::lifecycle::fail;
 use crate::cmd::lifecycle::pace::{Interval, SystemClock};
 use crate::create::print_dry_run;
-use crate::settle::{Answer, settle};
+use crate::settle::{Answer, Failed, settle};
 
 /// One command's connection to the service: a signing client (or, for
 /// `--dry-run`, one that signs nothing), and a pacer per endpoint at its
@@ -82,6 +88,26 @@ impl<'a> Session<'a> {
         settle(out)
             .map(Some)
             .map_err(|f| fail(self.ctx, room, &f, what))
+    }
+
+    /// Like [`Session::call`], but a failure comes back as data and is
+    /// printed nowhere (`describe` shows it in its section); `None` in a dry
+    /// run, after printing the request.
+    pub fn try_call(&self, ep: &Endpoint, body: &Value) -> Option<Result<Answer, Failed>> {
+        if self.dry_run {
+            print_dry_run(&self.client, ep.path, body, self.ctx.format());
+            return None;
+        }
+        let pacer = self
+            .pacers
+            .iter()
+            .find(|(p, _)| *p == ep.path)
+            .map(|(_, i)| i)
+            .expect("every endpoint has a pacer");
+        let out = self
+            .client
+            .execute(ep.path, body, self.ctx.policy(), pacer, false);
+        Some(settle(out))
     }
 
     pub fn ctx(&self) -> &Ctx {
