@@ -311,9 +311,12 @@ fn set(ctx: &Ctx, a: &SetArgs) -> anyhow::Result<()> {
         ));
     }
     let s = Session::open(ctx, a.dry_run)?;
-    let current: BTreeMap<String, String> = match read(&s, room, &[])? {
-        Some((found, _)) => found.into_iter().collect(),
-        None => BTreeMap::new(),
+    // A dry run reads nothing: it shows only the change.
+    let current: BTreeMap<String, String> = match s.dry_run() {
+        true => BTreeMap::new(),
+        false => read(&s, room, &[])?
+            .map(|(found, _)| found.into_iter().collect())
+            .unwrap_or_default(),
     };
     check_limits(&current, &new, room).map_err(Error::usage)?;
     let (same, change): (BTreeMap<_, _>, BTreeMap<_, _>) = new
@@ -356,7 +359,12 @@ fn delete(ctx: &Ctx, a: &DeleteArgs) -> anyhow::Result<()> {
         }
     }
     let s = Session::open(ctx, a.dry_run)?;
-    if let Some((found, _)) = read(&s, room, &[])? {
+    let found = if s.dry_run() {
+        None
+    } else {
+        read(&s, room, &[])?
+    };
+    if let Some((found, _)) = found {
         let (keep, missing): (Vec<String>, Vec<String>) = keys
             .into_iter()
             .partition(|k| found.iter().any(|(f, _)| f == k));

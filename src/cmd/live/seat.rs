@@ -593,7 +593,9 @@ fn change(
     plan: impl FnOnce(&[Seat]) -> Result<Plan, String>,
 ) -> anyhow::Result<Option<Answer>> {
     let s = Session::open(ctx, dry_run)?;
-    if let Some((seats, _)) = read_seats(&s, room)? {
+    // A dry run reads nothing: it shows only the change.
+    let seats = if dry_run { None } else { read_seats(&s, room)? };
+    if let Some((seats, _)) = seats {
         match plan(&seats).map_err(Error::usage)? {
             Plan::Send => {}
             Plan::Warn(w) => output::warn(w),

@@ -48,10 +48,13 @@ pub fn run(ctx: &Ctx, a: &TransferArgs) -> anyhow::Result<()> {
     }
     let s = Session::open(ctx, a.dry_run)?;
     let what = format!("could not read room \"{room}\"");
-    let owner = match s.call(&GET_ROOM_INFO, room, &json!({ "RoomId": room }), &what)? {
-        Some(answer) => text(&response(&answer)["RoomInfo"]["Owner_Account"]),
-        None => None,
+    // A dry run reads nothing: it shows only the change.
+    let read = if a.dry_run {
+        None
+    } else {
+        s.call(&GET_ROOM_INFO, room, &json!({ "RoomId": room }), &what)?
     };
+    let owner = read.and_then(|answer| text(&response(&answer)["RoomInfo"]["Owner_Account"]));
     if owner.as_deref() == Some(a.to.as_str()) {
         output::note(format!(
             "{} owns room \"{room}\" already: nothing to do",
