@@ -100,9 +100,7 @@ pub fn run(ctx: &Ctx, a: &SendArgs) -> anyhow::Result<()> {
         Format::Text => {
             let show = |n: Option<i64>| n.map_or("-".to_string(), |n| n.to_string());
             output::println(format!("MsgSeq:  {}", show(seq)));
-            let t = time.map_or("-".to_string(), |t| {
-                format!("{t} ({})", when(t, now_unix(), &local_zone()))
-            });
+            let t = time.map_or("-".to_string(), |t| when(t, now_unix(), &local_zone()));
             output::println(format!("MsgTime: {t}"));
         }
     }
