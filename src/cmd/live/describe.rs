@@ -108,7 +108,8 @@ pub fn run(ctx: &Ctx, a: &DescribeArgs) -> anyhow::Result<()> {
         let info = resp["RoomInfo"].as_object().cloned().unwrap_or_default();
         let mut view = RoomView::parse(&info);
         view.ensure_room_id(room);
-        *resp = json!({"view": view.to_json(), "lines": view.text_lines()});
+        // JSON keeps RoomInfo as returned, like the other sections.
+        *resp = json!({"info": Value::Object(info), "lines": view.text_lines()});
     }
     match ctx.format() {
         Format::Json => output::print_json(&to_json(&sections)),
@@ -143,7 +144,7 @@ fn to_json(sections: &[(&str, Result<Value, Failed>)]) -> Value {
         let v = match res {
             Err(f) => error_json(f),
             Ok(resp) => match *key {
-                "room" => resp["view"].clone(),
+                "room" => resp["info"].clone(),
                 "seats" => resp["SeatList"].clone(),
                 "admins" => json!(strings(&resp["Admin_Account"])),
                 "robots" => json!(strings(&resp["RobotList_Account"])),
