@@ -234,3 +234,79 @@ fn dry_run_prints_every_read_and_needs_no_secret() {
     }
     assert_no_secret(&stdout(&out));
 }
+
+/// Answers on a loopback socket only once all `n` requests have arrived
+/// (waiting at most `wait`); a request still alone by then gets 100002.
+/// Only reads sent in parallel all succeed.
+fn gathering_server(n: usize, wait: std::time::Duration) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::sync::{Arc, Condvar, Mutex};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let arrived = Arc::new((Mutex::new(0usize), Condvar::new()));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let arrived = arrived.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                let mut len = 0;
+                loop {
+                    let mut h = String::new();
+                    reader.read_line(&mut h).unwrap();
+                    if h.trim().is_empty() {
+                        break;
+                    }
+                    if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap();
+                    }
+                }
+                let mut body = vec![0; len];
+                reader.read_exact(&mut body).unwrap();
+                let (count, cv) = &*arrived;
+                let mut c = count.lock().unwrap();
+                *c += 1;
+                cv.notify_all();
+                let (c, _) = cv.wait_timeout_while(c, wait, |c| *c < n).unwrap();
+                let answer = if *c >= n {
+                    let resp = room()
+                        .into_iter()
+                        .find(|(p, _, _)| path.starts_with(&format!("{p}?")))
+                        .map(|(_, _, r)| r)
+                        .unwrap_or(Value::Null);
+                    reply(resp)
+                } else {
+                    fail_reply(100002, "alone: the reads were not parallel")
+                };
+                drop(c);
+                let text = answer.to_string();
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn the_nine_reads_run_in_parallel() {
+    let env = TestEnv::new();
+    let endpoint = gathering_server(9, std::time::Duration::from_secs(3));
+    let out = env
+        .cmd()
+        .env("LIVECTL_ENDPOINT", endpoint)
+        .args(["describe", "live-1", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_out(&out);
+    for (key, section) in v.as_object().unwrap() {
+        assert!(section.get("error").is_none(), "{key}: {section}");
+    }
+}
