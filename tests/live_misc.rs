@@ -138,6 +138,10 @@ fn send_flag_rules_are_checked_before_sending() {
             "cannot be used with",
         ),
         (&["--business-id", "b"], "--data"),
+        (
+            &["--business-id", "", "--data", "d"],
+            "--business-id is empty",
+        ),
         (&["--from", "a"], "required"),
         (&["--from", "has space", "--text", "hi"], "space"),
     ];
