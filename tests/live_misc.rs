@@ -360,3 +360,61 @@ fn stats_of_a_missing_room_reads_not_found() {
         .code(5)
         .stderr(predicates::str::contains("room \"nope\" not found: 100004"));
 }
+
+/// Runs `livectl ARGS` on a pseudo-terminal (util-linux `script`), typing
+/// `input`; returns the exit code and everything the terminal showed.
+fn on_terminal(env: &TestEnv, args: &str, input: &str) -> (Option<i32>, String) {
+    use std::io::Write;
+    let bin = assert_cmd::cargo::cargo_bin("livectl");
+    let mut child = env
+        .process("script")
+        .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("this test needs script(1) from util-linux on PATH");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        format!("{}{}", stdout(&out), stderr(&out)),
+    )
+}
+
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs script(1) from util-linux (the BSD one takes other flags)"
+)]
+fn transfer_on_a_terminal_asks_and_a_no_sends_nothing() {
+    let env = TestEnv::new();
+    mount(
+        &env.server,
+        "get_room_info",
+        json!({"RoomId": "live-1"}),
+        room_info("host"),
+    );
+    let change = mount(
+        &env.server,
+        "change_room_owner",
+        json!({"RoomId": "live-1", "NewOwner_Account": "bob"}),
+        ok_reply("live-1"),
+    );
+    let (code, shown) = on_terminal(&env, "transfer live-1 --to bob", "n\n");
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains("transfer room \"live-1\" from host to bob? [y/N]"),
+        "{shown}"
+    );
+    assert!(shown.contains("declined: nothing was sent"), "{shown}");
+    change.assert_calls(0);
+    let (code, shown) = on_terminal(&env, "transfer live-1 --to bob", "y\n");
+    assert_eq!(code, Some(0), "{shown}");
+    change.assert_calls(1);
+}
