@@ -282,3 +282,15 @@ fn dry_run_needs_no_secret_and_reads_nothing() {
     assert!(!text.contains("get_room_metadata"), "{text}");
     assert_no_secret(&text);
 }
+
+#[test]
+fn an_empty_room_says_so_on_stderr_and_prints_nothing() {
+    let env = TestEnv::new();
+    mount_all(&env.server, &[]);
+    env.cmd()
+        .args(["meta", "get", "live-1"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("room \"live-1\" has no metadata\n");
+}

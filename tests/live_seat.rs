@@ -438,3 +438,25 @@ fn dry_run_needs_no_secret_and_reads_nothing() {
     assert_no_secret(&text);
     assert_no_secret(&stderr(&out));
 }
+
+#[test]
+fn a_room_without_seats_says_so_and_changes_are_refused() {
+    let env = TestEnv::new();
+    env.server.mock(|when, then| {
+        when.path(mic("get_seat_list"));
+        then.status(200).json_body(reply(json!({"SeatList": []})));
+    });
+    let lock = mount_any(&env.server, "lock_seat");
+    env.cmd()
+        .args(["seat", "list", "live-1"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("room \"live-1\" has no seats\n");
+    env.cmd()
+        .args(["seat", "lock", "live-1", "--index", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("has no seats"));
+    lock.assert_calls(0);
+}

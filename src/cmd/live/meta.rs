@@ -269,6 +269,10 @@ fn get(ctx: &Ctx, a: &GetArgs) -> anyhow::Result<()> {
             }
             output::print_json(&v);
         }
+        Format::Text if found.is_empty() && a.keys.is_empty() => {
+            output::note(format!("room \"{room}\" has no metadata"));
+        }
+        Format::Text if found.is_empty() => {}
         Format::Text => meta_lines(&found).iter().for_each(output::println),
     }
     Ok(())

@@ -576,6 +576,9 @@ fn list_cmd(ctx: &Ctx, a: &ListArgs) -> anyhow::Result<()> {
     };
     match ctx.format() {
         Format::Json => output::print_json(&json!({"room_id": room, "seats": raw})),
+        Format::Text if seats.is_empty() => {
+            output::note(format!("room \"{room}\" has no seats"));
+        }
         Format::Text => seat_lines(&seats).iter().for_each(output::println),
     }
     Ok(())
