@@ -115,6 +115,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         // live-event operations: admins
         Command::Admin(c) => cmd::live::admin::run(&ctx, &c),
         // live-event operations: seats, metadata, messages, owner, stats, describe
+        Command::Seat(c) => cmd::live::seat::run(&ctx, &c),
+        Command::Meta(c) => cmd::live::meta::run(&ctx, &c),
+        Command::Send(a) => cmd::live::send::run(&ctx, &a),
+        Command::Transfer(a) => cmd::live::transfer::run(&ctx, &a),
+        Command::Stats(a) => cmd::live::stats::run(&ctx, &a),
+        Command::Describe(a) => cmd::live::describe::run(&ctx, &a),
     }
 }
 

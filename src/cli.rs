@@ -167,6 +167,26 @@ pub enum Command {
     #[command(subcommand)]
     Admin(crate::cmd::live::admin::AdminCommand),
     // ---- live-event operations: seats, metadata, messages, owner, stats, describe ----
+    /// A room's seats: list, pick, kick, lock, unlock, mute, unmute, move
+    #[command(subcommand)]
+    Seat(crate::cmd::live::seat::SeatCommand),
+    /// A room's custom metadata: get, set, delete (10 keys, 2 KB a value, 16 KB in all)
+    #[command(subcommand)]
+    Meta(crate::cmd::live::meta::MetaCommand),
+    /// Send a text message as a user, or a custom message, to a room
+    #[command(
+        after_long_help = "Examples:\n  livectl send live-1 --from host --text \"Welcome!\"\n  livectl send live-1 --business-id violation_alert --data '{\"level\":1}'"
+    )]
+    Send(crate::cmd::live::send::SendArgs),
+    /// Hand a room to another owner (asks first; --yes off a terminal)
+    #[command(after_long_help = "Example:\n  livectl transfer live-1 --to bob --yes")]
+    Transfer(crate::cmd::live::transfer::TransferArgs),
+    /// A running room's totals: viewers, gifts, coins, unique senders, likes, messages
+    #[command(after_long_help = "Example:\n  livectl stats live-1")]
+    Stats(crate::cmd::live::stats::StatsArgs),
+    /// One view of a room: info, stats, seats, admins, robots, metadata, members
+    #[command(after_long_help = "Example:\n  livectl describe live-1")]
+    Describe(crate::cmd::live::describe::DescribeArgs),
 }
 
 /// The end of `livectl --help`: the environment and exit-code topics in

@@ -74,6 +74,10 @@ pub enum Error {
     /// SIGINT or SIGTERM.
     #[error("interrupted")]
     Interrupted,
+    /// The service took the request but did not do it, without a failure
+    /// code (a message dropped with `MsgDropReason`): exit 5.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl Error {
@@ -104,6 +108,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         Some(Error::Network(_)) => EXIT_NETWORK,
         Some(Error::BatchFailed(_)) => EXIT_BATCH,
         Some(Error::Interrupted) => EXIT_INTERRUPTED,
+        Some(Error::Refused(_)) => EXIT_REFUSED,
         None => EXIT_INTERNAL,
     }
 }
@@ -152,6 +157,7 @@ mod tests {
         assert_eq!(exit_code(&Error::Network("timeout".into()).into()), 7);
         assert_eq!(exit_code(&Error::BatchFailed("1 failed".into()).into()), 8);
         assert_eq!(exit_code(&Error::Interrupted.into()), 130);
+        assert_eq!(exit_code(&Error::Refused("dropped".into()).into()), 5);
     }
 
     #[test]

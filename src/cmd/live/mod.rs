@@ -7,9 +7,15 @@
 
 pub mod admin;
 pub mod args;
+pub mod describe;
 pub mod member;
+pub mod meta;
 pub mod robot;
+pub mod seat;
+pub mod send;
+pub mod stats;
 pub mod time;
+pub mod transfer;
 
 use serde_json::Value;
 use std::time::Duration;

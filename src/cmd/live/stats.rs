@@ -1,0 +1,87 @@
+//! `livectl stats ROOM`: a running room's totals (get_room_stats, 100/s,
+//! live-api.md §3.8) as `Label: value` lines; `-o json` prints the
+//! `Response` as the service returned it.
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::args::RoomArg;
+use super::seat::int;
+use super::{Session, response};
+use crate::api::endpoint::GET_ROOM_STATS;
+use crate::app::Ctx;
+use crate::output::{self, Format};
+
+#[derive(Args, Debug, Clone)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub room: RoomArg,
+    /// Print the request without sending
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The totals shown, in order: label and answer field.
+const TOTALS: &[(&str, &str)] = &[
+    ("Viewers", "TotalViewers"),
+    ("Gifts", "TotalGiftsSent"),
+    ("Coins", "TotalGiftCoins"),
+    ("Unique senders", "TotalUniqueGiftSenders"),
+    ("Likes", "TotalLikesReceived"),
+    ("Messages", "TotalMsgCount"),
+];
+
+/// `Label: value` lines, aligned; a missing total shows `-`.
+pub fn stats_lines(resp: &Value) -> Vec<String> {
+    let width = TOTALS.iter().map(|(l, _)| l.len() + 1).max().unwrap_or(0);
+    TOTALS
+        .iter()
+        .map(|(label, field)| {
+            let v = int(&resp[*field]).map_or("-".to_string(), |n| n.to_string());
+            format!("{:<width$} {v}", format!("{label}:"))
+        })
+        .collect()
+}
+
+/// The stats `Response` of `room`; `None` in a dry run.
+pub fn read(s: &Session, room: &str) -> anyhow::Result<Option<Value>> {
+    let what = format!("could not read the statistics of room \"{room}\"");
+    Ok(
+        s.call(&GET_ROOM_STATS, room, &json!({ "RoomId": room }), &what)?
+            .map(|a| response(&a).clone()),
+    )
+}
+
+pub fn run(ctx: &Ctx, a: &StatsArgs) -> anyhow::Result<()> {
+    let room = &a.room.room;
+    let s = Session::open(ctx, a.dry_run)?;
+    if let Some(resp) = read(&s, room)? {
+        match ctx.format() {
+            Format::Json => output::print_json(&resp),
+            Format::Text => stats_lines(&resp).iter().for_each(output::println),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_are_aligned_and_missing_ones_shown_as_dash() {
+        let lines =
+            stats_lines(&json!({"TotalViewers": 12, "TotalGiftsSent": "3", "TotalMsgCount": 0}));
+        assert_eq!(
+            lines,
+            [
+                "Viewers:        12",
+                "Gifts:          3",
+                "Coins:          -",
+                "Unique senders: -",
+                "Likes:          -",
+                "Messages:       0",
+            ]
+        );
+    }
+}

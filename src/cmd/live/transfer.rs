@@ -1,0 +1,107 @@
+//! `livectl transfer ROOM --to USER`: hands a room to another owner
+//! (change_room_owner, live-api.md §3.7). It cannot be undone by the old
+//! owner, so it asks y/N on a terminal and needs `--yes` off one; a
+//! declined prompt sends nothing and exits 1. The current owner is read
+//! first (not under `--dry-run`): a room the user owns already is left alone.
+
+use clap::Args;
+use serde_json::json;
+use std::io::{BufRead, IsTerminal};
+
+use super::args::RoomArg;
+use super::seat::{parse_user, text};
+use super::{Session, response};
+use crate::api::endpoint::{CHANGE_ROOM_OWNER, GET_ROOM_INFO};
+use crate::app::Ctx;
+use crate::error::Error;
+use crate::output::{self, Format};
+
+#[derive(Args, Debug, Clone)]
+pub struct TransferArgs {
+    #[command(flatten)]
+    pub room: RoomArg,
+    /// The new owner (an imported user)
+    #[arg(long, value_name = "USER", value_parser = parse_user)]
+    pub to: String,
+    /// Do not ask (needed when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the request without sending (nothing is read, nothing asked)
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Whether the answer to the prompt is yes.
+pub fn is_yes(answer: &str) -> bool {
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}
+
+pub fn run(ctx: &Ctx, a: &TransferArgs) -> anyhow::Result<()> {
+    let room = &a.room.room;
+    let terminal = std::io::stdin().is_terminal();
+    if !a.dry_run && !a.yes && !terminal {
+        return Err(Error::usage(format!(
+            "transferring room \"{room}\" to {} needs --yes when stdin is not a terminal; \
+             nothing was sent",
+            a.to
+        )));
+    }
+    let s = Session::open(ctx, a.dry_run)?;
+    let what = format!("could not read room \"{room}\"");
+    // A dry run reads nothing: it shows only the change.
+    let read = if a.dry_run {
+        None
+    } else {
+        s.call(&GET_ROOM_INFO, room, &json!({ "RoomId": room }), &what)?
+    };
+    let owner = read.and_then(|answer| text(&response(&answer)["RoomInfo"]["Owner_Account"]));
+    if owner.as_deref() == Some(a.to.as_str()) {
+        output::note(format!(
+            "{} owns room \"{room}\" already: nothing to do",
+            a.to
+        ));
+        if ctx.format() == Format::Json {
+            output::print_json(&json!({"status": "unchanged", "room_id": room, "owner": a.to}));
+        }
+        return Ok(());
+    }
+    if !a.dry_run && !a.yes {
+        let from = owner
+            .as_deref()
+            .map(|o| format!(" from {o}"))
+            .unwrap_or_default();
+        eprint!("transfer room \"{room}\"{from} to {}? [y/N] ", a.to);
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !is_yes(&answer) {
+            return Err(anyhow::anyhow!(
+                "transfer of room \"{room}\" declined: nothing was sent"
+            ));
+        }
+    }
+    let body = json!({"RoomId": room, "NewOwner_Account": a.to});
+    let what = format!("room \"{room}\" was not transferred to {}", a.to);
+    if let Some(answer) = s.call(&CHANGE_ROOM_OWNER, room, &body, &what)? {
+        match ctx.format() {
+            Format::Json => output::print_json(&json!({
+                "status": "transferred", "room_id": room, "owner": a.to,
+                "previous_owner": owner, "request_id": answer.reply.request_id,
+            })),
+            Format::Text => output::println(&a.to),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_y_or_yes_confirms() {
+        for a in ["y\n", "Y", " yes "] {
+            assert!(super::is_yes(a), "{a}");
+        }
+        for a in ["", "\n", "n", "no", "yep"] {
+            assert!(!super::is_yes(a), "{a}");
+        }
+    }
+}
