@@ -129,7 +129,8 @@ fn dry_run_needs_no_secret_and_reads_nothing() {
         .stdout(
             predicates::str::contains("/v4/live_engine_http_srv/modify_admin?")
                 .and(predicates::str::contains("usersig=<redacted>"))
-                .and(predicates::str::contains("\"OpType\": \"add\"")),
+                .and(predicates::str::contains("\"OpType\": \"add\""))
+                .and(predicates::str::contains("get_admin_list").not()),
         );
 }
 

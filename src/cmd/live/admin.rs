@@ -69,7 +69,9 @@ fn change(ctx: &Ctx, c: &Change, add: bool) -> anyhow::Result<()> {
     let room = &c.room.room;
     let mut users = c.users.resolve()?;
     let s = Session::open(ctx, c.dry_run)?;
-    if let Some(admins) = list(&s, room)? {
+    // A dry run reads nothing: it shows only the change it would send.
+    let current = if c.dry_run { None } else { list(&s, room)? };
+    if let Some(admins) = current {
         let (skip, keep): (Vec<String>, Vec<String>) =
             users.into_iter().partition(|u| admins.contains(u) == add);
         for u in &skip {
