@@ -7,9 +7,9 @@
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::admin::strings;
 use super::args::RoomArg;
 use super::seat::{int, parse_seats, seat_lines};
+use super::strings;
 use super::{Session, meta, stats};
 use crate::api::endpoint::{
     Endpoint, GET_ADMIN_LIST, GET_BANNED_MEMBER_LIST, GET_MEMBER_LIST, GET_MUTED_MEMBER_LIST,

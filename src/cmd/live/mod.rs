@@ -11,6 +11,7 @@ pub mod describe;
 pub mod member;
 pub mod meta;
 pub mod robot;
+pub mod roster;
 pub mod seat;
 pub mod send;
 pub mod stats;
@@ -25,7 +26,9 @@ use crate::api::endpoint::{self, Endpoint};
 use crate::app::Ctx;
 use crate::cmd::lifecycle::fail;
 use crate::cmd::lifecycle::pace::{Interval, SystemClock};
+use crate::codes::{self, Class};
 use crate::create::print_dry_run;
+use crate::output;
 use crate::settle::{Answer, Failed, settle};
 
 /// One command's connection to the service: a signing client (or, for
@@ -125,3 +128,46 @@ pub fn response(answer: &Answer) -> &Value {
 
 /// The documented wait of a client that the service asks to slow down.
 pub const SLOW_DOWN: Duration = Duration::from_secs(1);
+
+/// A list read before a change, only to skip users the change would not
+/// change. A list the service refuses (e.g. 100002) is done without, with a
+/// warning, and the change goes ahead; a missing room, rejected credentials
+/// or no answer end the command, since the change would fail the same way.
+pub fn optional_read<T>(
+    s: &Session,
+    room: &str,
+    got: Result<Option<T>, Failed>,
+    what: &str,
+) -> anyhow::Result<Option<T>> {
+    match got {
+        Ok(v) => Ok(v),
+        Err(f)
+            if f.code
+                .is_some_and(|c| matches!(codes::class_of(c), Class::Fail | Class::RequestBug)) =>
+        {
+            output::warn(format!(
+                "could not read {what}: {} {}; going on without checking it",
+                f.code.unwrap_or_default(),
+                f.info
+            ));
+            Ok(None)
+        }
+        Err(f) => Err(fail(s.ctx(), room, &f, &format!("could not read {what}"))),
+    }
+}
+
+/// The strings of a JSON array (numbers as their digits); anything else is
+/// empty.
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| match x {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -7,18 +7,25 @@
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::admin::strings;
 use super::args::{RoomArg, UsersArg};
-use super::member::optional_read;
-use super::{Session, response};
+use super::roster::Roster;
 use crate::api::endpoint::{ADD_ROBOT, DEL_ROBOT, GET_ROBOT};
 use crate::app::Ctx;
-use crate::error::Error;
-use crate::output::{self, Format};
-use crate::settle::Failed;
 
 /// The most robots a room may have.
 pub const ROBOT_MAX: usize = 3;
+
+const ROBOTS: Roster = Roster {
+    noun: "robot",
+    a_noun: "a robot",
+    max: ROBOT_MAX,
+    read: &GET_ROBOT,
+    key: "RobotList_Account",
+    change: |room, users, add| {
+        let ep = if add { &ADD_ROBOT } else { &DEL_ROBOT };
+        (ep, json!({ "RoomId": room, "RobotList_Account": users }))
+    },
+};
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum RobotCommand {
@@ -55,91 +62,10 @@ pub struct Change {
 
 pub fn run(ctx: &Ctx, cmd: &RobotCommand) -> anyhow::Result<()> {
     match cmd {
-        RobotCommand::List(a) => {
-            let room = &a.room.room;
-            let s = Session::open(ctx, a.dry_run)?;
-            let what = format!("could not list the robots of room \"{room}\"");
-            let Some(robots) =
-                list(&s, room).map_err(|f| crate::cmd::lifecycle::fail(ctx, room, &f, &what))?
-            else {
-                return Ok(());
-            };
-            match ctx.format() {
-                Format::Json => output::print_json(&json!({"room_id": room, "robots": robots})),
-                Format::Text => robots.iter().for_each(output::println),
-            }
-            Ok(())
-        }
-        RobotCommand::Add(c) => change(ctx, c, true),
-        RobotCommand::Remove(c) => change(ctx, c, false),
+        RobotCommand::List(a) => ROBOTS.list(ctx, &a.room.room, a.dry_run),
+        RobotCommand::Add(c) => ROBOTS.change(ctx, &c.room.room, &c.users, c.dry_run, true),
+        RobotCommand::Remove(c) => ROBOTS.change(ctx, &c.room.room, &c.users, c.dry_run, false),
     }
-}
-
-/// The robots of `room`; `None` in a dry run.
-fn list(s: &Session, room: &str) -> Result<Option<Vec<String>>, Failed> {
-    let answer = s.send(&GET_ROBOT, &json!({ "RoomId": room }))?;
-    Ok(answer.map(|a| strings(&response(&a)["RobotList_Account"])))
-}
-
-fn change(ctx: &Ctx, c: &Change, add: bool) -> anyhow::Result<()> {
-    let room = &c.room.room;
-    let mut users = c.users.resolve()?;
-    if add && users.len() > ROBOT_MAX {
-        return Err(Error::usage(format!(
-            "{} users given; a room has at most {ROBOT_MAX} robots; nothing was sent",
-            users.len()
-        )));
-    }
-    let s = Session::open(ctx, c.dry_run)?;
-    let what = format!("the robots of room \"{room}\"");
-    // A dry run prints only the change.
-    let robots = if s.dry_run() {
-        None
-    } else {
-        optional_read(&s, room, list(&s, room), &what)?
-    };
-    if let Some(robots) = robots {
-        let (skip, keep): (Vec<String>, Vec<String>) =
-            users.into_iter().partition(|u| robots.contains(u) == add);
-        for u in &skip {
-            let why = if add {
-                "is already a robot"
-            } else {
-                "is not a robot"
-            };
-            output::note(format!("{u} {why} of room \"{room}\": skipped"));
-        }
-        users = keep;
-        if add && !users.is_empty() && robots.len() + users.len() > ROBOT_MAX {
-            return Err(Error::usage(format!(
-                "room \"{room}\" has {} robots ({}); adding {} would pass the limit of \
-                 {ROBOT_MAX}: remove some first (livectl robot remove {room} USER); nothing was sent",
-                robots.len(),
-                robots.join(", "),
-                users.len()
-            )));
-        }
-    }
-    if users.is_empty() {
-        return Ok(());
-    }
-    let (ep, verb, status) = if add {
-        (&ADD_ROBOT, "added as robots to", "added")
-    } else {
-        (&DEL_ROBOT, "removed as robots from", "removed")
-    };
-    let body = json!({ "RoomId": room, "RobotList_Account": users });
-    let what = format!("users were not {verb} room \"{room}\"");
-    if let Some(answer) = s.call(ep, room, &body, &what)? {
-        match ctx.format() {
-            Format::Json => output::print_json(&json!({
-                "status": status, "room_id": room, "users": users,
-                "request_id": answer.reply.request_id, "attempts": answer.attempts,
-            })),
-            Format::Text => users.iter().for_each(output::println),
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

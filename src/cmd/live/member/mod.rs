@@ -11,14 +11,9 @@ mod moderate;
 use clap::{Args, Subcommand};
 use std::time::Duration;
 
-use super::Session;
 use super::args::{RoomArg, UsersArg, parse_duration};
 use crate::app::Ctx;
-use crate::cmd::lifecycle::fail;
-use crate::codes::{self, Class};
 use crate::error::Error;
-use crate::output;
-use crate::settle::Failed;
 
 pub use lists::{next_offset, until_lines};
 pub use moderate::{PER_CALL, names};
@@ -146,33 +141,6 @@ pub fn check_reason(reason: &str) -> anyhow::Result<()> {
         )));
     }
     Ok(())
-}
-
-/// A list read before a change, only to skip users the change would not
-/// change. A list the service refuses (e.g. 100002) is done without, with a
-/// warning, and the change goes ahead; a missing room, rejected credentials
-/// or no answer end the command, since the change would fail the same way.
-pub(crate) fn optional_read<T>(
-    s: &Session,
-    room: &str,
-    got: Result<Option<T>, Failed>,
-    what: &str,
-) -> anyhow::Result<Option<T>> {
-    match got {
-        Ok(v) => Ok(v),
-        Err(f)
-            if f.code
-                .is_some_and(|c| matches!(codes::class_of(c), Class::Fail | Class::RequestBug)) =>
-        {
-            output::warn(format!(
-                "could not read {what}: {} {}; going on without checking it",
-                f.code.unwrap_or_default(),
-                f.info
-            ));
-            Ok(None)
-        }
-        Err(f) => Err(fail(s.ctx(), room, &f, &format!("could not read {what}"))),
-    }
 }
 
 #[cfg(test)]
