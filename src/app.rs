@@ -106,6 +106,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Doctor => cmd::doctor::run(&ctx),
         Command::Completions(args) => cmd::manual::completions(args.shell),
         Command::Man => cmd::manual::man(),
+        Command::Emulator(args) => crate::emulator::run(&ctx, &args),
     }
 }
 

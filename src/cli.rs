@@ -118,6 +118,9 @@ pub enum Command {
     /// Print the manual page (roff) to stdout: livectl(1), then a page per command
     #[command(after_long_help = "Example:\n  livectl man > livectl.1 && man -l livectl.1")]
     Man,
+    /// Serve a local stand-in of the live-room REST service (try, script and rehearse without an account)
+    #[command(after_long_help = crate::emulator::EMULATOR_HELP)]
+    Emulator(crate::emulator::EmulatorArgs),
 }
 
 const CREATE_EXAMPLES: &str = "\
