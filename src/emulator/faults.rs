@@ -14,20 +14,33 @@ use std::time::Duration;
 #[derive(Debug, Default)]
 pub struct Clock {
     offset_ms: AtomicI64,
+    /// Unit tests: a base time instead of the system clock.
+    fixed_ms: Option<i64>,
 }
 
 impl Clock {
     pub fn new(offset_ms: i64) -> Clock {
         Clock {
             offset_ms: AtomicI64::new(offset_ms),
+            fixed_ms: None,
+        }
+    }
+
+    /// A clock that stands still at `ms` until advanced (tests).
+    pub fn fixed(ms: u64) -> Clock {
+        Clock {
+            offset_ms: AtomicI64::new(0),
+            fixed_ms: Some(ms as i64),
         }
     }
 
     pub fn now_ms(&self) -> u64 {
-        let sys = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        (sys + self.offset_ms.load(Ordering::Relaxed)).max(0) as u64
+        let base = self.fixed_ms.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64)
+        });
+        (base + self.offset_ms.load(Ordering::Relaxed)).max(0) as u64
     }
 
     pub fn now_s(&self) -> u64 {

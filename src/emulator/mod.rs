@@ -15,6 +15,8 @@ mod rooms;
 mod seats;
 mod server;
 pub mod service;
+#[cfg(test)]
+mod service_tests;
 mod state;
 mod wire;
 
