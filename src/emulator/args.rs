@@ -15,7 +15,8 @@ demo key of the official UserSig libraries): they are not secrets.
 
 Emulator-only commands (same URL scheme and UserSig): v4/livectl_emulator/join_room
 {RoomId, MemberList_Account} makes users members (as an audience client would);
-leave_room takes them out; advance_clock {Seconds} moves the emulator's clock forward.
+leave_room takes them out; advance_clock {Seconds, Freeze?} moves the emulator's clock
+forward (Freeze: true stops it first, for tests).
 
 Examples:
   livectl emulator                                   # http://127.0.0.1:9090, state in memory

@@ -10,19 +10,28 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 /// The service's clock: the system clock plus an offset that tests and
-/// rehearsals move forward (`--clock-offset`, `advance_clock`).
-#[derive(Debug, Default)]
+/// rehearsals move forward (`--clock-offset`, `advance_clock`); it can be
+/// frozen so a test controls time exactly.
+#[derive(Debug)]
 pub struct Clock {
     offset_ms: AtomicI64,
-    /// Unit tests: a base time instead of the system clock.
-    fixed_ms: Option<i64>,
+    /// A base time instead of the system clock; `NOT_FROZEN` when none.
+    frozen_ms: AtomicI64,
+}
+
+const NOT_FROZEN: i64 = i64::MIN;
+
+fn system_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 impl Clock {
     pub fn new(offset_ms: i64) -> Clock {
         Clock {
             offset_ms: AtomicI64::new(offset_ms),
-            fixed_ms: None,
+            frozen_ms: AtomicI64::new(NOT_FROZEN),
         }
     }
 
@@ -30,17 +39,26 @@ impl Clock {
     pub fn fixed(ms: u64) -> Clock {
         Clock {
             offset_ms: AtomicI64::new(0),
-            fixed_ms: Some(ms as i64),
+            frozen_ms: AtomicI64::new(ms as i64),
         }
     }
 
     pub fn now_ms(&self) -> u64 {
-        let base = self.fixed_ms.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as i64)
-        });
+        let base = match self.frozen_ms.load(Ordering::Relaxed) {
+            NOT_FROZEN => system_ms(),
+            ms => ms,
+        };
         (base + self.offset_ms.load(Ordering::Relaxed)).max(0) as u64
+    }
+
+    /// Stops the clock where it is; only `advance` moves it from then on.
+    pub fn freeze(&self) {
+        let _ = self.frozen_ms.compare_exchange(
+            NOT_FROZEN,
+            system_ms(),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
     }
 
     pub fn now_s(&self) -> u64 {
@@ -179,6 +197,17 @@ mod tests {
         assert!((30..=90).contains(&n), "about 30% of 200: {n}");
         let none = Faults::new(Duration::ZERO, 0.0, 1, None);
         assert!((0..100).all(|_| !none.draw_failure()));
+    }
+
+    #[test]
+    fn a_frozen_clock_moves_only_by_advance() {
+        let c = Clock::new(0);
+        c.freeze();
+        let t = c.now_ms();
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(c.now_ms(), t);
+        c.advance(1500);
+        assert_eq!(c.now_ms(), t + 1500);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::service::Call;
 use super::state::Room;
-use super::wire::{Body, Fail, Out, account, bad, int, no_room, opt_text, text};
+use super::wire::{Body, Fail, Out, account, bad, int, no_room, opt_bool, opt_text, text};
 
 fn room<'a>(c: &'a mut Call, b: &Body) -> Result<&'a mut Room, Fail> {
     let id = text(b, "RoomId")?;
@@ -57,11 +57,15 @@ pub fn stats(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 }
 
 /// Emulator only: moves the emulator's clock forward by `Seconds`, so bans,
-/// mutes and UserSigs expire without waiting.
+/// mutes and UserSigs expire without waiting; `Freeze: true` first stops it
+/// (until the emulator ends), so a test controls time exactly.
 pub fn advance_clock(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let s = int(b, "Seconds")?;
     if s < 0 {
         return Err(bad("Seconds must be >= 0: the clock only moves forward"));
+    }
+    if opt_bool(b, "Freeze")? == Some(true) {
+        c.clock.freeze();
     }
     c.clock.advance(s as u64 * 1000);
     c.state.clock_offset_ms = c.clock.offset_ms();

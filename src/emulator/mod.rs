@@ -169,14 +169,16 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
     );
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| anyhow::anyhow!("cannot start the HTTP server on {addr}: {e}"))?;
-    output::println(&url);
-    banner(&url, &resolved, a.state.as_deref(), rooms, a, seed);
-
-    let stop = AtomicBool::new(false);
+    // Signals are caught before the URL is out: a script that reads the URL
+    // and stops the emulator at once still gets a clean, saved stop.
     let signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGINT,
         signal_hook::consts::SIGTERM,
     ])?;
+    output::println(&url);
+    banner(&url, &resolved, a.state.as_deref(), rooms, a, seed);
+
+    let stop = AtomicBool::new(false);
     let workers = if a.latency.is_some_and(|d| !d.is_zero()) {
         128
     } else {

@@ -43,19 +43,13 @@ fn serve(mut req: tiny_http::Request, svc: &Service, logs: &Logs) {
         body.clear();
     }
     let method = req.method().as_str().to_string();
-    let answered = svc.handle(&Request {
+    let mut answered = svc.handle(&Request {
         method: &method,
         url: req.url(),
         body: &body,
         too_long,
     });
-    if !svc.faults.latency.is_zero() {
-        std::thread::sleep(svc.faults.latency);
-    }
-    let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"application/json"[..])
-        .expect("a valid header");
-    let response = tiny_http::Response::from_data(answered.body).with_header(header);
-    let _ = req.respond(response);
+    let body = std::mem::take(&mut answered.body);
     let us = started.elapsed().as_micros();
     if output::verbosity() > 0 {
         output::log(
@@ -83,4 +77,12 @@ fn serve(mut req: tiny_http::Request, svc: &Service, logs: &Logs) {
         let mut w = f.lock().unwrap_or_else(|e| e.into_inner());
         let _ = writeln!(w, "{line}").and_then(|_| w.flush());
     }
+    // Logged before the answer leaves, so the log is in answer order.
+    if !svc.faults.latency.is_zero() {
+        std::thread::sleep(svc.faults.latency);
+    }
+    let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"application/json"[..])
+        .expect("a valid header");
+    let response = tiny_http::Response::from_data(body).with_header(header);
+    let _ = req.respond(response);
 }
