@@ -214,6 +214,7 @@ fn a_state_file_that_is_not_one_is_refused_with_exit_3() {
     std::fs::write(dir.path().join("bad.json"), "not json").unwrap();
     harness::bare(dir.path())
         .args(["emulator", "--listen", ":0", "--state", "bad.json"])
+        .timeout(std::time::Duration::from_secs(20))
         .assert()
         .code(3)
         .stderr(contains("bad.json").and(contains("not a livectl emulator state file")));
@@ -224,6 +225,7 @@ fn a_non_loopback_address_needs_allow_remote() {
     let dir = tempfile::tempdir().unwrap();
     harness::bare(dir.path())
         .args(["emulator", "--listen", "0.0.0.0:0"])
+        .timeout(std::time::Duration::from_secs(20))
         .assert()
         .code(2)
         .stderr(contains("--allow-remote"));
