@@ -128,10 +128,8 @@ pub fn create(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let owner = spec.owner.clone().unwrap_or_else(|| c.admin.to_string());
     // One create per room ID per second, whatever became of the first.
     let now = c.now_ms;
-    c.state
-        .recent_creates
-        .retain(|_, t| now.saturating_sub(*t) < 1000);
-    if c.state.recent_creates.contains_key(&id) {
+    c.state.recent.prune(now);
+    if c.state.recent.contains(&id) {
         return Err(fail(
             100012,
             format!("room \"{id}\" was created less than a second ago; wait a second"),
@@ -179,7 +177,7 @@ pub fn create(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         seats: vec![Default::default(); seat_count],
         ..Room::default()
     };
-    c.state.recent_creates.insert(id.clone(), now);
+    c.state.recent.insert(id.clone(), now);
     c.state.rooms.insert(id.clone(), room);
     Ok(Out {
         response: None,

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::io::Write;
 use std::path::Path;
 
@@ -20,9 +20,46 @@ pub struct State {
     /// that a restart does not bring expired bans back.
     #[serde(default)]
     pub clock_offset_ms: i64,
-    /// RoomId -> time (ms) of its last create, for 100012; pruned, not saved.
+    /// Creates of the last second, for 100012; not saved.
     #[serde(skip)]
-    pub recent_creates: HashMap<String, u64>,
+    pub recent: Recent,
+}
+
+/// Room IDs created in the last second: a map to look them up and a queue
+/// in creation order to forget them, so memory stays bounded by one
+/// second's worth of creates however long the emulator runs.
+#[derive(Debug, Default)]
+pub struct Recent {
+    at: HashMap<String, u64>,
+    order: VecDeque<(u64, String)>,
+}
+
+impl Recent {
+    /// Forgets creates at or before `now_ms - 1000`.
+    pub fn prune(&mut self, now_ms: u64) {
+        while let Some((t, _)) = self.order.front() {
+            if now_ms.saturating_sub(*t) < 1000 {
+                break;
+            }
+            let (t, id) = self.order.pop_front().expect("front exists");
+            if self.at.get(&id) == Some(&t) {
+                self.at.remove(&id);
+            }
+        }
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.at.contains_key(id)
+    }
+
+    pub fn insert(&mut self, id: String, now_ms: u64) {
+        self.at.insert(id.clone(), now_ms);
+        self.order.push_back((now_ms, id));
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
@@ -223,6 +260,22 @@ mod tests {
         assert!(e.contains("not a livectl emulator state file"), "{e}");
         std::fs::write(&p, r#"{"format":9,"rooms":{}}"#).unwrap();
         assert!(load(&p).unwrap_err().to_string().contains("format 9"));
+    }
+
+    #[test]
+    fn recent_creates_are_forgotten_after_a_second() {
+        let mut r = Recent::default();
+        r.insert("a".into(), 1000);
+        r.insert("b".into(), 1500);
+        r.prune(1999);
+        assert!(r.contains("a") && r.contains("b"));
+        r.prune(2000);
+        assert!(!r.contains("a") && r.contains("b"));
+        r.insert("b".into(), 2400);
+        r.prune(2500);
+        assert!(r.contains("b"), "the newer create of b still counts");
+        r.prune(3400);
+        assert_eq!(r.len(), 0);
     }
 
     #[test]
