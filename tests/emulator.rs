@@ -10,6 +10,8 @@ mod common;
 mod harness;
 #[path = "emulator/live.rs"]
 mod live;
+#[path = "emulator/seats.rs"]
+mod seats;
 #[path = "emulator/tlssig.rs"]
 mod tlssig;
 
