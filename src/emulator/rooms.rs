@@ -20,18 +20,17 @@ const CREATE_EXTRAS: [(&str, Kind); 5] = [
     ("SeatTemplate", Kind::Text),
 ];
 
-/// What update_room_info may change (live-api.md 3.4), plus the flag the
-/// console always sends.
-const UPDATABLE: [Field; 9] = [
-    Field::Name,
-    Field::MaxMembers,
-    Field::MessageDisabled,
-    Field::CoverUrl,
-    Field::Category,
-    Field::ActivityStatus,
-    Field::Public,
-    Field::SeatMode,
-    Field::Notice,
+/// What update_room_info may not change (live-api.md 3.4: the changeable
+/// fields are RoomName, MaxMemberCount, IsMessageDisabled, CoverURL,
+/// Category, ActivityStatus, IsPublicVisible, TakeSeatMode, Notice, and the
+/// IsUnlimitedRoomEnabled the console always sends). SeatTemplate is not
+/// documented as changeable: refused.
+const NOT_UPDATABLE: [&str; 5] = [
+    "Owner_Account",
+    "IsSeatEnabled",
+    "MaxSeatCount",
+    "SeatTemplate",
+    "RoomType",
 ];
 
 #[derive(Clone, Copy)]
@@ -152,6 +151,8 @@ pub fn create(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         },
         _ => Map::new(),
     };
+    // The SeatTemplate kept is the one asked for (in `extras`), not a default.
+    m.remove("SeatTemplate");
     let defaults = [
         ("RoomName", json!(id)),
         ("Owner_Account", json!(owner)),
@@ -214,18 +215,8 @@ pub fn get(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 pub fn update(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let info = room_info(b)?;
     let spec = spec_of(info)?;
-    for f in Field::ALL {
-        if f != Field::RoomId && info.contains_key(f.api()) && !UPDATABLE.contains(&f) {
-            return Err(bad(format!(
-                "{} cannot be changed by update_room_info",
-                f.api()
-            )));
-        }
-    }
-    for name in ["SeatTemplate", "RoomType"] {
-        if info.contains_key(name) {
-            return Err(bad(format!("{name} cannot be changed by update_room_info")));
-        }
+    if let Some(name) = NOT_UPDATABLE.iter().find(|n| info.contains_key(**n)) {
+        return Err(bad(format!("{name} cannot be changed by update_room_info")));
     }
     let unlimited = opt_bool(info, "IsUnlimitedRoomEnabled")?;
     let room = c
