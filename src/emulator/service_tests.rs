@@ -314,6 +314,12 @@ fn update_changes_only_updatable_fields() {
         0
     );
     assert_eq!(up(json!({"RoomId": "r1", "Owner_Account": "bob"})), 100002);
+    assert_eq!(up(json!({"RoomId": "r1", "MaxSeatCount": 3})), 100002);
+    assert_eq!(
+        up(json!({"RoomId": "r1", "IsUnlimitedRoomEnabled": true})),
+        0,
+        "the console sends it on every update"
+    );
     assert_eq!(
         up(json!({"RoomId": "r1", "SeatTemplate": "Karaoke"})),
         100002
