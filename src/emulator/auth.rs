@@ -15,8 +15,8 @@ pub struct Credentials {
     pub key: Secret,
 }
 
-/// Checks the query string of a request at time `now` (Unix s). Returns the
-/// caller's identifier.
+/// Checks the query string of a request at time `now` (Unix s): the
+/// caller must be this app's admin with a valid UserSig.
 pub fn check(query: &str, creds: &Credentials, now: u64) -> Result<(), Fail> {
     let mut sdkappid = None;
     let mut identifier = None;
