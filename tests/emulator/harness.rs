@@ -145,10 +145,12 @@ impl Emu {
 
     pub fn stop_with(mut self, signal: &str) -> (ExitStatus, String) {
         let mut child = self.child.take().unwrap();
-        Command::new("kill")
-            .args([signal, &child.id().to_string()])
+        // The shell's builtin kill: no procps binary needed.
+        let sent = Command::new("sh")
+            .args(["-c", "kill \"$0\" \"$1\"", signal, &child.id().to_string()])
             .status()
             .unwrap();
+        assert!(sent.success(), "kill {signal} failed");
         let status = child.wait().unwrap();
         (
             status,
