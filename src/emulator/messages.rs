@@ -47,7 +47,7 @@ pub fn send_custom(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 pub fn change_owner(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let new = account(b, "NewOwner_Account")?;
     let room = room(c, b)?;
-    room.info.insert("Owner_Account".into(), json!(new));
+    room.info.owner = new;
     Out::empty()
 }
 

@@ -7,18 +7,9 @@ use serde_json::{Map, Value, json};
 
 use super::seats;
 use super::service::Call;
-use super::state::Room;
+use super::state::{Info, Room};
 use super::wire::{Body, Fail, Out, bad, fail, int, no_room, opt_bool, opt_int, opt_text, text};
 use crate::room::{Field, Naming, RoomSpec, SeatMode};
-
-/// Fields create_room accepts beyond the modelled ones; others are ignored.
-const CREATE_EXTRAS: [(&str, Kind); 5] = [
-    ("IsUnlimitedRoomEnabled", Kind::Bool),
-    ("KeepOwnerOnSeat", Kind::Bool),
-    ("BackgroundURL", Kind::Text),
-    ("CustomInfo", Kind::Text),
-    ("SeatTemplate", Kind::Text),
-];
 
 /// What update_room_info may not change (live-api.md 3.4: the changeable
 /// fields are RoomName, MaxMemberCount, IsMessageDisabled, CoverURL,
@@ -32,12 +23,6 @@ const NOT_UPDATABLE: [&str; 5] = [
     "SeatTemplate",
     "RoomType",
 ];
-
-#[derive(Clone, Copy)]
-enum Kind {
-    Bool,
-    Text,
-}
 
 fn room_info(b: &Body) -> Result<&Body, Fail> {
     match b.get("RoomInfo") {
@@ -109,19 +94,13 @@ pub fn create(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         None => return Err(bad("RoomType is required")),
     }
     let spec = spec_of(info)?;
-    let mut extras = Map::new();
-    for (name, kind) in CREATE_EXTRAS {
-        match (info.get(name), kind) {
-            (None | Some(Value::Null), _) => {}
-            (Some(v @ Value::Bool(_)), Kind::Bool) | (Some(v @ Value::String(_)), Kind::Text) => {
-                extras.insert(name.into(), v.clone());
-            }
-            (Some(_), Kind::Bool) => return Err(bad(format!("{name} must be true or false"))),
-            (Some(_), Kind::Text) => return Err(bad(format!("{name} must be a string"))),
-        }
-    }
-    let template = extras.get("SeatTemplate").and_then(Value::as_str);
-    let seat_count = seats::count_for(template, &spec, c.rules.seat_template_optional)?;
+    // Accepted beyond the modelled fields; anything else is dropped.
+    let template = opt_text(info, "SeatTemplate")?.map(str::to_string);
+    let unlimited = opt_bool(info, "IsUnlimitedRoomEnabled")?;
+    let keep_owner_on_seat = opt_bool(info, "KeepOwnerOnSeat")?;
+    let background_url = opt_text(info, "BackgroundURL")?.map(str::to_string);
+    let custom_info = opt_text(info, "CustomInfo")?.map(str::to_string);
+    let seat_count = seats::count_for(template.as_deref(), &spec, c.rules.seat_template_optional)?;
 
     let id = spec.room_id.clone();
     let owner = spec.owner.clone().unwrap_or_else(|| c.admin.to_string());
@@ -144,37 +123,29 @@ pub fn create(c: &mut Call, b: &Body) -> Result<Out, Fail> {
             fail(100003, format!("room ID \"{id}\" already exists"))
         });
     }
-    let mut m = match spec.create_body() {
-        Value::Object(mut o) => match o.remove("RoomInfo") {
-            Some(Value::Object(m)) => m,
-            _ => Map::new(),
-        },
-        _ => Map::new(),
-    };
-    // The SeatTemplate kept is the one asked for (in `extras`), not a default.
-    m.remove("SeatTemplate");
-    let defaults = [
-        ("RoomName", json!(id)),
-        ("Owner_Account", json!(owner)),
-        ("CreateTime", json!(now / 1000)),
-        ("IsMessageDisabled", json!(false)),
-        ("IsPublicVisible", json!(true)),
-        ("TakeSeatMode", json!(SeatMode::FreeToTake.as_str())),
-        ("CoverURL", json!("")),
-        ("Category", json!([])),
-        ("ActivityStatus", json!(0)),
-        ("IsSeatEnabled", json!(seat_count > 0)),
-        ("MaxSeatCount", json!(seat_count)),
-    ];
-    for (k, v) in defaults {
-        m.entry(k).or_insert(v);
-    }
-    // What the room really has, whatever was asked.
-    m.insert("MaxSeatCount".into(), json!(seat_count));
-    m.insert("IsSeatEnabled".into(), json!(seat_count > 0));
-    m.extend(extras);
     let room = Room {
-        info: m,
+        info: Info {
+            name: spec.name.clone().unwrap_or_else(|| id.clone()),
+            owner,
+            create_time: now / 1000,
+            max_members: spec.max_members,
+            cover_url: spec.cover_url.clone().unwrap_or_default(),
+            message_disabled: spec.message_disabled.unwrap_or(false),
+            category: spec.category.clone().unwrap_or_default(),
+            public: spec.public.unwrap_or(true),
+            seat_mode: spec
+                .seat_mode
+                .unwrap_or(SeatMode::FreeToTake)
+                .as_str()
+                .into(),
+            activity_status: spec.activity_status.unwrap_or(0),
+            notice: spec.notice.clone(),
+            seat_template: template,
+            unlimited,
+            keep_owner_on_seat,
+            background_url,
+            custom_info,
+        },
         seats: vec![Default::default(); seat_count],
         ..Room::default()
     };
@@ -200,8 +171,15 @@ pub fn destroy(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 }
 
 /// A room's RoomInfo as the service shows it.
-pub fn shown(room: &Room) -> Map<String, Value> {
-    let mut m = room.info.clone();
+pub fn shown(id: &str, room: &Room) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("RoomId".into(), json!(id));
+    m.insert("RoomType".into(), json!("Live"));
+    if let Ok(Value::Object(info)) = serde_json::to_value(&room.info) {
+        m.extend(info);
+    }
+    m.insert("IsSeatEnabled".into(), json!(!room.seats.is_empty()));
+    m.insert("MaxSeatCount".into(), json!(room.seats.len()));
     m.insert("ViewCount".into(), json!(room.stats.total_viewers));
     m
 }
@@ -209,7 +187,7 @@ pub fn shown(room: &Room) -> Map<String, Value> {
 pub fn get(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let id = text(b, "RoomId")?;
     let room = c.state.rooms.get(id).ok_or_else(|| no_room(id))?;
-    Out::response(json!({ "RoomInfo": shown(room) }))
+    Out::response(json!({ "RoomInfo": shown(id, room) }))
 }
 
 pub fn update(c: &mut Call, b: &Body) -> Result<Out, Fail> {
@@ -224,13 +202,36 @@ pub fn update(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         .rooms
         .get_mut(&spec.room_id)
         .ok_or_else(|| no_room(&spec.room_id))?;
-    if let Value::Object(mut o) = spec.update_body() {
-        if let Some(Value::Object(m)) = o.remove("RoomInfo") {
-            room.info.extend(m);
-        }
+    let i = &mut room.info;
+    if let Some(v) = spec.name {
+        i.name = v;
     }
-    if let Some(u) = unlimited {
-        room.info.insert("IsUnlimitedRoomEnabled".into(), json!(u));
+    if spec.max_members.is_some() {
+        i.max_members = spec.max_members;
+    }
+    if let Some(v) = spec.message_disabled {
+        i.message_disabled = v;
+    }
+    if let Some(v) = spec.cover_url {
+        i.cover_url = v;
+    }
+    if let Some(v) = spec.category {
+        i.category = v;
+    }
+    if let Some(v) = spec.activity_status {
+        i.activity_status = v;
+    }
+    if let Some(v) = spec.public {
+        i.public = v;
+    }
+    if let Some(v) = spec.seat_mode {
+        i.seat_mode = v.as_str().into();
+    }
+    if spec.notice.is_some() {
+        i.notice = spec.notice;
+    }
+    if unlimited.is_some() {
+        i.unlimited = unlimited;
     }
     Out::empty()
 }
@@ -260,7 +261,7 @@ pub fn list(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         .state
         .rooms
         .iter()
-        .filter(|(_, r)| r.info.get("IsPublicVisible") != Some(&Value::Bool(false)))
+        .filter(|(_, r)| r.info.public)
         .collect();
     // Most viewed first (live-api.md 3.5); room ID orders ties stably.
     public.sort_by(|a, b| {
@@ -274,8 +275,8 @@ pub fn list(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         .get(start.min(end)..end)
         .unwrap_or_default()
         .iter()
-        .map(|(_, r)| {
-            let m = shown(r);
+        .map(|(id, r)| {
+            let m = shown(id, r);
             let keys = [
                 "RoomId",
                 "RoomName",

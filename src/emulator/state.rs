@@ -4,7 +4,6 @@
 //! same directory, synced, then renamed over the old one).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::io::Write;
 use std::path::Path;
@@ -91,11 +90,51 @@ pub struct Stats {
     pub total_msg_count: u64,
 }
 
+/// The stored RoomInfo fields, typed (a JSON map per room costs ten times
+/// the memory). RoomId, RoomType, seats and ViewCount are derived when shown.
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+pub struct Info {
+    #[serde(rename = "RoomName")]
+    pub name: String,
+    #[serde(rename = "Owner_Account")]
+    pub owner: String,
+    #[serde(rename = "CreateTime")]
+    pub create_time: u64,
+    #[serde(rename = "MaxMemberCount", skip_serializing_if = "Option::is_none")]
+    pub max_members: Option<u64>,
+    #[serde(rename = "CoverURL")]
+    pub cover_url: String,
+    #[serde(rename = "IsMessageDisabled")]
+    pub message_disabled: bool,
+    #[serde(rename = "Category")]
+    pub category: Vec<i64>,
+    #[serde(rename = "IsPublicVisible")]
+    pub public: bool,
+    #[serde(rename = "TakeSeatMode")]
+    pub seat_mode: String,
+    #[serde(rename = "ActivityStatus")]
+    pub activity_status: i64,
+    #[serde(rename = "Notice", skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    #[serde(rename = "SeatTemplate", skip_serializing_if = "Option::is_none")]
+    pub seat_template: Option<String>,
+    #[serde(
+        rename = "IsUnlimitedRoomEnabled",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub unlimited: Option<bool>,
+    #[serde(rename = "KeepOwnerOnSeat", skip_serializing_if = "Option::is_none")]
+    pub keep_owner_on_seat: Option<bool>,
+    #[serde(rename = "BackgroundURL", skip_serializing_if = "Option::is_none")]
+    pub background_url: Option<String>,
+    #[serde(rename = "CustomInfo", skip_serializing_if = "Option::is_none")]
+    pub custom_info: Option<String>,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct Room {
-    /// RoomInfo as get_room_info answers it (API names).
-    pub info: Map<String, Value>,
+    pub info: Info,
     pub seats: Vec<Seat>,
     /// Users who joined (emulator-only `join_room`); the owner and robots
     /// are members without joining.
@@ -112,10 +151,7 @@ pub struct Room {
 
 impl Room {
     pub fn owner(&self) -> &str {
-        self.info
-            .get("Owner_Account")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+        &self.info.owner
     }
 
     pub fn is_member(&self, user: &str) -> bool {
@@ -230,7 +266,7 @@ mod tests {
             ..State::default()
         };
         let mut room = Room::default();
-        room.info.insert("Owner_Account".into(), "host".into());
+        room.info.owner = "host".into();
         room.bans.insert(
             "troll".into(),
             Ban {
