@@ -218,18 +218,29 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
 }
 
 /// Saves the state about every 200 ms while it changes, so a crash loses
-/// little; the final save happens on shutdown.
+/// little; a big state is saved less often (at least ten times the last
+/// save's duration apart), so saving never takes more than a tenth of the
+/// time. The final save happens on shutdown.
 fn saver(svc: &service::Service, path: &Path, stop: &AtomicBool) {
     let mut saved_gen = svc.generation.load(Ordering::Relaxed);
     let mut warned = false;
+    let mut pause = Duration::from_millis(200);
     while !stop.load(Ordering::Relaxed) {
-        std::thread::sleep(Duration::from_millis(200));
+        let step = Duration::from_millis(50);
+        let mut slept = Duration::ZERO;
+        while slept < pause && !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(step);
+            slept += step;
+        }
         let generation = svc.generation.load(Ordering::Relaxed);
-        if generation == saved_gen {
+        if generation == saved_gen || stop.load(Ordering::Relaxed) {
             continue;
         }
+        let started = std::time::Instant::now();
         let bytes = state::snapshot(&svc.state.lock().unwrap_or_else(|e| e.into_inner()));
-        match state::save(path, &bytes) {
+        let saved = state::save(path, &bytes);
+        pause = (started.elapsed() * 10).max(Duration::from_millis(200));
+        match saved {
             Ok(()) => saved_gen = generation,
             Err(e) if !warned => {
                 warned = true;
