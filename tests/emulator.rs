@@ -211,6 +211,41 @@ fn state_survives_a_restart_and_is_written_0600() {
 }
 
 #[test]
+fn the_state_is_saved_while_running_so_a_kill_loses_little() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--listen",
+        ":0",
+        "--state",
+        "rooms.json",
+        "--seat-template-optional",
+    ];
+    let emu = Emu::start_in(dir.path(), &args, &[]);
+    emu.client()
+        .args(["create", "--room-id", "saved-early"])
+        .assert()
+        .code(0);
+    // Polled, not timed: the saver writes within a fraction of a second.
+    let file = dir.path().join("rooms.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !std::fs::read_to_string(&file).is_ok_and(|t| t.contains("saved-early")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the state was not saved while running"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (status, _) = emu.stop_with("-KILL");
+    assert!(!status.success());
+    let again = Emu::start_in(dir.path(), &args, &[]);
+    again
+        .client()
+        .args(["get", "--room-id", "saved-early"])
+        .assert()
+        .code(0);
+}
+
+#[test]
 fn a_state_file_that_is_not_one_is_refused_with_exit_3() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.json"), "not json").unwrap();
