@@ -22,7 +22,7 @@ Examples:
   livectl emulator                                   # http://127.0.0.1:9090, state in memory
   livectl emulator --listen 127.0.0.1:0 --state rooms.json
   livectl emulator --fail-rate 0.1 --seed 42 --latency 50ms --rate-limit 200
-  URL=$(livectl emulator --listen :0 | head -n 1)    # (keep the process running)";
+  coproc EMU { livectl emulator --listen :0; }; read -r URL <&\"${EMU[0]}\"";
 
 /// Flags of `livectl emulator`.
 #[derive(Args, Debug, Clone)]
