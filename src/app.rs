@@ -121,6 +121,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Transfer(a) => cmd::live::transfer::run(&ctx, &a),
         Command::Stats(a) => cmd::live::stats::run(&ctx, &a),
         Command::Describe(a) => cmd::live::describe::run(&ctx, &a),
+        // the local emulator
+        Command::Emulator(args) => crate::emulator::run(&ctx, &args),
     }
 }
 

@@ -187,6 +187,10 @@ pub enum Command {
     /// One view of a room: info, stats, seats, admins, robots, metadata, members
     #[command(after_long_help = "Example:\n  livectl describe live-1")]
     Describe(crate::cmd::live::describe::DescribeArgs),
+    // ---- the local emulator ----
+    /// Serve a local stand-in of the live-room REST service (try, script and rehearse without an account)
+    #[command(after_long_help = crate::emulator::EMULATOR_HELP)]
+    Emulator(crate::emulator::EmulatorArgs),
 }
 
 /// The end of `livectl --help`: the environment and exit-code topics in

@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod codes;
 pub mod config;
 pub mod create;
+pub mod emulator;
 pub mod error;
 pub mod help;
 pub mod output;

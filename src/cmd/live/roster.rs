@@ -104,7 +104,11 @@ impl Roster {
             return Ok(());
         }
         let (ep, body) = (self.change)(room, &users, add);
-        let (done, to) = if add { ("added", "to") } else { ("removed", "from") };
+        let (done, to) = if add {
+            ("added", "to")
+        } else {
+            ("removed", "from")
+        };
         let what = format!("users were not {done} as {noun}s {to} room \"{room}\"");
         if let Some(answer) = s.call(ep, room, &body, &what)? {
             match ctx.format() {

@@ -1,0 +1,262 @@
+//! `livectl emulator`: a local, faithful stand-in of the live-room REST
+//! service (issue 11). This file resolves the options and credentials,
+//! binds, prints the base URL and the banner, and runs until SIGINT/SIGTERM,
+//! saving the state. `service` is the service without sockets, `server`
+//! the transport, one file per family of commands.
+
+mod admins;
+mod args;
+mod auth;
+mod faults;
+mod members;
+mod messages;
+mod meta;
+mod rooms;
+mod seats;
+mod server;
+pub mod service;
+#[cfg(test)]
+mod service_tests;
+mod state;
+mod wire;
+
+pub use args::{EMULATOR_HELP, EmulatorArgs};
+pub use auth::Credentials;
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crate::app::Ctx;
+use crate::config::Settings;
+use crate::error::Error;
+use crate::output;
+use crate::secret::Secret;
+
+/// Built-in demo credentials: the demo key of every official UserSig
+/// library's README (api.md section 5). Public, not secrets.
+pub const DEMO_SDKAPPID: u64 = 1_400_000_000;
+pub const DEMO_IDENTIFIER: &str = "administrator";
+pub const DEMO_KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+
+/// The credentials and, for each, where it came from (`None`: the demo value).
+struct Resolved {
+    creds: Credentials,
+    key_from: Option<String>,
+}
+
+fn resolve(s: &Settings) -> anyhow::Result<Resolved> {
+    let sdkappid = s.sdkappid.as_ref().map_or(DEMO_SDKAPPID, |v| v.value);
+    let identifier = s
+        .identifier
+        .as_ref()
+        .map_or(DEMO_IDENTIFIER.to_string(), |v| v.value.clone());
+    let (key, key_from) = match &s.secret {
+        Some(src) => (s.require_secret()?, Some(src.source.to_string())),
+        None => (Secret::new(DEMO_KEY), None),
+    };
+    Ok(Resolved {
+        creds: Credentials {
+            sdkappid,
+            identifier,
+            key,
+        },
+        key_from,
+    })
+}
+
+fn banner(
+    url: &str,
+    r: &Resolved,
+    state: Option<&Path>,
+    rooms: usize,
+    a: &EmulatorArgs,
+    seed: u64,
+) {
+    let where_ = match state {
+        Some(p) => format!("state file {} ({rooms} rooms loaded)", p.display()),
+        None => "state in memory".into(),
+    };
+    output::note(format!(
+        "livectl emulator: serving the live-room REST API at {url} ({where_})"
+    ));
+    let latency = a.latency.map_or("none".into(), |d| format!("{d:?}"));
+    let limit = a.rate_limit.map_or("none".into(), |n| format!("{n}/s"));
+    output::note(format!(
+        "faults: latency {latency}, fail-rate {} (seed {seed}), rate-limit {limit}; SeatTemplate {}",
+        a.fail_rate,
+        if a.seat_template_optional {
+            "optional (older revision)"
+        } else {
+            "required"
+        }
+    ));
+    let c = &r.creds;
+    match &r.key_from {
+        None => output::note(
+            "credentials: the built-in demo key, public and NOT a secret (anyone can sign for this emulator):",
+        ),
+        Some(from) => output::note(format!(
+            "credentials: your configured secret key (from {from}; not shown), so a client set up for it just works:"
+        )),
+    }
+    output::note(format!("export LIVECTL_ENDPOINT={url}"));
+    output::note(format!("export LIVECTL_SDKAPPID={}", c.sdkappid));
+    output::note(format!("export LIVECTL_IDENTIFIER={}", c.identifier));
+    if r.key_from.is_none() {
+        output::note(format!("export LIVECTL_SECRET_KEY={DEMO_KEY}"));
+    }
+    output::note("stop with Ctrl-C (SIGINT) or SIGTERM; the state is saved first");
+}
+
+/// Whether an address may be served without --allow-remote.
+fn is_loopback(addr: &std::net::SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
+    if !is_loopback(&a.listen) {
+        if !a.allow_remote {
+            return Err(Error::usage(format!(
+                "--listen {}: not a loopback address; UserSigs travel in URLs over plain http, so serving other machines needs --allow-remote",
+                a.listen
+            )));
+        }
+        output::warn(format!(
+            "serving on {}, reachable from other machines over plain http: anyone on the network can read UserSigs in transit",
+            a.listen
+        ));
+    }
+    let resolved = resolve(&ctx.settings()?)?;
+    let loaded = match &a.state {
+        Some(p) => state::load(p).map_err(|e| Error::config(e.to_string()))?,
+        None => state::State {
+            format: state::FORMAT,
+            ..Default::default()
+        },
+    };
+    let logs = server::Logs {
+        file: match &a.log {
+            Some(p) => Some(std::sync::Mutex::new(std::io::BufWriter::new(open_log(p)?))),
+            None => None,
+        },
+    };
+    let listener = TcpListener::bind(a.listen).map_err(|e| {
+        Error::Network(format!(
+            "cannot listen on {}: {e}; choose another --listen, or :0 for a free port",
+            a.listen
+        ))
+    })?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    let seed = a.seed.unwrap_or_else(rand::random);
+    let offset_ms = a.clock_offset.map_or(loaded.clock_offset_ms, |s| s * 1000);
+    let rooms = loaded.rooms.len();
+    let svc = service::Service::new(
+        resolved.creds.clone(),
+        faults::Clock::new(offset_ms),
+        faults::Faults::new(
+            a.latency.unwrap_or_default(),
+            a.fail_rate,
+            seed,
+            a.rate_limit,
+        ),
+        service::Rules {
+            seat_template_optional: a.seat_template_optional,
+        },
+        loaded,
+    );
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| anyhow::anyhow!("cannot start the HTTP server on {addr}: {e}"))?;
+    // Signals are caught before the URL is out: a script that reads the URL
+    // and stops the emulator at once still gets a clean, saved stop.
+    let signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+    ])?;
+    output::println(&url);
+    banner(&url, &resolved, a.state.as_deref(), rooms, a, seed);
+
+    let stop = AtomicBool::new(false);
+    let workers = if a.latency.is_some_and(|d| !d.is_zero()) {
+        128
+    } else {
+        8
+    };
+    let saved = std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| server::worker(&server, &svc, &logs, &stop));
+        }
+        if let Some(p) = &a.state {
+            s.spawn(|| saver(&svc, p, &stop));
+        }
+        let mut signals = signals;
+        let sig = signals.forever().next();
+        stop.store(true, Ordering::Relaxed);
+        for _ in 0..workers {
+            server.unblock();
+        }
+        sig
+    });
+    if let Some(p) = &a.state {
+        let bytes = state::snapshot(&svc.state.lock().unwrap_or_else(|e| e.into_inner()));
+        state::save(p, &bytes)
+            .map_err(|e| anyhow::anyhow!("the state could not be saved to {}: {e}", p.display()))?;
+        output::note(format!(
+            "livectl emulator: stopped (signal {}); state saved to {}",
+            saved.unwrap_or(0),
+            p.display()
+        ));
+    } else {
+        output::note(format!(
+            "livectl emulator: stopped (signal {})",
+            saved.unwrap_or(0)
+        ));
+    }
+    Ok(())
+}
+
+/// Saves the state about every 200 ms while it changes, so a crash loses
+/// little; a big state is saved less often (at least ten times the last
+/// save's duration apart), so saving never takes more than a tenth of the
+/// time. The final save happens on shutdown.
+fn saver(svc: &service::Service, path: &Path, stop: &AtomicBool) {
+    let mut saved_gen = svc.generation.load(Ordering::Relaxed);
+    let mut warned = false;
+    let mut pause = Duration::from_millis(200);
+    while !stop.load(Ordering::Relaxed) {
+        let step = Duration::from_millis(50);
+        let mut slept = Duration::ZERO;
+        while slept < pause && !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(step);
+            slept += step;
+        }
+        let generation = svc.generation.load(Ordering::Relaxed);
+        if generation == saved_gen || stop.load(Ordering::Relaxed) {
+            continue;
+        }
+        let started = std::time::Instant::now();
+        let bytes = state::snapshot(&svc.state.lock().unwrap_or_else(|e| e.into_inner()));
+        let saved = state::save(path, &bytes);
+        pause = (started.elapsed() * 10).max(Duration::from_millis(200));
+        match saved {
+            Ok(()) => saved_gen = generation,
+            Err(e) if !warned => {
+                warned = true;
+                output::warn(format!("cannot save the state to {}: {e}", path.display()));
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+fn open_log(p: &Path) -> anyhow::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(p)
+        .map_err(|e| Error::config(format!("cannot open --log {}: {e}", p.display())))
+}
