@@ -8,8 +8,8 @@ const PATH: &str = "/tmp/livectl-test/config.toml";
 fn new(name: &str) -> NewProfile {
     NewProfile {
         name: name.into(),
-        sdkappid: 1400000002,
-        identifier: "administrator".into(),
+        sdkappid: Some(1400000002),
+        identifier: Some("administrator".into()),
         region: Some("singapore".into()),
         endpoint: None,
         secret: Some(NewSecret::Env("LIVE_KEY".into())),
