@@ -8,6 +8,8 @@ mod check;
 mod env;
 mod file;
 #[cfg(test)]
+mod precedence_tests;
+#[cfg(test)]
 mod tests;
 
 use std::path::PathBuf;
