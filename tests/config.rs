@@ -3,6 +3,8 @@
 mod common;
 #[path = "config/local_files.rs"]
 mod local_files;
+#[path = "config/settings.rs"]
+mod settings;
 
 use common::*;
 

@@ -444,20 +444,24 @@ impl Settings {
         } else {
             String::new()
         };
-        let in_profile = match &self.profile {
-            Some(p) => format!("`livectl profile set {} {key} {example}`{stored}", p.value),
+        let action = match &self.profile {
+            Some(p) => format!(
+                "run `livectl profile set {} {key} {example}`{stored}",
+                p.value
+            ),
             None if self.profile_names.is_empty() => {
                 "add a profile: `livectl profile add NAME --sdkappid N --secret-key-env VAR`"
                     .to_string()
             }
             None => format!(
-                "choose a profile (--profile NAME or `livectl profile use NAME`) and run `livectl profile set NAME {key} {example}`"
+                "choose a profile (--profile NAME or `livectl profile use NAME`) and run \
+                 `livectl profile set NAME {key} {example}`"
             ),
         };
         if self.ignored_env.contains(&env) {
-            format!("run {in_profile} ({env} is ignored with --profile)")
+            format!("{action} ({env} is ignored with --profile)")
         } else {
-            format!("set {env}, or run {in_profile}")
+            format!("set {env}, or {action}")
         }
     }
 
@@ -470,11 +474,7 @@ impl Settings {
             missing.push(("sdkappid", ENV_SDKAPPID, "sdkappid"));
         }
         if self.identifier.is_none() {
-            missing.push((
-                "identifier (an App admin account)",
-                ENV_IDENTIFIER,
-                "identifier",
-            ));
+            missing.push(("identifier", ENV_IDENTIFIER, "identifier"));
         }
         if self.secret.is_none() {
             missing.push(("secret key", ENV_SECRET_KEY, "secret_key_env"));
@@ -482,8 +482,14 @@ impl Settings {
         if missing.is_empty() {
             return None;
         }
-        let what: Vec<&str> = missing.iter().map(|m| m.0).collect();
-        let what = what.join(", ");
+        let what = match missing.as_slice() {
+            [one] => one.0.to_string(),
+            [init @ .., last] => {
+                let init: Vec<&str> = init.iter().map(|m| m.0).collect();
+                format!("{} or {}", init.join(", "), last.0)
+            }
+            [] => unreachable!("not empty"),
+        };
         if self.profile.is_none() && !self.profile_names.is_empty() {
             let n = self.profile_names.len();
             let (count, none) = if n == 1 {
@@ -503,7 +509,7 @@ impl Settings {
         }
         let help = "see `livectl help config`";
         Some(Error::config(match missing.as_slice() {
-            [(what, env, key)] => format!("no {what}: {}; {help}", self.how_to_set(env, key)),
+            [(_, env, key)] => format!("no {what}: {}; {help}", self.how_to_set(env, key)),
             _ => {
                 let lines: Vec<String> = missing
                     .iter()
