@@ -82,9 +82,12 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// Config profile to use [env: LIVECTL_PROFILE]; with --profile the profile's sdkappid,
-    /// identifier and secret key are used as one set: LIVECTL_SDKAPPID, LIVECTL_IDENTIFIER and
-    /// LIVECTL_SECRET_KEY are ignored (with a warning). See `livectl help config`
+    /// Config profile to use [env: LIVECTL_PROFILE]
+    ///
+    /// With --profile, the profile's sdkappid, identifier and secret key are one set:
+    /// LIVECTL_SDKAPPID, LIVECTL_IDENTIFIER and LIVECTL_SECRET_KEY are ignored, with a warning
+    /// naming those that are set (LIVECTL_PROFILE keeps the variables first). More:
+    /// `livectl help config`
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
     /// Config file [env: LIVECTL_CONFIG] [default: ~/.config/livectl/config.toml]
@@ -93,7 +96,7 @@ pub struct GlobalArgs {
     /// Region of the app: china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley, jakarta [env: LIVECTL_REGION]
     #[arg(long, global = true, value_name = "NAME", value_parser = region_hint(), hide_possible_values = true)]
     pub region: Option<String>,
-    /// Base URL of the service, overriding the region (http:// only to loopback) [env: LIVECTL_ENDPOINT]
+    /// Base URL of the service, overriding a region from the same or a lower source (http:// only to loopback) [env: LIVECTL_ENDPOINT]
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
     /// Output format of results on stdout
@@ -130,7 +133,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print a UserSig for the profile's identifier (for curl and debugging)
     Usersig(UsersigArgs),
-    /// List, show, add and remove credential profiles
+    /// List, show, add, change (use, set, unset) and remove credential profiles
     #[command(subcommand)]
     Profile(ProfileCommand),
     /// Check config, permissions, clock, network and credentials; safe to paste

@@ -204,3 +204,31 @@ fn doctor_suggests_the_commands_that_keep_settings() {
     );
     assert!(!text.contains("--force --secret-key-env"), "{text}");
 }
+
+#[test]
+fn help_documents_the_rules() {
+    let env = TestEnv::new();
+    env.bare_cmd()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(contains(
+            "LIVECTL_SDKAPPID, LIVECTL_IDENTIFIER and LIVECTL_SECRET_KEY are ignored",
+        ));
+    env.bare_cmd()
+        .args(["help", "config"])
+        .assert()
+        .code(0)
+        .stdout(contains("An explicit profile is one set of credentials"))
+        .stdout(contains("at the same level the endpoint beats the"))
+        .stdout(contains(
+            "LIVECTL_REGION   file endpoint      the region's domain",
+        ))
+        .stdout(contains("livectl profile use NAME"))
+        .stdout(contains("livectl profile set NAME KEY VALUE"));
+    env.bare_cmd()
+        .args(["profile", "set", "--help"])
+        .assert()
+        .code(0)
+        .stdout(contains("--secret-key-stdin"));
+}
