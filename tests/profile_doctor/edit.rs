@@ -203,6 +203,20 @@ fn doctor_suggests_the_commands_that_keep_settings() {
         "{text}"
     );
     assert!(!text.contains("--force --secret-key-env"), "{text}");
+
+    // Credential variables under --profile: one warn line, names only.
+    let out = env
+        .bare_cmd()
+        .env("LIVECTL_IDENTIFIER", "envadmin")
+        .args(["doctor", "--profile", "p"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("warn  environment: ignoring LIVECTL_IDENTIFIER"),
+        "{text}"
+    );
+    assert!(!all(&out).contains("envadmin"), "{}", all(&out));
 }
 
 #[test]
