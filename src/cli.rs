@@ -83,6 +83,11 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Config profile to use [env: LIVECTL_PROFILE]
+    ///
+    /// With --profile, the profile's sdkappid, identifier and secret key are one set:
+    /// LIVECTL_SDKAPPID, LIVECTL_IDENTIFIER and LIVECTL_SECRET_KEY are ignored, with a warning
+    /// naming those that are set (LIVECTL_PROFILE keeps the variables first). More:
+    /// `livectl help config`
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
     /// Config file [env: LIVECTL_CONFIG] [default: ~/.config/livectl/config.toml]
@@ -91,7 +96,7 @@ pub struct GlobalArgs {
     /// Region of the app: china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley, jakarta [env: LIVECTL_REGION]
     #[arg(long, global = true, value_name = "NAME", value_parser = region_hint(), hide_possible_values = true)]
     pub region: Option<String>,
-    /// Base URL of the service, overriding the region (http:// only to loopback) [env: LIVECTL_ENDPOINT]
+    /// Base URL of the service, overriding a region from the same or a lower source (http:// only to loopback) [env: LIVECTL_ENDPOINT]
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
     /// Output format of results on stdout
@@ -128,7 +133,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print a UserSig for the profile's identifier (for curl and debugging)
     Usersig(UsersigArgs),
-    /// List, show, add and remove credential profiles
+    /// List, show, add, change (use, set, unset) and remove credential profiles
     #[command(subcommand)]
     Profile(ProfileCommand),
     /// Check config, permissions, clock, network and credentials; safe to paste
@@ -435,14 +440,31 @@ Examples:
 const PROFILE_ADD_HELP: &str = "\
 The file is created 0600 (its directory 0700) if missing; other profiles and comments are
 kept. With neither --secret-key-stdin nor --secret-key-env, the key must come from
-LIVECTL_SECRET_KEY when the profile is used.
+LIVECTL_SECRET_KEY when the profile is used. With --force on an existing profile, only the
+keys given change (a new secret source replaces the old one); the others are kept. To change
+one key, `livectl profile set NAME KEY VALUE` does the same.
 
 Examples:
   # key kept in the environment (CI, secret managers)
   livectl profile add prod --sdkappid 1400000001 --region sgp --secret-key-env LIVE_PROD_KEY
   # key stored in the config file, read from a file or a pipe, never from a flag
   livectl profile add test --sdkappid 1400000002 --secret-key-stdin --default < test.key
+  # replace the stored key of an existing profile, keeping its other keys
+  livectl profile add test --force --secret-key-stdin < new.key
   livectl doctor --profile prod";
+
+const PROFILE_SET_HELP: &str = "\
+Keys: sdkappid, identifier, region, endpoint, secret_key_env, secret_key_file, usersig_ttl,
+checked as when the file is read. Comments and the other keys are kept.
+secret_key (the key itself) is never an argument: it would show in ps and in shell history;
+store it with `livectl profile add NAME --force --secret-key-stdin < key.txt`.
+A profile has exactly one secret source: setting secret_key_env or secret_key_file removes
+the other; a stored secret_key is never dropped this way (unset it first).
+
+Examples:
+  livectl profile set prod region singapore
+  livectl profile set prod secret_key_env LIVE_PROD_KEY
+  livectl profile unset prod endpoint";
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum ProfileCommand {
@@ -459,6 +481,38 @@ pub enum ProfileCommand {
     Add(ProfileAddArgs),
     /// Remove a profile (and default_profile, if it named it)
     Remove(ProfileRemoveArgs),
+    /// Make a profile the default (sets default_profile; nothing else changes)
+    Use(ProfileUseArgs),
+    /// Set one key of a profile, keeping the others and the comments
+    #[command(after_long_help = PROFILE_SET_HELP)]
+    Set(ProfileSetArgs),
+    /// Remove one key from a profile, keeping the others and the comments
+    #[command(after_long_help = PROFILE_SET_HELP)]
+    Unset(ProfileUnsetArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ProfileUseArgs {
+    /// Profile name
+    pub name: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ProfileSetArgs {
+    /// Profile name
+    pub name: String,
+    /// The key: sdkappid, identifier, region, endpoint, secret_key_env, secret_key_file, usersig_ttl
+    pub key: String,
+    /// Its new value
+    pub value: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ProfileUnsetArgs {
+    /// Profile name
+    pub name: String,
+    /// The key to remove
+    pub key: String,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -471,12 +525,12 @@ pub struct ProfileShowArgs {
 pub struct ProfileAddArgs {
     /// Profile name: letters, digits, - and _
     pub name: String,
-    /// The app's SDKAppID (console: Basic configuration), 1 to 4294967295
+    /// The app's SDKAppID (console: Basic configuration), 1 to 4294967295; required for a new profile
     #[arg(long, value_name = "N")]
-    pub sdkappid: u64,
-    /// An App admin account of the app (console: Users, type Admin)
-    #[arg(long, value_name = "USER", default_value = "administrator")]
-    pub identifier: String,
+    pub sdkappid: Option<u64>,
+    /// An App admin account of the app (console: Users, type Admin) [default for a new profile: administrator]
+    #[arg(long, value_name = "USER")]
+    pub identifier: Option<String>,
     /// Read the secret key from stdin (trimmed) and store it as secret_key in the 0600 file
     #[arg(long, conflicts_with = "secret_key_env")]
     pub secret_key_stdin: bool,
@@ -489,7 +543,7 @@ pub struct ProfileAddArgs {
     /// Make it the default profile (the first profile of a file always is)
     #[arg(long)]
     pub default: bool,
-    /// Replace a profile of the same name
+    /// Change a profile of the same name: the keys given replace theirs, the others are kept
     #[arg(long)]
     pub force: bool,
 }

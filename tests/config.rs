@@ -3,6 +3,8 @@
 mod common;
 #[path = "config/local_files.rs"]
 mod local_files;
+#[path = "config/settings.rs"]
+mod settings;
 
 use common::*;
 
@@ -99,7 +101,7 @@ fn default_path_profile_choice_and_env_precedence() {
     m.assert_calls(1);
 
     // LIVECTL_PROFILE picks another; its secret comes from a file.
-    let m = accept_signed(&env, 1400000004, "o", FILE_KEY);
+    let mut m = accept_signed(&env, 1400000004, "o", FILE_KEY);
     let out = env
         .bare_cmd()
         .env("LIVECTL_PROFILE", "other")
@@ -109,8 +111,22 @@ fn default_path_profile_choice_and_env_precedence() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     m.assert_calls(1);
 
-    // --profile beats LIVECTL_PROFILE; env values beat the file's.
+    m.delete();
+    // A profile from LIVECTL_PROFILE: env values beat the file's.
     let m = accept_signed(&env, 1400000009, "o", FILE_KEY);
+    let out = env
+        .bare_cmd()
+        .env("LIVECTL_PROFILE", "other")
+        .env("LIVECTL_SDKAPPID", "1400000009")
+        .args(["create", "--room-id", "r1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    m.assert_calls(1);
+
+    // --profile beats LIVECTL_PROFILE, and its credentials are one set:
+    // LIVECTL_SDKAPPID is ignored (tests/config/explicit.rs for the rest).
+    let m = accept_signed(&env, 1400000004, "o", FILE_KEY);
     let out = env
         .bare_cmd()
         .env("LIVECTL_PROFILE", "nope")

@@ -5,6 +5,8 @@
 //! every doctor run has an endpoint on 127.0.0.1.
 
 mod common;
+#[path = "profile_doctor/edit.rs"]
+mod edit;
 #[path = "profile_doctor/kit.rs"]
 mod kit;
 #[path = "profile_doctor/wrong_place.rs"]

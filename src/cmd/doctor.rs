@@ -41,6 +41,13 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         Some(p) => Check::ok("profile", format!("\"{}\" (from {})", p.value, p.source)),
         None => Check::ok("profile", "none: settings come from the environment only"),
     });
+    if let Some(w) = settings.ignored_warning() {
+        r.add(Check::warn(
+            "environment",
+            w,
+            "unset the variables named, or drop --profile to use them",
+        ));
+    }
     let complete = required_settings(&mut r, &settings);
     let Some(url) = endpoint(&mut r, &settings) else {
         return r.finish();
@@ -92,8 +99,8 @@ fn config_file(
         Ok(loaded) => loaded,
         Err(e) => {
             let fix = format!(
-                "check the path given by --config or {}, or edit the line named (the keys are in \
-                 `livectl profile add --help` and the README); `livectl profile add NAME` writes a valid file",
+                "check the path given by --config or {}, or edit the line named (every key: \
+                 `livectl help config`); `livectl profile set NAME KEY VALUE` changes one key and checks it",
                 config::ENV_CONFIG
             );
             r.add(Check::fail("config file", Kind::Config, e.to_string(), fix));
@@ -171,10 +178,7 @@ fn required_settings(r: &mut Report, s: &Settings) -> bool {
             }
         }
     }
-    let fix = format!(
-        "give the profile a readable secret key (`livectl profile add NAME --force --secret-key-env VAR`) or set {}",
-        config::ENV_SECRET_KEY
-    );
+    let fix = s.how_to_set(config::ENV_SECRET_KEY, "secret_key_env");
     if let Some(Sourced {
         value: SecretSource::File(p),
         ..
@@ -230,7 +234,17 @@ fn endpoint(r: &mut Report, s: &Settings) -> Option<url::Url> {
                 "{} is the {} domain, but the region is {} ({from})",
                 s.endpoint.value, g.name, s.region.value
             ),
-            "drop the endpoint setting to use the region's domain, or fix the region",
+            match &s.endpoint.source {
+                Source::File { profile, .. } => format!(
+                    "`livectl profile unset {profile} endpoint` to use the region's domain, or \
+                     `livectl profile set {profile} region {}`",
+                    g.name
+                ),
+                Source::Env(var) => {
+                    format!("unset {var} to use the region's domain, or fix the region")
+                }
+                _ => "drop --endpoint to use the region's domain, or fix the region".to_string(),
+            },
         ),
         Some(g) => Check::ok(
             "endpoint",

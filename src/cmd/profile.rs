@@ -1,5 +1,5 @@
-//! `livectl profile list|show|add|remove`: reading profiles lives here;
-//! `add` and `remove` live in [`write`] (checks, atomic file replacement)
+//! `livectl profile list|show|add|remove|use|set|unset`: reading profiles
+//! lives here; the commands that write live in [`write`] (checks, atomic file replacement)
 //! and [`edit`] (the TOML edits). Secrets never reach the output:
 //! `show` gives `****` plus the last four characters at most, and `list` only
 //! names the secret's source.
@@ -20,6 +20,9 @@ pub fn run(ctx: &Ctx, cmd: &ProfileCommand) -> anyhow::Result<()> {
         ProfileCommand::Show(a) => show(ctx, a.name.as_deref()),
         ProfileCommand::Add(a) => write::add(ctx, a),
         ProfileCommand::Remove(a) => write::remove(ctx, &a.name),
+        ProfileCommand::Use(a) => write::use_profile(ctx, &a.name),
+        ProfileCommand::Set(a) => write::set(ctx, a),
+        ProfileCommand::Unset(a) => write::unset(ctx, a),
     }
 }
 
@@ -135,7 +138,7 @@ pub struct ShowRow {
 
 fn kind(s: &Source) -> &'static str {
     match s {
-        Source::Flag(_) => "flag",
+        Source::Flag(_) | Source::Arg(_) => "flag",
         Source::Env(_) => "env",
         Source::File { .. } => "file",
         Source::Default => "default",
@@ -184,8 +187,8 @@ pub fn show_rows(s: &Settings) -> Vec<ShowRow> {
             source: "-".into(),
             kind: None,
             problem: Some(format!(
-                "no secret key: set {} or re-add the profile with --secret-key-env or --secret-key-stdin",
-                config::ENV_SECRET_KEY
+                "not set: {}",
+                s.how_to_set(config::ENV_SECRET_KEY, "secret_key_env")
             )),
         },
         Some(src) => {
@@ -203,8 +206,16 @@ pub fn show_rows(s: &Settings) -> Vec<ShowRow> {
             }
         }
     };
-    let missing = |env: &str| format!("not set: set {env} or add it to the profile");
-    vec![
+    let missing = |env: &str, key: &str| format!("not set: {}", s.how_to_set(env, key));
+    let mut endpoint = row("endpoint", Some(&s.endpoint), "");
+    if let Some(e) = &s.unused_endpoint {
+        endpoint.problem = Some(format!(
+            "the endpoint \"{}\" from {} is not used: the region from {} is a higher source \
+             (flag > environment > file; see `livectl help config`)",
+            e.value, e.source, s.region.source
+        ));
+    }
+    let mut rows = vec![
         match &s.profile {
             Some(p) => row("profile", Some(p), ""),
             None => ShowRow {
@@ -219,18 +230,28 @@ pub fn show_rows(s: &Settings) -> Vec<ShowRow> {
         row(
             "sdkappid",
             s.sdkappid.as_ref(),
-            &missing(config::ENV_SDKAPPID),
+            &missing(config::ENV_SDKAPPID, "sdkappid"),
         ),
         row(
             "identifier",
             s.identifier.as_ref(),
-            &missing(config::ENV_IDENTIFIER),
+            &missing(config::ENV_IDENTIFIER, "identifier"),
         ),
         row("region", Some(&s.region), ""),
-        row("endpoint", Some(&s.endpoint), ""),
+        endpoint,
         secret,
         row("usersig_ttl", Some(&s.usersig_ttl), ""),
-    ]
+    ];
+    if !s.ignored_env.is_empty() {
+        rows.push(ShowRow {
+            setting: "ignored environment",
+            value: Some(s.ignored_env.join(", ")),
+            source: "set but not used: --profile takes sdkappid, identifier and secret key from the profile".into(),
+            kind: Some("ignored"),
+            problem: None,
+        });
+    }
+    rows
 }
 
 impl ShowRow {

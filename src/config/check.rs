@@ -1,12 +1,14 @@
-//! Checks on single settings, shared by resolution and `profile add`: the
-//! endpoint URL, the UserSig lifetime, and the refusal of a secret key given
-//! where a name belongs. No message here ever holds a key-shaped value or
-//! an endpoint's password.
+//! Checks on single settings, shared by config reading and `profile
+//! add|set`: [`check_setting`] is the one check of a profile key's value
+//! (the endpoint URL, the UserSig lifetime, the region, ...), plus the
+//! refusal of a secret key given where a name belongs. No message here ever
+//! holds a key-shaped value or an endpoint's password.
 
 use std::path::Path;
 
 use super::{RawFile, Source, Sourced, at_line};
 use crate::error::Error;
+use crate::region;
 use crate::secret::{key_in_wrong_place, looks_like_key};
 use crate::usersig::{TTL_MAX, TTL_MIN};
 
@@ -31,7 +33,141 @@ pub fn setting_name(key: &str, source: &Source) -> String {
             "`{key}` in profile \"{profile}\" of config file {}",
             path.display()
         ),
+        Source::Arg(cmd) => format!("the {key} value given to `livectl {cmd}`"),
         Source::Default => format!("`{key}`"),
+    }
+}
+
+/// The keys a profile may hold, in the order they are written.
+pub const PROFILE_KEYS: &[&str] = &[
+    "sdkappid",
+    "identifier",
+    "region",
+    "endpoint",
+    "secret_key_env",
+    "secret_key_file",
+    "secret_key",
+    "usersig_ttl",
+];
+
+/// A profile setting's value once checked, as it is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Checked {
+    Int(u64),
+    Text(String),
+}
+
+impl Checked {
+    pub fn text(self) -> String {
+        match self {
+            Checked::Int(n) => n.to_string(),
+            Checked::Text(t) => t,
+        }
+    }
+
+    pub fn int(&self) -> u64 {
+        match self {
+            Checked::Int(n) => *n,
+            Checked::Text(_) => unreachable!("checked as a number"),
+        }
+    }
+}
+
+/// The one check of a profile setting, whoever gives it: the config file
+/// (and the environment) when read, `profile add` flags, `profile set`
+/// arguments. Returns the value as stored (a region's canonical name, an
+/// endpoint without its trailing slash). A bad value from the command line
+/// exits 2, from the environment or a file 3. `secret_key` is not checked
+/// here: it is never given as an argument.
+pub fn check_setting(key: &str, value: &str, source: &Source) -> anyhow::Result<Checked> {
+    let name = setting_name(key, source);
+    let fail = |msg: String| {
+        if source.is_command_line() {
+            Error::usage(msg)
+        } else {
+            Error::config(msg)
+        }
+    };
+    let number = |expects: &str| -> anyhow::Result<u64> {
+        refuse_key(value, key, source, expects)?;
+        value
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| fail(format!("{name} \"{value}\" is not a number; {expects}")))
+    };
+    match key {
+        "sdkappid" => {
+            let expects = "it is the app's SDKAppID from the console, e.g. 1400000001";
+            let n = number(expects)?;
+            if n == 0 || n > u64::from(u32::MAX) {
+                return Err(fail(format!("{name} {n} is out of range: {expects}")));
+            }
+            Ok(Checked::Int(n))
+        }
+        "usersig_ttl" => {
+            let n = number("give the UserSig lifetime in seconds, e.g. 3600")?;
+            check_ttl(n).map_err(|m| fail(format!("{name}: {m}")))?;
+            Ok(Checked::Int(n))
+        }
+        "identifier" => {
+            let expects = "an App admin account, e.g. administrator";
+            refuse_key(value, key, source, expects)?;
+            if value.trim().is_empty() {
+                return Err(fail(format!("{name} is empty: give {expects}")));
+            }
+            Ok(Checked::Text(value.trim().to_string()))
+        }
+        "region" => {
+            refuse_key(value, key, source, "a region name, e.g. singapore")?;
+            let found = region::find(value).ok_or_else(|| {
+                fail(format!(
+                    "unknown region \"{value}\" (from {source}); valid regions: {}",
+                    region::valid_names()
+                ))
+            })?;
+            Ok(Checked::Text(found.name.to_string()))
+        }
+        "endpoint" => {
+            let given = Sourced {
+                value: value.to_string(),
+                source: source.clone(),
+            };
+            Ok(Checked::Text(check_endpoint(&given)?))
+        }
+        "secret_key_env" => {
+            refuse_key(
+                value,
+                key,
+                source,
+                "the NAME of an environment variable that holds the key (to store the key itself use --secret-key-stdin)",
+            )?;
+            let valid = value
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                // Never echo it: it may be the key pasted in the wrong place.
+                return Err(fail(format!(
+                    "{name} takes the NAME of an environment variable (letters, digits, _), \
+                     not the key; to store the key itself use --secret-key-stdin"
+                )));
+            }
+            Ok(Checked::Text(value.to_string()))
+        }
+        "secret_key_file" => {
+            refuse_key(value, key, source, "the path of a file that holds the key")?;
+            if value.trim().is_empty() {
+                return Err(fail(format!(
+                    "{name} is empty: give the path of a file that holds the key"
+                )));
+            }
+            Ok(Checked::Text(value.to_string()))
+        }
+        _ => Err(fail(format!(
+            "unknown setting \"{key}\"; a profile holds {}; see `livectl help config`",
+            PROFILE_KEYS.join(", ")
+        ))),
     }
 }
 
@@ -42,7 +178,7 @@ pub fn refuse_key(value: &str, key: &str, source: &Source, expects: &str) -> any
         return Ok(());
     }
     let msg = key_in_wrong_place(&setting_name(key, source), expects);
-    Err(if matches!(source, Source::Flag(_)) {
+    Err(if source.is_command_line() {
         Error::usage(msg)
     } else {
         Error::config(msg)
@@ -139,7 +275,7 @@ pub fn check_endpoint(e: &Sourced<String>) -> anyhow::Result<String> {
             redact_userinfo(&e.value),
             e.source
         );
-        if matches!(e.source, Source::Flag(_)) {
+        if e.source.is_command_line() {
             Error::usage(msg)
         } else {
             Error::config(msg)

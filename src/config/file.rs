@@ -129,7 +129,7 @@ fn describe(message: &str, text: &str, span: Option<std::ops::Range<usize>>) -> 
             "a string" => "a string in quotes",
             "path string" => "a file path in quotes",
             "a map" => "a table",
-            _ => "another type (see config.example.toml)",
+            _ => "another type (see `livectl help config`)",
         };
         let what = key.map_or("a value".into(), |k| format!("`{k}`"));
         return format!(
@@ -138,7 +138,7 @@ fn describe(message: &str, text: &str, span: Option<std::ops::Range<usize>>) -> 
     }
     let mut msg = scrub_keys(message);
     if msg.starts_with("unknown field") {
-        msg = format!("{msg}; remove or rename the key (see config.example.toml)");
+        msg = format!("{msg}; remove or rename the key (every key: `livectl help config`)");
     }
     msg
 }

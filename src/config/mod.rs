@@ -8,11 +8,17 @@ mod check;
 mod env;
 mod file;
 #[cfg(test)]
+mod precedence_tests;
+mod require;
+#[cfg(test)]
 mod tests;
 
 use std::path::PathBuf;
 
-pub use check::{check_endpoint, check_ttl, redact_userinfo, refuse_key, setting_name};
+pub use check::{
+    Checked, PROFILE_KEYS, check_endpoint, check_setting, check_ttl, redact_userinfo, refuse_key,
+    setting_name,
+};
 pub use env::{Env, MapEnv, ProcessEnv};
 pub use file::{
     CONFIG_MAX_BYTES, KEY_FILE_MAX_BYTES, LoadedFile, RawFile, RawProfile, at_line, config_path,
@@ -38,8 +44,30 @@ pub const DEFAULT_TTL: u64 = 3600;
 pub enum Source {
     Flag(&'static str),
     Env(String),
-    File { path: PathBuf, profile: String },
+    File {
+        path: PathBuf,
+        profile: String,
+    },
+    /// An argument of a command that edits the file (`profile set`).
+    Arg(&'static str),
     Default,
+}
+
+impl Source {
+    /// Given on the command line: a bad value is a usage error (exit 2).
+    pub fn is_command_line(&self) -> bool {
+        matches!(self, Source::Flag(_) | Source::Arg(_))
+    }
+
+    /// Flag beats environment beats file beats default (cli.md section 1).
+    fn rank(&self) -> u8 {
+        match self {
+            Source::Flag(_) | Source::Arg(_) => 3,
+            Source::Env(_) => 2,
+            Source::File { .. } => 1,
+            Source::Default => 0,
+        }
+    }
 }
 
 impl std::fmt::Display for Source {
@@ -50,6 +78,7 @@ impl std::fmt::Display for Source {
             Source::File { path, profile } => {
                 write!(f, "config file {} (profile {profile})", path.display())
             }
+            Source::Arg(cmd) => write!(f, "argument of `livectl {cmd}`"),
             Source::Default => f.write_str("default"),
         }
     }
@@ -93,6 +122,14 @@ pub struct Settings {
     pub endpoint: Sourced<String>,
     pub secret: Option<Sourced<SecretSource>>,
     pub usersig_ttl: Sourced<u64>,
+    /// Credential variables that are set but ignored, because `--profile`
+    /// chose a complete set of credentials (names only).
+    pub ignored_env: Vec<&'static str>,
+    /// An endpoint that is set but not used: a region from a higher source
+    /// beats it.
+    pub unused_endpoint: Option<Sourced<String>>,
+    /// The profiles of the config file, to say which to choose.
+    pub profile_names: Vec<String>,
     /// The value of the variable a `SecretSource::Env` names, read with the
     /// rest of the environment at resolution.
     env_secret: Option<Secret>,
@@ -165,12 +202,17 @@ fn choose_profile(
 }
 
 /// Resolves every setting from the process's environment: flag, else
-/// environment, else profile, else default.
+/// environment, else profile, else default. Warns once about credential
+/// variables ignored under `--profile`.
 pub fn resolve(ov: &Overrides) -> anyhow::Result<Settings> {
-    resolve_in(ov, &ProcessEnv)
+    let s = resolve_in(ov, &ProcessEnv)?;
+    if let Some(w) = s.ignored_warning() {
+        crate::output::warn(w);
+    }
+    Ok(s)
 }
 
-/// [`resolve`] with the environment given.
+/// [`resolve`] with the environment given (and no warning printed).
 pub fn resolve_in(ov: &Overrides, env: &dyn Env) -> anyhow::Result<Settings> {
     let (config_path, file) = load_file_in(ov, env)?;
     resolve_with_env(ov, config_path, file.as_ref(), env)
@@ -183,6 +225,14 @@ pub fn resolve_with(
     file: Option<&LoadedFile>,
 ) -> anyhow::Result<Settings> {
     resolve_with_env(ov, config_path, file, &ProcessEnv)
+}
+
+/// The credential variables an explicit profile replaces.
+pub const CREDENTIAL_VARS: [&str; 3] = [ENV_SDKAPPID, ENV_IDENTIFIER, ENV_SECRET_KEY];
+
+/// The first of `candidates` that is set: they are given highest first.
+fn first_set(candidates: [Option<Sourced<String>>; 3]) -> Option<Sourced<String>> {
+    candidates.into_iter().flatten().next()
 }
 
 /// Resolves against a file already read, with the environment given.
@@ -204,128 +254,100 @@ pub fn resolve_with_env(
             .map(|p| p.value.clone())
             .unwrap_or_default(),
     };
+    let sourced = |value: String, source: Source| Sourced { value, source };
+    let from_env = |var: &'static str| env.var(var).map(|v| sourced(v, Source::Env(var.into())));
+    let from_file = |v: Option<&String>| v.map(|v| sourced(v.clone(), file_src()));
 
-    let sdkappid = match env.var(ENV_SDKAPPID) {
-        Some(v) => {
-            let source = Source::Env(ENV_SDKAPPID.into());
-            refuse_key(&v, "sdkappid", &source, "the app's SDKAppID, a number")?;
-            let value = v.trim().parse::<u64>().map_err(|_| {
-                Error::config(format!(
-                    "{ENV_SDKAPPID}=\"{v}\" is not a number; set it to the app's SDKAppID, e.g. 1400000001"
-                ))
-            })?;
-            Some(Sourced { value, source })
-        }
-        None => raw.sdkappid.map(|v| Sourced {
-            value: v,
-            source: file_src(),
-        }),
-    };
-    if let Some(s) = &sdkappid
-        && (s.value == 0 || s.value > u64::from(u32::MAX))
-    {
-        return Err(Error::config(format!(
-            "sdkappid {} (from {}) is out of range; it is the app's SDKAppID from the console, e.g. 1400000001",
-            s.value, s.source
-        )));
-    }
-    let identifier = env
-        .var(ENV_IDENTIFIER)
-        .map(|v| Sourced {
-            value: v,
-            source: Source::Env(ENV_IDENTIFIER.into()),
-        })
-        .or_else(|| {
-            raw.identifier.clone().map(|v| Sourced {
-                value: v,
-                source: file_src(),
-            })
-        });
-    if let Some(i) = &identifier {
-        refuse_key(
-            &i.value,
-            "identifier",
-            &i.source,
-            "an App admin account, e.g. administrator",
-        )?;
-    }
-
-    let region = if let Some(r) = &ov.region {
-        Sourced {
-            value: r.clone(),
-            source: Source::Flag("--region"),
-        }
-    } else if let Some(r) = env.var(ENV_REGION) {
-        Sourced {
-            value: r,
-            source: Source::Env(ENV_REGION.into()),
-        }
-    } else if let Some(r) = &raw.region {
-        Sourced {
-            value: r.clone(),
-            source: file_src(),
-        }
+    // A profile chosen by --profile is a complete set of credentials: the
+    // credential variables would mix another app's key into it.
+    let explicit = profile
+        .as_ref()
+        .is_some_and(|p| matches!(p.source, Source::Flag(_)));
+    let ignored_env: Vec<&'static str> = if explicit {
+        CREDENTIAL_VARS
+            .into_iter()
+            .filter(|v| env.var(v).is_some())
+            // A profile may name LIVECTL_SECRET_KEY as its secret_key_env.
+            .filter(|v| raw.secret_key_env.as_deref() != Some(*v))
+            .collect()
     } else {
-        Sourced {
-            value: region::DEFAULT_REGION.into(),
-            source: Source::Default,
-        }
+        Vec::new()
     };
-    refuse_key(
-        &region.value,
-        "region",
-        &region.source,
-        "a region name, e.g. singapore",
-    )?;
-    let Some(reg) = region::find(&region.value) else {
-        let msg = format!(
-            "unknown region \"{}\" (from {}); valid regions: {}",
-            region.value,
-            region.source,
-            region::valid_names()
-        );
-        return Err(if matches!(region.source, Source::Flag(_)) {
-            Error::usage(msg)
-        } else {
-            Error::config(msg)
+    let cred_env = |var: &'static str| if explicit { None } else { from_env(var) };
+
+    let check = |key: &str, s: Sourced<String>| -> anyhow::Result<Sourced<Checked>> {
+        Ok(Sourced {
+            value: check_setting(key, &s.value, &s.source)?,
+            source: s.source,
+        })
+    };
+    let sdkappid = cred_env(ENV_SDKAPPID)
+        .or_else(|| from_file(raw.sdkappid.map(|n| n.to_string()).as_ref()))
+        .map(|s| check("sdkappid", s))
+        .transpose()?
+        .map(|s| Sourced {
+            value: s.value.int(),
+            source: s.source,
         });
-    };
+    let identifier = cred_env(ENV_IDENTIFIER)
+        .or_else(|| from_file(raw.identifier.as_ref()))
+        .map(|s| check("identifier", s))
+        .transpose()?
+        .map(|s| Sourced {
+            value: s.value.text(),
+            source: s.source,
+        });
+
+    // Region and endpoint are one setting: the highest source of either
+    // wins, and at the same level the endpoint beats the region.
+    let region = first_set([
+        ov.region
+            .clone()
+            .map(|r| sourced(r, Source::Flag("--region"))),
+        from_env(ENV_REGION),
+        from_file(raw.region.as_ref()),
+    ])
+    .unwrap_or_else(|| sourced(region::DEFAULT_REGION.into(), Source::Default));
+    let region = check("region", region)?;
     let region = Sourced {
-        value: reg.name.to_string(),
+        value: region.value.text(),
         source: region.source,
     };
-
-    let endpoint = if let Some(e) = &ov.endpoint {
-        Sourced {
-            value: e.clone(),
-            source: Source::Flag("--endpoint"),
+    let reg = region::find(&region.value).expect("checked");
+    let endpoint_given = first_set([
+        ov.endpoint
+            .clone()
+            .map(|e| sourced(e, Source::Flag("--endpoint"))),
+        from_env(ENV_ENDPOINT),
+        from_file(raw.endpoint.as_ref()),
+    ]);
+    let (endpoint, unused_endpoint) = match endpoint_given {
+        Some(e) if e.source.rank() >= region.source.rank() => {
+            let e = check("endpoint", e)?;
+            (
+                Sourced {
+                    value: e.value.text(),
+                    source: e.source,
+                },
+                None,
+            )
         }
-    } else if let Some(e) = env.var(ENV_ENDPOINT) {
-        Sourced {
-            value: e,
-            source: Source::Env(ENV_ENDPOINT.into()),
-        }
-    } else if let Some(e) = &raw.endpoint {
-        Sourced {
-            value: e.clone(),
-            source: file_src(),
-        }
-    } else {
-        Sourced {
-            value: format!("https://{}", reg.domain),
-            source: region.source.clone(),
-        }
-    };
-    let endpoint = Sourced {
-        value: check_endpoint(&endpoint)?,
-        source: endpoint.source,
+        lower => (
+            sourced(format!("https://{}", reg.domain), region.source.clone()),
+            lower.map(|e| Sourced {
+                value: redact_userinfo(&e.value),
+                source: e.source,
+            }),
+        ),
     };
 
     let mut given = Vec::new();
     if let Some(v) = &raw.secret_key_env {
-        given.push(SecretSource::Env(v.clone()));
+        let v = check_setting("secret_key_env", v, &file_src())?.text();
+        given.push(SecretSource::Env(v));
     }
     if let Some(p) = &raw.secret_key_file {
+        check_setting("secret_key_file", &p.to_string_lossy(), &file_src())?;
         given.push(SecretSource::File(p.clone()));
     }
     if let Some(s) = &raw.secret_key {
@@ -333,20 +355,21 @@ pub fn resolve_with_env(
     }
     if given.len() > 1 {
         return Err(Error::config(format!(
-            "{}: profile sets more than one of secret_key_env, secret_key_file, secret_key; keep exactly one",
-            file_src()
+            "{}: profile sets more than one of secret_key_env, secret_key_file, secret_key; keep exactly one \
+             (`livectl profile unset {} KEY` removes one)",
+            file_src(),
+            profile.as_ref().map_or("NAME", |p| p.value.as_str())
         )));
     }
-    let secret = if env.var(ENV_SECRET_KEY).is_some() {
-        Some(Sourced {
+    let secret = match cred_env(ENV_SECRET_KEY) {
+        Some(_) => Some(Sourced {
             value: SecretSource::Env(ENV_SECRET_KEY.into()),
             source: Source::Env(ENV_SECRET_KEY.into()),
-        })
-    } else {
-        given.pop().map(|s| Sourced {
+        }),
+        None => given.pop().map(|s| Sourced {
             value: s,
             source: file_src(),
-        })
+        }),
     };
 
     let env_secret = match secret.as_ref().map(|s| &s.value) {
@@ -355,13 +378,12 @@ pub fn resolve_with_env(
     };
 
     let usersig_ttl = match raw.usersig_ttl {
-        Some(t) => {
-            check_ttl(t).map_err(|m| Error::config(format!("{}: usersig_ttl: {m}", file_src())))?;
-            Sourced {
-                value: t,
-                source: file_src(),
-            }
-        }
+        Some(t) => Sourced {
+            value: check("usersig_ttl", sourced(t.to_string(), file_src()))?
+                .value
+                .int(),
+            source: file_src(),
+        },
         None => Sourced {
             value: DEFAULT_TTL,
             source: Source::Default,
@@ -378,81 +400,11 @@ pub fn resolve_with_env(
         endpoint,
         secret,
         usersig_ttl,
+        ignored_env,
+        unused_endpoint,
+        profile_names: file
+            .map(|f| f.raw.profiles.keys().cloned().collect())
+            .unwrap_or_default(),
         env_secret,
     })
-}
-
-impl Settings {
-    fn missing(&self, what: &str, env: &str, key: &str) -> anyhow::Error {
-        Error::config(format!("no {what}: {}", self.how_to_set(env, key)))
-    }
-
-    /// How to supply a missing setting: its variable, or `key` in the
-    /// profile (for errors and `doctor`'s fix lines).
-    pub fn how_to_set(&self, env: &str, key: &str) -> String {
-        let file = match (&self.config_path, &self.profile) {
-            (Some(p), Some(prof)) => {
-                format!("`{key}` in profile \"{}\" of {}", prof.value, p.display())
-            }
-            (Some(p), None) => format!("`{key}` in a profile of {}", p.display()),
-            _ => format!("`{key}` in a config profile"),
-        };
-        format!("set {env} or {file} (livectl profile add)")
-    }
-
-    pub fn require_sdkappid(&self) -> anyhow::Result<u64> {
-        self.sdkappid
-            .as_ref()
-            .map(|s| s.value)
-            .ok_or_else(|| self.missing("sdkappid", ENV_SDKAPPID, "sdkappid"))
-    }
-
-    pub fn require_identifier(&self) -> anyhow::Result<String> {
-        self.identifier
-            .as_ref()
-            .map(|s| s.value.clone())
-            .ok_or_else(|| {
-                self.missing(
-                    "identifier (an App admin account)",
-                    ENV_IDENTIFIER,
-                    "identifier",
-                )
-            })
-    }
-
-    /// Reads the secret key from its source.
-    pub fn require_secret(&self) -> anyhow::Result<Secret> {
-        let Some(src) = &self.secret else {
-            return Err(self.missing("secret key", ENV_SECRET_KEY, "secret_key_env"));
-        };
-        let key = match &src.value {
-            SecretSource::Env(var) => self.env_secret.as_ref().map(|k| k.expose().to_string()).ok_or_else(|| {
-                Error::config(format!(
-                    "the secret key is read from environment variable {var} (from {}), which is not set; export it",
-                    src.source
-                ))
-            })?,
-            SecretSource::File(path) => {
-                if readable_by_others(path) {
-                    crate::output::warn(format!(
-                        "secret key file {} is readable by other users; fix: chmod 600 {}",
-                        path.display(),
-                        path.display()
-                    ));
-                }
-                read_small(path, KEY_FILE_MAX_BYTES).map_err(|e| {
-                    Error::config(format!("cannot read secret_key_file {} (from {}): {e}", path.display(), src.source))
-                })?
-            }
-            SecretSource::Inline(s) => s.expose().to_string(),
-        };
-        let key = key.trim().to_string();
-        if key.is_empty() {
-            return Err(Error::config(format!(
-                "the secret key (from {}) is empty",
-                src.source
-            )));
-        }
-        Ok(Secret::new(key))
-    }
 }

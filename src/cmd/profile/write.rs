@@ -1,18 +1,18 @@
-//! `livectl profile add|remove`: checks the values with the rules
-//! `config.rs` applies when reading them, reads the secret key from stdin,
+//! `livectl profile add|remove|use|set|unset`: checks the values with the
+//! check config reading applies ([`config::check_setting`]), reads the
+//! secret key from stdin,
 //! and replaces the config file atomically (a 0600 temp file in the same
 //! directory, then a rename). The text edits are in [`super::edit`].
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::edit::{NewProfile, NewSecret, add_to, remove_from};
+use super::edit::{NewProfile, NewSecret, add_to, remove_from, set_in, unset_in, use_in};
 use crate::app::Ctx;
-use crate::cli::ProfileAddArgs;
-use crate::config::{self, Source, Sourced};
+use crate::cli::{ProfileAddArgs, ProfileSetArgs, ProfileUnsetArgs};
+use crate::config::{self, Checked, Source};
 use crate::error::Error;
 use crate::output;
-use crate::region;
 use crate::secret::Secret;
 
 /// Checks a profile name: letters, digits, `-` and `_`, so it needs no
@@ -45,100 +45,41 @@ pub fn refuse_key_name(name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Checks the flags of `profile add` (the secret is read separately).
+/// Checks the flags of `profile add` (the secret is read separately), each
+/// with [`config::check_setting`], the check applied when the file is read.
 pub fn validate(
     a: &ProfileAddArgs,
     region: Option<&str>,
     endpoint: Option<&str>,
 ) -> anyhow::Result<NewProfile> {
     check_name(&a.name)?;
-    if a.sdkappid == 0 || a.sdkappid > u64::from(u32::MAX) {
-        return Err(Error::usage(format!(
-            "--sdkappid {} is out of range: it is the app's SDKAppID from the console, e.g. 1400000001",
-            a.sdkappid
-        )));
-    }
-    let flag = |f: &'static str| Source::Flag(f);
-    config::refuse_key(
-        &a.identifier,
-        "identifier",
-        &flag("--identifier"),
-        "an App admin account, e.g. administrator",
-    )?;
-    if let Some(r) = region {
-        config::refuse_key(
-            r,
-            "region",
-            &flag("--region"),
-            "a region name, e.g. singapore",
-        )?;
-    }
-    if let Some(var) = &a.secret_key_env {
-        config::refuse_key(
-            var,
-            "secret_key_env",
-            &flag("--secret-key-env"),
-            "the NAME of an environment variable that holds the key (to store the key itself use --secret-key-stdin)",
-        )?;
-    }
-    if a.identifier.trim().is_empty() {
-        return Err(Error::usage(
-            "--identifier is empty: give an App admin account, e.g. administrator",
-        ));
-    }
-    let region = match region {
-        Some(r) => Some(
-            region::find(r)
-                .ok_or_else(|| {
-                    Error::usage(format!(
-                        "unknown region \"{r}\" (from flag --region); valid regions: {}",
-                        region::valid_names()
-                    ))
-                })?
-                .name
-                .to_string(),
-        ),
-        None => None,
+    let check = |key: &str, flag: &'static str, v: Option<String>| {
+        v.map(|v| config::check_setting(key, &v, &Source::Flag(flag)))
+            .transpose()
     };
-    let endpoint = match endpoint {
-        Some(e) => {
-            let given = Sourced {
-                value: e.to_string(),
-                source: Source::Flag("--endpoint"),
-            };
-            Some(config::check_endpoint(&given)?)
-        }
-        None => None,
-    };
-    if let Some(t) = a.usersig_ttl {
-        config::check_ttl(t).map_err(|m| Error::usage(format!("--usersig-ttl: {m}")))?;
-    }
-    let secret = match &a.secret_key_env {
-        Some(var) => {
-            let valid = var
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !valid {
-                // Never echo it: it may be the key pasted in the wrong place.
-                return Err(Error::usage(
-                    "--secret-key-env takes the NAME of an environment variable (letters, digits, _), \
-                     not the key; to store the key itself use --secret-key-stdin",
-                ));
-            }
-            Some(NewSecret::Env(var.clone()))
-        }
-        None => None,
-    };
+    let text = |c: Option<Checked>| c.map(Checked::text);
+    let int = |c: Option<Checked>| c.map(|c| c.int());
     Ok(NewProfile {
         name: a.name.clone(),
-        sdkappid: a.sdkappid,
-        identifier: a.identifier.trim().to_string(),
-        region,
-        endpoint,
-        secret,
-        usersig_ttl: a.usersig_ttl,
+        sdkappid: int(check(
+            "sdkappid",
+            "--sdkappid",
+            a.sdkappid.map(|n| n.to_string()),
+        )?),
+        identifier: text(check("identifier", "--identifier", a.identifier.clone())?),
+        region: text(check("region", "--region", region.map(String::from))?),
+        endpoint: text(check("endpoint", "--endpoint", endpoint.map(String::from))?),
+        secret: text(check(
+            "secret_key_env",
+            "--secret-key-env",
+            a.secret_key_env.clone(),
+        )?)
+        .map(NewSecret::Env),
+        usersig_ttl: int(check(
+            "usersig_ttl",
+            "--usersig-ttl",
+            a.usersig_ttl.map(|n| n.to_string()),
+        )?),
     })
 }
 
@@ -241,22 +182,29 @@ pub fn add(ctx: &Ctx, a: &ProfileAddArgs) -> anyhow::Result<()> {
         }
         p.secret = Some(NewSecret::Inline(read_secret(&mut stdin.lock(), terminal)?));
     }
+    let existed = config::parse_file(&text, &path)?
+        .profiles
+        .contains_key(&p.name);
     let (new_text, is_default) = add_to(&text, &path, &p, a.default, a.force)?;
     config::parse_file(&new_text, &path)
         .map_err(|e| anyhow::anyhow!("livectl wrote an invalid file: {e}"))?;
     write_atomic(&path, &new_text)?;
     let default = if is_default { " (default profile)" } else { "" };
+    let done = if existed { "changed" } else { "added" };
     output::note(format!(
-        "added profile \"{}\" to {}{default}",
+        "{done} profile \"{}\" in {}{default}",
         p.name,
         path.display()
     ));
     match &p.secret {
-        None if config::env_var(config::ENV_SECRET_KEY).is_none() => output::warn(format!(
-            "profile \"{}\" has no secret key source: set {} when using it, or add it again with --force and --secret-key-env VAR or --secret-key-stdin",
-            p.name,
-            config::ENV_SECRET_KEY
-        )),
+        None if !existed && config::env_var(config::ENV_SECRET_KEY).is_none() => {
+            output::warn(format!(
+                "profile \"{0}\" has no secret key source: set {1} when using it, or run \
+             `livectl profile set {0} secret_key_env VAR` or `livectl profile add {0} --force --secret-key-stdin < key.txt`",
+                p.name,
+                config::ENV_SECRET_KEY
+            ))
+        }
         Some(NewSecret::Env(var)) if config::env_var(var).is_none() => output::warn(format!(
             "environment variable {var} is not set in this shell; export it before using profile \"{}\"",
             p.name
@@ -264,6 +212,108 @@ pub fn add(ctx: &Ctx, a: &ProfileAddArgs) -> anyhow::Result<()> {
         _ => {}
     }
     output::note("check it with `livectl doctor`");
+    Ok(())
+}
+
+/// Reads the config file (which must exist and be valid), applies `edit`
+/// to its text, checks the result as config reading would, and replaces
+/// the file atomically. Returns the path.
+fn edit_file(
+    ctx: &Ctx,
+    edit: impl FnOnce(&str, &Path) -> anyhow::Result<String>,
+) -> anyhow::Result<PathBuf> {
+    let path = target(ctx)?;
+    let Some(text) = read_text(&path)? else {
+        return Err(Error::config(format!(
+            "no config file at {}; add a profile first: `livectl profile add NAME --sdkappid N`",
+            path.display()
+        )));
+    };
+    config::parse_file(&text, &path)?;
+    let new_text = edit(&text, &path)?;
+    config::parse_file(&new_text, &path)
+        .map_err(|e| anyhow::anyhow!("livectl would write an invalid file: {e}"))?;
+    write_atomic(&path, &new_text)?;
+    Ok(path)
+}
+
+/// `profile use NAME`: sets `default_profile`, nothing else.
+pub fn use_profile(ctx: &Ctx, name: &str) -> anyhow::Result<()> {
+    refuse_key_name(name)?;
+    let path = edit_file(ctx, |text, path| use_in(text, path, name))?;
+    output::note(format!(
+        "profile \"{name}\" is now the default in {}",
+        path.display()
+    ));
+    if let Some(var) = config::env_var(config::ENV_PROFILE) {
+        output::warn(format!(
+            "{} is set (to \"{var}\") and beats the default; unset it to use \"{name}\"",
+            config::ENV_PROFILE
+        ));
+    }
+    Ok(())
+}
+
+/// `profile set NAME KEY VALUE`: one key, with the check config reading
+/// applies. The key itself is never an argument.
+pub fn set(ctx: &Ctx, a: &ProfileSetArgs) -> anyhow::Result<()> {
+    refuse_key_name(&a.name)?;
+    if a.key == "secret_key" {
+        return Err(Error::usage(format!(
+            "the secret key is never given as an argument (it would show in ps and in shell history); \
+             store it with `livectl profile add {0} --force --secret-key-stdin < key.txt`, or keep it in \
+             an environment variable: `livectl profile set {0} secret_key_env VAR`",
+            a.name
+        )));
+    }
+    let value = config::check_setting(&a.key, &a.value, &Source::Arg("profile set"))?;
+    let mut removed = Vec::new();
+    let path = edit_file(ctx, |text, path| {
+        let (t, r) = set_in(text, path, &a.name, &a.key, &value)?;
+        removed = r;
+        Ok(t)
+    })?;
+    let shown = match (&value, a.key.as_str()) {
+        (_, "endpoint") => config::redact_userinfo(&value.clone().text()),
+        (v, _) => v.clone().text(),
+    };
+    output::note(format!(
+        "set {} = {shown} in profile \"{}\" of {}",
+        a.key,
+        a.name,
+        path.display()
+    ));
+    if !removed.is_empty() {
+        output::note(format!(
+            "removed {} (a profile has exactly one secret source)",
+            removed.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// `profile unset NAME KEY`: removes one key.
+pub fn unset(ctx: &Ctx, a: &ProfileUnsetArgs) -> anyhow::Result<()> {
+    refuse_key_name(&a.name)?;
+    let mut was = false;
+    let path = edit_file(ctx, |text, path| {
+        let (t, w) = unset_in(text, path, &a.name, &a.key)?;
+        was = w;
+        Ok(t)
+    })?;
+    if was {
+        output::note(format!(
+            "removed {} from profile \"{}\" of {}",
+            a.key,
+            a.name,
+            path.display()
+        ));
+    } else {
+        output::note(format!(
+            "profile \"{}\" had no {}; nothing changed",
+            a.name, a.key
+        ));
+    }
     Ok(())
 }
 
