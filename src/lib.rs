@@ -12,6 +12,7 @@ pub mod create;
 pub mod emulator;
 pub mod error;
 pub mod help;
+pub mod limits;
 pub mod output;
 pub mod region;
 pub mod room;

@@ -7,8 +7,7 @@ use super::service::Call;
 use super::state::Room;
 use super::wire::{Body, Fail, Out, accounts, bad, fail, no_room, text};
 
-pub const ADMIN_MAX: usize = 5;
-pub const ROBOT_MAX: usize = 3;
+pub use crate::limits::{ADMIN_MAX, ROBOT_MAX};
 
 fn room<'a>(c: &'a mut Call, b: &Body) -> Result<&'a mut Room, Fail> {
     let id = text(b, "RoomId")?;

@@ -9,16 +9,16 @@ use super::state::{Ban, Room};
 use super::wire::{Body, Fail, Out, accounts, bad, int, no_room, opt_int, opt_text, text};
 
 /// Users per ban/unban request (live-api.md 6.2).
-pub const BAN_BATCH: usize = 20;
+pub const BAN_BATCH: usize = crate::limits::USERS_PER_CALL;
 /// Users per mute or join request (not documented for mute; the emulator's bound).
 pub const LIST_BATCH: usize = 100;
 /// `Reason` of ban_member, in bytes.
-pub const REASON_MAX: usize = 200;
+pub use crate::limits::REASON_MAX;
 /// get_member_list: members per page, and at most this many in all.
 pub const MEMBER_PAGE: usize = 100;
 pub const MEMBER_CAP: usize = 1000;
 /// get_banned_member_list: the largest `Limit`.
-pub const BANNED_PAGE_MAX: i64 = 100;
+pub const BANNED_PAGE_MAX: i64 = crate::limits::BANNED_PAGE_MAX as i64;
 
 fn room<'a>(c: &'a mut Call, b: &Body) -> Result<&'a mut Room, Fail> {
     let id = text(b, "RoomId")?;

@@ -8,10 +8,7 @@ use super::service::Call;
 use super::state::Room;
 use super::wire::{Body, Fail, Out, bad, fail, no_room, strings, text};
 
-pub const KEYS_MAX: usize = 10;
-pub const KEY_MAX: usize = 50;
-pub const VALUE_MAX: usize = 2048;
-pub const TOTAL_MAX: usize = 16 * 1024;
+use crate::limits::meta_after;
 
 fn room<'a>(c: &'a mut Call, b: &Body) -> Result<&'a mut Room, Fail> {
     let id = text(b, "RoomId")?;
@@ -37,46 +34,18 @@ pub fn set(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         Some(_) => return Err(bad("Metadata must be an array of {Key, Value}")),
         None => return Err(bad("Metadata is required")),
     };
-    let mut pairs = Vec::with_capacity(items.len());
+    let mut pairs = std::collections::BTreeMap::new();
     for it in items {
         let (Some(k), Some(v)) = (it["Key"].as_str(), it["Value"].as_str()) else {
             return Err(bad(
                 "each Metadata item needs a string Key and a string Value",
             ));
         };
-        if k.is_empty() || k.len() > KEY_MAX {
-            return Err(bad(format!("Key \"{k}\" must be 1 to {KEY_MAX} bytes")));
-        }
-        if v.len() > VALUE_MAX {
-            return Err(fail(
-                100501,
-                format!(
-                    "the value of \"{k}\" is {} bytes; the limit is {VALUE_MAX} bytes",
-                    v.len()
-                ),
-            ));
-        }
-        pairs.push((k.to_string(), v.to_string()));
+        pairs.insert(k.to_string(), v.to_string());
     }
     let room = room(c, b)?;
-    let mut next = room.metadata.clone();
-    next.extend(pairs);
-    if next.len() > KEYS_MAX {
-        return Err(fail(
-            100500,
-            format!(
-                "a room holds at most {KEYS_MAX} metadata keys; this would make {}",
-                next.len()
-            ),
-        ));
-    }
-    let total: usize = next.values().map(String::len).sum();
-    if total > TOTAL_MAX {
-        return Err(fail(
-            100502,
-            format!("metadata values would total {total} bytes; the limit is {TOTAL_MAX} bytes"),
-        ));
-    }
+    // The client's own rule (crate::limits), answered with the service's codes.
+    let next = meta_after(&room.metadata, &pairs).map_err(|e| fail(e.code(), e.to_string()))?;
     room.metadata = next;
     Out::empty()
 }

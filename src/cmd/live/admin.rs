@@ -10,8 +10,7 @@ use super::roster::Roster;
 use crate::api::endpoint::{GET_ADMIN_LIST, MODIFY_ADMIN};
 use crate::app::Ctx;
 
-/// The most admins a room may have.
-pub const ADMIN_MAX: usize = 5;
+pub use crate::limits::ADMIN_MAX;
 
 const ADMINS: Roster = Roster {
     noun: "admin",

@@ -17,14 +17,11 @@ use crate::app::Ctx;
 use crate::error::Error;
 use crate::output::{self, Col, Format, Table};
 
-/// The most keys a room may have.
-pub const KEYS_MAX: usize = 10;
-/// The longest key, in bytes.
-pub const KEY_MAX: usize = 50;
-/// The longest value, in bytes (2 KB).
-pub const VALUE_MAX: usize = 2048;
-/// The most bytes of all values of a room together (16 KB).
-pub const TOTAL_MAX: usize = 16 * 1024;
+pub use crate::limits::{
+    META_KEY_MAX as KEY_MAX, META_KEYS_MAX as KEYS_MAX, META_TOTAL_MAX as TOTAL_MAX,
+    META_VALUE_MAX as VALUE_MAX,
+};
+use crate::limits::{MetaBreach, check_meta_key, meta_after};
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum MetaCommand {
@@ -92,16 +89,29 @@ pub fn run(ctx: &Ctx, cmd: &MetaCommand) -> anyhow::Result<()> {
 
 /// A key: not empty, at most 50 bytes.
 pub fn check_key(key: &str, whence: &str) -> Result<(), String> {
-    if key.is_empty() {
-        return Err(format!("{whence}: a key is empty"));
+    check_meta_key(key).map_err(|b| format!("{whence}: {}", breach(&b, "", "")))
+}
+
+/// A broken limit in words; `room` and `current` only for the count.
+fn breach(b: &MetaBreach, room: &str, count: &str) -> String {
+    match b {
+        MetaBreach::EmptyKey => "a key is empty".into(),
+        MetaBreach::KeyTooLong { key, len } => {
+            format!("key \"{key}\" is {len} bytes; keys are at most {KEY_MAX} bytes")
+        }
+        MetaBreach::ValueTooLong { key, len } => format!(
+            "the value of \"{key}\" is {len} bytes; a value is at most {VALUE_MAX} bytes (2 KB); \
+             nothing was sent"
+        ),
+        MetaBreach::TooManyKeys { after } => format!(
+            "room \"{room}\" would have {after} keys ({count}); a room has at most {KEYS_MAX}: \
+             delete some first (livectl meta delete {room} KEY); nothing was sent"
+        ),
+        MetaBreach::TooLarge { total } => format!(
+            "the values of room \"{room}\" would take {total} bytes; all values together are at \
+             most {TOTAL_MAX} bytes (16 KB); nothing was sent"
+        ),
     }
-    if key.len() > KEY_MAX {
-        return Err(format!(
-            "{whence}: key \"{key}\" is {} bytes; keys are at most {KEY_MAX} bytes",
-            key.len()
-        ));
-    }
-    Ok(())
 }
 
 /// `KEY=VALUE` (split at the first `=`).
@@ -146,40 +156,20 @@ pub fn check_limits(
     new: &BTreeMap<String, String>,
     room: &str,
 ) -> Result<(), String> {
-    for (k, v) in new {
-        if v.len() > VALUE_MAX {
-            return Err(format!(
-                "the value of \"{k}\" is {} bytes; a value is at most {VALUE_MAX} bytes (2 KB); \
-                 nothing was sent",
-                v.len()
-            ));
-        }
-    }
-    let mut after = current.clone();
-    after.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
-    if after.len() > KEYS_MAX {
+    meta_after(current, new).map(|_| ()).map_err(|b| {
         let fresh: Vec<&str> = new
             .keys()
             .filter(|k| !current.contains_key(*k))
             .map(String::as_str)
             .collect();
-        return Err(format!(
-            "room \"{room}\" would have {} keys ({} now, {} new: {}); a room has at most {KEYS_MAX}: \
-             delete some first (livectl meta delete {room} KEY); nothing was sent",
-            after.len(),
+        let count = format!(
+            "{} now, {} new: {}",
             current.len(),
             fresh.len(),
             fresh.join(", ")
-        ));
-    }
-    let total: usize = after.values().map(String::len).sum();
-    if total > TOTAL_MAX {
-        return Err(format!(
-            "the values of room \"{room}\" would take {total} bytes; all values together are at \
-             most {TOTAL_MAX} bytes (16 KB); nothing was sent"
-        ));
-    }
-    Ok(())
+        );
+        breach(&b, room, &count)
+    })
 }
 
 /// The metadata of a get_room_metadata `Response`, in the answer's order.

@@ -12,8 +12,7 @@ use super::roster::Roster;
 use crate::api::endpoint::{ADD_ROBOT, DEL_ROBOT, GET_ROBOT};
 use crate::app::Ctx;
 
-/// The most robots a room may have.
-pub const ROBOT_MAX: usize = 3;
+pub use crate::limits::ROBOT_MAX;
 
 const ROBOTS: Roster = Roster {
     noun: "robot",

@@ -16,7 +16,7 @@ use crate::output::{self, Col, Format, Table};
 use crate::settle::Failed;
 
 /// The most users a banned-list page holds (`Limit` ≤ 100).
-pub const BANNED_PAGE: usize = 100;
+pub const BANNED_PAGE: usize = crate::limits::BANNED_PAGE_MAX;
 /// A guard against a cursor that never ends: the member list holds at most
 /// 1000 users, the banned list is read 100 a page.
 const MAX_PAGES: usize = 1000;

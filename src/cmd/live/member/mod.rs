@@ -19,7 +19,7 @@ pub use lists::{next_offset, until_lines};
 pub use moderate::{PER_CALL, names};
 
 /// The longest `Reason` of a ban, in bytes.
-pub const REASON_MAX: usize = 200;
+pub use crate::limits::REASON_MAX;
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum MemberCommand {

@@ -17,7 +17,7 @@ use crate::output::{self, Format};
 use crate::settle::Failed;
 
 /// The most users in one ban_member / unban_member / mute_member call.
-pub const PER_CALL: usize = 20;
+pub const PER_CALL: usize = crate::limits::USERS_PER_CALL;
 
 /// One kind of write: where it goes, what else its body carries, and the
 /// words that report it.
