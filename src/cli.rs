@@ -117,16 +117,32 @@ pub enum Command {
     #[command(after_long_help = CREATE_EXAMPLES)]
     Create(CreateArgs),
     /// Show one room (get_room_info)
+    #[command(
+        after_long_help = "Examples:\n  livectl get --room-id live-1\n  livectl get --room-id live-1 -o json"
+    )]
     Get(GetArgs),
     /// Change a room's settings (update_room_info)
+    #[command(
+        after_long_help = "Examples:\n  livectl update --room-id live-1 --name \"Saturday show\" --notice \"starts at 8\"\n  livectl update --room-id live-1 --public=false --dry-run"
+    )]
     Update(UpdateArgs),
     /// Destroy one room, or many from a CSV file (destroy_room)
+    #[command(after_long_help = DESTROY_EXAMPLES)]
     Destroy(DestroyArgs),
     /// List public rooms (get_room_list); rooms not publicly visible are not listed
+    #[command(
+        after_long_help = "Examples:\n  livectl list --limit 50\n  livectl list -o json | jq -r .room_id"
+    )]
     List(ListArgs),
     /// Explain a service error code (offline); no CODE lists them all
+    #[command(
+        after_long_help = "Examples:\n  livectl explain 100010\n  livectl explain          # every code, with its exit code"
+    )]
     Explain(ExplainArgs),
     /// Print a UserSig for the profile's identifier (for curl and debugging)
+    #[command(
+        after_long_help = "Example:\n  SIG=$(livectl usersig --ttl 300)   # keep it out of logs: it is a credential"
+    )]
     Usersig(UsersigArgs),
     /// List, show, add and remove credential profiles
     #[command(subcommand)]
@@ -153,6 +169,7 @@ pub enum Command {
     #[command(after_long_help = HELP_EXAMPLES)]
     Help(HelpArgs),
     /// Print the version, the commit and the service API revision it targets
+    #[command(after_long_help = "Example:\n  livectl version")]
     Version,
     // ---- live-event operations (src/cmd/live/): members, robots ----
     /// A room's audience: list, ban, unban, banned, mute, unmute, muted
@@ -387,6 +404,15 @@ pub struct UsersigArgs {
     pub ttl: Option<u64>,
 }
 
+const DESTROY_EXAMPLES: &str = "\
+Examples:
+  livectl destroy --room-id live-1
+  # idempotent: a room that is already gone counts as done
+  livectl destroy --room-id live-1 --missing-ok
+  # many rooms (any CSV with a room_id column, e.g. the one used to create them)
+  livectl destroy --from-csv rooms.csv --dry-run
+  livectl destroy --from-csv rooms.csv --yes --report destroyed.jsonl";
+
 const DOCTOR_HELP: &str = "\
 Exit codes:
   0  every check passed (warnings allowed)
@@ -423,17 +449,22 @@ Examples:
 #[derive(Subcommand, Debug, Clone)]
 pub enum ProfileCommand {
     /// List the profiles in the config file (default marked *); never shows a secret
+    #[command(after_long_help = "Example:\n  livectl profile list")]
     List,
     /// Show every setting of a profile and where it came from; secrets masked
     ///
     /// Each setting's value and source: a flag, an environment variable (by name), the config
     /// file (with its path and profile), or the default. The secret key shows as `****` plus
     /// its last 4 characters with where it is read from, or why it cannot be read.
+    #[command(
+        after_long_help = "Examples:\n  livectl profile show\n  livectl profile show staging"
+    )]
     Show(ProfileShowArgs),
     /// Add a profile to the config file; --region/--endpoint set its region or endpoint
     #[command(after_long_help = PROFILE_ADD_HELP)]
     Add(ProfileAddArgs),
     /// Remove a profile (and default_profile, if it named it)
+    #[command(after_long_help = "Example:\n  livectl profile remove staging")]
     Remove(ProfileRemoveArgs),
 }
 
@@ -491,6 +522,34 @@ mod tests {
     #[test]
     fn clap_definition_is_valid() {
         Cli::command().debug_assert();
+    }
+
+    /// gh puts an example on each command: so does livectl.
+    #[test]
+    fn every_command_has_an_example_in_its_long_help() {
+        fn walk(cmd: &mut clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", cmd.get_name());
+            let leaves: Vec<String> = cmd
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            if leaves.is_empty() {
+                let help = cmd.render_long_help().to_string();
+                if !help.contains("Example") {
+                    missing.push(path);
+                }
+                return;
+            }
+            for name in leaves {
+                let sub = cmd.find_subcommand_mut(&name).expect("listed");
+                walk(sub, &path, missing);
+            }
+        }
+        let mut cli = Cli::command();
+        cli.build();
+        let mut missing = Vec::new();
+        walk(&mut cli, "", &mut missing);
+        assert!(missing.is_empty(), "no example in --help of:{missing:#?}");
     }
 
     #[test]
