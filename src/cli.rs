@@ -186,6 +186,35 @@ pub enum Command {
     // ---- live-event operations: seats, metadata, messages, owner, stats, describe ----
 }
 
+/// The message for a parse error whose cause clap's own words hide, from
+/// the raw arguments: `--public false` (clap: "unexpected argument
+/// 'false'"). `None` when no known trap matches. Called on errors only.
+pub fn trap_hint(args: &[String]) -> Option<String> {
+    use clap::CommandFactory;
+    fn bool_flags(cmd: &clap::Command, out: &mut Vec<String>) {
+        for a in cmd.get_arguments() {
+            let takes_bool = a.is_require_equals_set()
+                && a.get_value_names()
+                    .is_some_and(|v| v.len() == 1 && v[0] == "BOOL");
+            if let (true, Some(long)) = (takes_bool, a.get_long()) {
+                out.push(format!("--{long}"));
+            }
+        }
+        cmd.get_subcommands().for_each(|c| bool_flags(c, out));
+    }
+    let mut flags = Vec::new();
+    bool_flags(&Cli::command(), &mut flags);
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    args[..end].windows(2).find_map(|w| {
+        (flags.contains(&w[0]) && room::parse_bool(&w[1]).is_ok()).then(|| {
+            let (flag, value) = (&w[0], &w[1]);
+            format!(
+                "{flag} {value}: bool flags take `=`: `{flag}={value}` (after a space, {value:?} is read as another argument; {flag} alone means true)"
+            )
+        })
+    })
+}
+
 /// The end of `livectl --help`: the environment and exit-code topics in
 /// full, then the list of every topic.
 fn after_long_help() -> String {
@@ -235,8 +264,8 @@ pub struct RoomFieldArgs {
     /// Room name, up to 100 bytes (RoomName; defaults to the room ID)
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
-    /// Maximum number of members, > 0 (MaxMemberCount)
-    #[arg(long, value_name = "N", value_parser = room::parse_positive)]
+    /// Maximum number of members, 1 to 2147483647 (MaxMemberCount)
+    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
     pub max_members: Option<u64>,
     /// Cover image URL, up to 200 bytes (CoverURL)
     #[arg(long, value_name = "URL")]
@@ -244,7 +273,7 @@ pub struct RoomFieldArgs {
     /// Mute all audience messages (IsMessageDisabled); alone means true
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
     pub message_disabled: Option<bool>,
-    /// Up to 3 integer tags, e.g. 1,2 (Category)
+    /// Up to 3 integer tags (32-bit), e.g. 1,2 (Category)
     #[arg(long, value_name = "N[,N[,N]]", value_parser = parse_categories)]
     pub category: Option<Categories>,
     /// List the room publicly (IsPublicVisible); alone means true
@@ -253,7 +282,7 @@ pub struct RoomFieldArgs {
     /// How seats are taken: FreeToTake or ApplyToTake, any case (TakeSeatMode)
     #[arg(long, value_name = "MODE", value_parser = seat_mode_hint(), hide_possible_values = true)]
     pub seat_mode: Option<SeatMode>,
-    /// Your own status tag (ActivityStatus)
+    /// Your own status tag, a 32-bit integer (ActivityStatus)
     #[arg(long, value_name = "N", value_parser = room::parse_int, allow_negative_numbers = true)]
     pub activity_status: Option<i64>,
     /// Send a field the tool does not model, repeatable: NAME=VALUE sends VALUE as a string
@@ -274,26 +303,71 @@ fn parse_categories(s: &str) -> Result<Categories, String> {
 }
 
 /// Flags of the batch form (`--from-csv`).
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct BatchArgs {
     /// Read many rooms from a CSV file (`-` for stdin); columns: `livectl help csv`
     #[arg(long, value_name = "FILE")]
     pub from_csv: Option<PathBuf>,
-    /// Requests in flight at once (batch)
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=256))]
-    pub concurrency: u64,
-    /// Requests started per second at most (batch); the service allows 200/s by default
-    #[arg(long, value_name = "R", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
-    pub rate: u64,
+    /// Requests in flight at once, 1 to 256 (batch) [default: 4]
+    // Options, not clap defaults: a single create must tell "given" from
+    // "defaulted" to refuse batch flags (`BatchArgs::check`).
+    #[arg(long, value_name = "N", value_parser = |s: &str| room::parse_count(s, 1, 256), allow_negative_numbers = true)]
+    pub concurrency: Option<u64>,
+    /// Requests started per second at most, 1 to 100000 (batch); the service allows 200/s by
+    /// default [default: 50]
+    #[arg(long, value_name = "R", value_parser = |s: &str| room::parse_count(s, 1, 100_000), allow_negative_numbers = true)]
+    pub rate: Option<u64>,
     /// Append one JSON line per row to FILE as soon as the row is settled (batch)
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// Skip rows the --report file marks created/exists (destroy: done), and append to it
-    #[arg(long, requires = "report")]
+    #[arg(long)]
     pub resume: bool,
     /// Stop starting new rows after the first failed row (batch)
     #[arg(long)]
     pub fail_fast: bool,
+}
+
+impl BatchArgs {
+    pub const DEFAULT_CONCURRENCY: u64 = 4;
+    pub const DEFAULT_RATE: u64 = 50;
+
+    /// The batch-only flags given, by name (without `--from-csv`, each is
+    /// a usage error: see [`BatchArgs::check`]).
+    pub fn given(&self) -> Vec<&'static str> {
+        [
+            ("--report", self.report.is_some()),
+            ("--concurrency", self.concurrency.is_some()),
+            ("--rate", self.rate.is_some()),
+            ("--resume", self.resume),
+            ("--fail-fast", self.fail_fast),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect()
+    }
+
+    /// A single-room command refuses batch flags rather than ignore them;
+    /// `--resume` needs the report of the run it continues.
+    pub fn check(&self, command: &str) -> Result<(), String> {
+        let given = self.given();
+        if self.from_csv.is_some() {
+            if self.resume && self.report.is_none() {
+                return Err("--resume: needs --report FILE, the report of the run to continue (e.g. --report report.jsonl --resume)".into());
+            }
+            return Ok(());
+        }
+        if given.is_empty() {
+            return Ok(());
+        }
+        let (list, it) = match given.as_slice() {
+            [one] => (one.to_string(), "it is a batch flag"),
+            many => (many.join(", "), "they are batch flags"),
+        };
+        Err(format!(
+            "{list}: {it} and needs --from-csv FILE; a single `livectl {command} --room-id ID` sends one request. Remove {list}, or give the rooms with --from-csv"
+        ))
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -314,8 +388,8 @@ pub struct CreateArgs {
     /// Enable microphone seats (IsSeatEnabled); alone means true
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
     pub seat_enabled: Option<bool>,
-    /// Maximum number of seats, > 0 (MaxSeatCount); only AudioSalon and Karaoke use it
-    #[arg(long, value_name = "N", value_parser = room::parse_positive)]
+    /// Maximum number of seats, 1 to 2147483647 (MaxSeatCount); only AudioSalon and Karaoke use it
+    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
     pub max_seats: Option<u64>,
     /// Seat layout (SeatTemplate) [default: VideoDynamicGrid9Seats]
     ///
@@ -387,7 +461,7 @@ pub struct DestroyArgs {
 #[derive(Args, Debug, Clone)]
 pub struct ListArgs {
     /// Stop after N rooms
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
     pub limit: Option<u64>,
 }
 
@@ -550,6 +624,24 @@ mod tests {
         let mut missing = Vec::new();
         walk(&mut cli, "", &mut missing);
         assert!(missing.is_empty(), "no example in --help of:{missing:#?}");
+    }
+
+    #[test]
+    fn a_bool_value_after_a_space_is_explained() {
+        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let hint = trap_hint(&args("livectl create --room-id r --public false")).unwrap();
+        assert!(
+            hint.contains("bool flags take `=`: `--public=false`"),
+            "{hint}"
+        );
+        let hint = trap_hint(&args("livectl update --room-id r --unlimited no")).unwrap();
+        assert!(hint.contains("`--unlimited=no`"), "{hint}");
+        assert_eq!(
+            trap_hint(&args("livectl create --room-id r --public x")),
+            None
+        );
+        assert_eq!(trap_hint(&args("livectl create --name false")), None);
+        assert_eq!(trap_hint(&args("livectl x -- --public false")), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::api::Client;
 use crate::api::retry::{NoPacer, Outcome, Pacer, Policy};
 use crate::app::{self, Ctx};
 use crate::cli::CreateArgs;
+use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::{Naming, RoomSpec};
 use crate::settle::{self, By, Lookup, Record, Settled, Status};
@@ -117,6 +118,7 @@ pub fn spec_from_args(args: &CreateArgs) -> RoomSpec {
 }
 
 pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
+    args.batch.check("create").map_err(Error::usage)?;
     let spec = spec_from_args(args);
     let errs = spec.validate(Naming::Flag);
     if !errs.is_empty() {

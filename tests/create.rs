@@ -3,6 +3,8 @@
 mod common;
 #[path = "create/seat.rs"]
 mod seat;
+#[path = "create/traps.rs"]
+mod traps;
 
 use common::*;
 use httpmock::Method::POST;

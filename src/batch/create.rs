@@ -9,6 +9,9 @@ use crate::room::{CaveatsOnce, Naming, RoomSpec};
 use crate::settle::{Lookup, Status};
 
 pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
+    args.batch
+        .check("create")
+        .map_err(crate::error::Error::usage)?;
     let defaults = create::spec_from_args(args);
     // The flags are defaults for every row: check them on their own first,
     // so a bad flag is named as a flag, not as every row's problem.

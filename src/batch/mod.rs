@@ -42,8 +42,10 @@ impl Options {
     pub fn new(b: &crate::cli::BatchArgs, dry_run: bool, confirm: bool) -> Options {
         Options {
             file: b.from_csv.clone().expect("the batch form has --from-csv"),
-            concurrency: b.concurrency,
-            rate: b.rate,
+            concurrency: b
+                .concurrency
+                .unwrap_or(crate::cli::BatchArgs::DEFAULT_CONCURRENCY),
+            rate: b.rate.unwrap_or(crate::cli::BatchArgs::DEFAULT_RATE),
             report: b.report.clone(),
             resume: b.resume,
             fail_fast: b.fail_fast,

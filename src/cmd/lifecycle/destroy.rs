@@ -15,6 +15,8 @@ use crate::output;
 use crate::settle::{self, Record, Settled, Status};
 
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
+    // Batch flags without --from-csv are refused, not ignored.
+    args.batch.check("destroy").map_err(Error::usage)?;
     if args.batch.from_csv.is_some() {
         // Off a terminal no one can answer the question: as `gh` does for
         // destructive commands, a script must say --yes.
