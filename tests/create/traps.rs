@@ -44,7 +44,7 @@ fn batch_flags_on_a_single_create_or_destroy_are_usage_errors() {
                 .stderr(contains("needs --from-csv FILE"));
         }
     }
-    mock.assert_hits(0);
+    mock.assert_calls(0);
     assert!(!env.dir.path().join("r.jsonl").exists());
 }
 
@@ -59,7 +59,7 @@ fn resume_in_a_batch_needs_a_report() {
         .assert()
         .code(2)
         .stderr(contains("--resume: needs --report FILE"));
-    mock.assert_hits(0);
+    mock.assert_calls(0);
 }
 
 #[test]
@@ -76,7 +76,7 @@ fn a_bool_value_after_a_space_says_to_use_equals() {
         .assert()
         .code(2)
         .stderr(contains("`--message-disabled=true`"));
-    mock.assert_hits(0);
+    mock.assert_calls(0);
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn negative_counts_must_be_positive() {
         .code(2)
         .stderr(contains("--concurrency <N>"))
         .stderr(contains("must be positive"));
-    mock.assert_hits(0);
+    mock.assert_calls(0);
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn values_beyond_the_services_32_bit_fields_are_refused() {
         .assert()
         .code(2)
         .stderr(contains("rooms.csv:2: max_seats: 3000000000 is too large"));
-    mock.assert_hits(0);
+    mock.assert_calls(0);
 }
 
 #[test]
@@ -153,5 +153,5 @@ fn an_empty_name_or_owner_is_refused_alike() {
         .assert()
         .code(2)
         .stderr(contains("--name: is empty"));
-    mock.assert_hits(0);
+    mock.assert_calls(0);
 }
