@@ -41,7 +41,11 @@ fn main() -> ExitCode {
             // Batch failures and interrupts were already summarised.
             if !matches!(
                 e.downcast_ref::<error::Error>(),
-                Some(error::Error::BatchFailed(_) | error::Error::Interrupted)
+                Some(
+                    error::Error::BatchFailed(_)
+                        | error::Error::Interrupted
+                        | error::Error::Terminated
+                )
             ) {
                 output::error_line(&format!("{e:#}"));
             }

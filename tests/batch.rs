@@ -333,7 +333,64 @@ fn sigint_finishes_rows_in_flight_and_exits_130() {
         reported, received,
         "the report matches what the server received"
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not started"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not started"));
+    // The exact command that continues: the same arguments and --resume.
+    let line = format!(
+        "--from-csv {} --report {} --resume",
+        csv.display(),
+        report.display()
+    );
+    assert!(err.contains("interrupted: "), "{err}");
+    assert!(err.contains("to continue"), "{err}");
+    assert!(err.trim_end().ends_with(&line), "{err}");
+}
+
+/// Waits (without asserting on time) until the fake got `n` requests.
+fn wait_for_requests(state: &SharedRooms, n: usize) {
+    for _ in 0..3000 {
+        if state.lock().unwrap().requests.len() >= n {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the fake never got {n} requests");
+}
+
+#[test]
+fn sigterm_ends_with_143_and_says_how_to_rerun_safely_without_a_report() {
+    let env = TestEnv::new();
+    let state = FakeRooms::mount(&env, &[], Duration::from_millis(30));
+    let csv = env.write("rooms.csv", &rooms_csv(200));
+    let child = env
+        .process(assert_cmd::cargo::cargo_bin("livectl"))
+        .args(["create", "--concurrency", "2", "--name", "it's on", "--from-csv"])
+        .arg(&csv)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_requests(&state, 4);
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(err.contains("terminated: "), "{err}");
+    assert!(err.contains("nothing to resume from"), "{err}");
+    let line = format!(
+        "create --concurrency 2 --name \"it's on\" --from-csv {} --exists-ok",
+        csv.display()
+    );
+    assert!(err.trim_end().ends_with(&line), "{err}");
+    // Rows in flight finished: every room the server made is on stdout.
+    let made = state.lock().unwrap().requests.len();
+    assert!(made < 200, "stopped part way");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), made);
 }
 
 #[test]

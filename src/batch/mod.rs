@@ -13,6 +13,7 @@ mod doom;
 pub mod input;
 pub mod rate;
 pub mod report;
+mod signals;
 
 use serde_json::Value;
 use std::io::IsTerminal;
@@ -33,6 +34,7 @@ use doom::{Doom, Watch};
 use input::{Columns, Input};
 use rate::RateLimiter;
 use report::ReportWriter;
+use signals::Signals;
 
 /// The documented default limit of the write commands, per app.
 pub const SERVICE_RATE_LIMIT: u64 = 200;
@@ -163,6 +165,7 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
         },
         &mut writer,
     )?;
+    let stopped_by = signals.error();
     drop(signals);
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -174,7 +177,16 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
         return Err(e);
     }
     if interrupted.load(Ordering::SeqCst) {
-        return Err(Error::Interrupted.into());
+        let argv: Vec<String> = std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let stdin = opts.file.as_os_str() == "-";
+        output::note(format!(
+            "{stopped_by}: {} row(s) not started; {}",
+            total.saturating_sub(tally.settled),
+            signals::continue_hint(&argv, opts.report.is_some(), plan.is_create, stdin)
+        ));
+        return Err(stopped_by.into());
     }
     if let Some(doom) = &tally.doom {
         return Err(doom.error(total.saturating_sub(tally.settled)));
@@ -405,33 +417,4 @@ fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
     bar.enable_steady_tick(Duration::from_millis(200));
     output::set_progress(Some(bar.clone()));
     Some(bar)
-}
-
-/// SIGINT/SIGTERM set the flag; a second one ends the process at once.
-struct Signals(Vec<signal_hook::SigId>);
-
-impl Signals {
-    fn install(flag: &Arc<AtomicBool>) -> Signals {
-        let mut ids = Vec::new();
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            // The shutdown must be registered first: it fires only once the
-            // flag was set by an earlier signal.
-            if let Ok(id) = signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone())
-            {
-                ids.push(id);
-            }
-            if let Ok(id) = signal_hook::flag::register(sig, flag.clone()) {
-                ids.push(id);
-            }
-        }
-        Signals(ids)
-    }
-}
-
-impl Drop for Signals {
-    fn drop(&mut self) {
-        for id in self.0.drain(..) {
-            signal_hook::low_level::unregister(id);
-        }
-    }
 }
