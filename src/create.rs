@@ -72,6 +72,22 @@ pub fn settle(room_id: &str, out: Outcome, exists_ok: bool, lookup: &Lookup) -> 
     }
 }
 
+/// What text mode says on stderr when a room counted as done was not made
+/// (or destroyed) by this call: `exists`, `already gone`, and who made it
+/// when that was in doubt.
+pub fn already_note(rec: &Record) -> Option<String> {
+    let id = &rec.room_id;
+    let by = rec
+        .by
+        .map(|b| format!(" (made by {})", b.as_str()))
+        .unwrap_or_default();
+    match rec.status {
+        Status::Exists => Some(format!("room \"{id}\": exists{by}; counted as done")),
+        Status::Missing => Some(format!("room \"{id}\": already gone; counted as done")),
+        _ => None,
+    }
+}
+
 /// Reads a room's CreateTime with get_room_info (one retried call through
 /// `pacer`); `None` when the read fails.
 pub fn read_create_time(
@@ -147,5 +163,9 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
         job: None,
     };
     let (rec, err) = settle(&spec.room_id, out, args.exists_ok, &lookup);
+    if let Some(note) = already_note(&rec).filter(|_| err.is_none() && ctx.format() == Format::Text)
+    {
+        output::note(note);
+    }
     settle::finish(ctx.format(), &rec, err)
 }

@@ -196,7 +196,14 @@ fn exists_fails_without_exists_ok_and_passes_with_it() {
     let recs: Vec<Value> = json_lines(&out);
     let r1 = recs.iter().find(|r| r["room_id"] == "r1").unwrap();
     assert_eq!(r1["status"], "exists");
-    assert!(stderr(&out).contains("exists counted as failed"));
+    // The summary agrees with exit 8: the row is a failed one, and why.
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "created 1, exists 0, failed 1 (1 already existed: not counted as success without --exists-ok), skipped 0"
+        ),
+        "{err}"
+    );
 
     let env = TestEnv::new();
     let _state = FakeRooms::mount(&env, &[("r1", &[100010])], Duration::ZERO);
@@ -208,6 +215,16 @@ fn exists_fails_without_exists_ok_and_passes_with_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("created 1, exists 1, failed 0"), "{err}");
+    // Text mode says which row found its room there already.
+    assert!(
+        err.contains("rooms.csv:2: room \"r1\": exists; counted as done"),
+        "{err}"
+    );
+    let text = stdout(&out);
+    let listed: BTreeSet<&str> = text.lines().collect();
+    assert_eq!(listed, BTreeSet::from(["r1", "r2"]), "both rooms are there");
 }
 
 #[test]
@@ -364,7 +381,14 @@ fn sigterm_ends_with_143_and_says_how_to_rerun_safely_without_a_report() {
     let csv = env.write("rooms.csv", &rooms_csv(200));
     let child = env
         .process(assert_cmd::cargo::cargo_bin("livectl"))
-        .args(["create", "--concurrency", "2", "--name", "it's on", "--from-csv"])
+        .args([
+            "create",
+            "--concurrency",
+            "2",
+            "--name",
+            "it's on",
+            "--from-csv",
+        ])
         .arg(&csv)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

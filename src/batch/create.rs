@@ -2,6 +2,7 @@
 
 use crate::app::Ctx;
 use crate::batch::input::Columns;
+use crate::batch::progress::Already;
 use crate::batch::{self, Options, Plan};
 use crate::cli::CreateArgs;
 use crate::create;
@@ -49,6 +50,12 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
             Status::Failed,
             Status::Skipped,
         ],
+        already: Already {
+            status: Status::Exists,
+            words: "already existed",
+            flag: "--exists-ok",
+            code: create::EXISTS,
+        },
     };
     let opts = Options::new(&args.batch, args.dry_run, false);
     batch::run(ctx, &plan, &opts, &defaults)

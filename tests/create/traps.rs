@@ -155,3 +155,40 @@ fn an_empty_name_or_owner_is_refused_alike() {
         .stderr(contains("--name: is empty"));
     mock.assert_calls(0);
 }
+
+#[test]
+fn text_mode_says_when_the_room_was_there_already() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.method(POST).path(path("create_room"));
+        then.status(200)
+            .json_body(fail_reply(100010, "room already exists"));
+    });
+    env.cmd()
+        .args(["create", "--room-id", "live-1", "--exists-ok"])
+        .assert()
+        .code(0)
+        .stdout("live-1\n")
+        .stderr(contains("room \"live-1\": exists; counted as done"));
+    // -o json says it in the object; stderr stays quiet.
+    env.cmd()
+        .args(["create", "--room-id", "live-1", "--exists-ok", "-o", "json"])
+        .assert()
+        .code(0)
+        .stdout(contains("\"status\":\"exists\""))
+        .stderr("");
+    mock.assert_calls(2);
+
+    let env = TestEnv::new();
+    env.server.mock(|when, then| {
+        when.method(POST).path(path("destroy_room"));
+        then.status(200)
+            .json_body(fail_reply(100004, "room not exist"));
+    });
+    env.cmd()
+        .args(["destroy", "--room-id", "live-1", "--missing-ok"])
+        .assert()
+        .code(0)
+        .stdout("live-1\n")
+        .stderr(contains("room \"live-1\": already gone; counted as done"));
+}

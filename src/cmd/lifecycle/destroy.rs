@@ -43,6 +43,12 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     let client = ctx.client(&settings)?;
     let out = client.execute("destroy_room", &body, ctx.policy(), &NoPacer, false);
     let (rec, err) = settle(id, out, args.missing_ok);
+    // Text mode says when there was nothing to destroy (`already gone`).
+    if let Some(note) = crate::create::already_note(&rec)
+        .filter(|_| err.is_none() && ctx.format() == crate::output::Format::Text)
+    {
+        output::note(note);
+    }
     settle::finish(ctx.format(), &rec, err)
 }
 
