@@ -454,3 +454,33 @@ fn rate_above_the_service_limit_warns_and_quiet_silences_the_summary() {
     assert_eq!(stderr(&out), "", "--quiet: no warning, no summary");
     assert_eq!(stdout(&out).lines().count(), 3, "results still on stdout");
 }
+
+#[test]
+fn verbose_batch_lines_name_their_row() {
+    let env = TestEnv::new();
+    let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let csv = env.write("rooms.csv", &rooms_csv(6));
+    let out = env
+        .cmd()
+        .args(["create", "-v", "--concurrency", "3", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    let posts: Vec<&str> = err.lines().filter(|l| l.contains("POST ")).collect();
+    assert_eq!(posts.len(), 6, "{err}");
+    for n in 1..=6 {
+        // Row rN is on line N+1 (after the header).
+        let prefix = format!("{}:{} room \"r{n}\": POST ", csv.display(), n + 1);
+        assert_eq!(
+            posts.iter().filter(|l| l.starts_with(&prefix)).count(),
+            1,
+            "{prefix}\n{err}"
+        );
+        assert!(
+            posts.iter().any(|l| l.starts_with(&prefix) && l.contains("create_room")),
+            "{err}"
+        );
+    }
+}

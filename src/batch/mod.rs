@@ -281,18 +281,22 @@ fn run_rows(
                     let Ok((line, room_id, body)) = job else {
                         break;
                     };
-                    let out = a.client.execute(
-                        a.plan.command,
-                        &body,
-                        a.policy,
-                        limiter,
-                        a.plan.is_create,
-                    );
-                    // Stopped before sending: not started, not reported.
-                    if out.attempts == 0 {
+                    // -v: each log line of this row names it.
+                    let context = format!("{}:{line} room \"{room_id}\"", a.opts.file.display());
+                    let settled = output::with_log_context(context, || {
+                        let out = a.client.execute(
+                            a.plan.command,
+                            &body,
+                            a.policy,
+                            limiter,
+                            a.plan.is_create,
+                        );
+                        // Stopped before sending: not started, not reported.
+                        (out.attempts > 0).then(|| (a.plan.settle)(&room_id, out, &lookup))
+                    });
+                    let Some((mut rec, err)) = settled else {
                         continue;
-                    }
-                    let (mut rec, err) = (a.plan.settle)(&room_id, out, &lookup);
+                    };
                     rec.line = Some(line);
                     // Decided here, before this worker asks for another row:
                     // once a failure has settled, no row starts after it.
