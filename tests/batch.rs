@@ -479,7 +479,9 @@ fn verbose_batch_lines_name_their_row() {
             "{prefix}\n{err}"
         );
         assert!(
-            posts.iter().any(|l| l.starts_with(&prefix) && l.contains("create_room")),
+            posts
+                .iter()
+                .any(|l| l.starts_with(&prefix) && l.contains("create_room")),
             "{err}"
         );
     }
