@@ -138,6 +138,20 @@ pub fn status_text(pos: u64, len: u64, per_sec: f64, eta: Duration, counts: &str
     output::fit(text.trim_end(), WIDTH - BAR - 1)
 }
 
+/// The bar, then [`status_text`] with the counts shown so far.
+fn style(counts: Arc<Mutex<String>>) -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template(&format!("{{bar:{BAR}}} {{status}}"))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .with_key(
+            "status",
+            move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let counts = counts.lock().unwrap_or_else(|e| e.into_inner());
+                let len = s.len().unwrap_or(0);
+                let _ = w.write_str(&status_text(s.pos(), len, s.per_sec(), s.eta(), &counts));
+            },
+        )
+}
+
 /// The bar: drawn on stderr when it is a terminal and not `--quiet`.
 pub struct Bar {
     pub bar: indicatif::ProgressBar,
@@ -154,18 +168,7 @@ impl Bar {
             indicatif::ProgressDrawTarget::stderr(),
         );
         let counts = Arc::new(Mutex::new(String::new()));
-        let shown = counts.clone();
-        let style = indicatif::ProgressStyle::with_template(&format!("{{bar:{BAR}}} {{status}}"))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .with_key(
-                "status",
-                move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let counts = shown.lock().unwrap_or_else(|e| e.into_inner());
-                    let len = s.len().unwrap_or(0);
-                    let _ = w.write_str(&status_text(s.pos(), len, s.per_sec(), s.eta(), &counts));
-                },
-            );
-        bar.set_style(style);
+        bar.set_style(style(counts.clone()));
         bar.enable_steady_tick(Duration::from_millis(200));
         output::set_progress(Some(bar.clone()));
         Some(Bar { bar, counts })
@@ -245,6 +248,66 @@ mod tests {
         );
         assert_eq!(text, "1200/2000 49/s eta 16s created 1199, failed 1");
         assert!(BAR + 1 + text.len() <= WIDTH);
+    }
+
+    /// A terminal that keeps what is drawn on it.
+    #[derive(Debug, Default, Clone)]
+    struct Screen(Arc<Mutex<Vec<String>>>);
+
+    impl indicatif::TermLike for Screen {
+        fn width(&self) -> u16 {
+            200
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            if !s.is_empty() {
+                self.0.lock().unwrap().push(s.to_string());
+            }
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_drawn_bar_is_the_style_and_fits_80_columns() {
+        let screen = Screen::default();
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(9_999_999),
+            indicatif::ProgressDrawTarget::term_like(Box::new(screen.clone())),
+        );
+        let counts = Arc::new(Mutex::new(
+            "created 2500000, exists 2500000, failed 2500000, skipped 2499999".to_string(),
+        ));
+        bar.set_style(style(counts));
+        bar.set_position(9_999_998);
+        bar.tick();
+        let drawn = screen.0.lock().unwrap().clone();
+        let line = drawn
+            .iter()
+            .find(|l| l.contains("9999998/9999999"))
+            .expect("drawn");
+        assert!(output::display_width(line) <= WIDTH, "{line}");
+        assert!(line.contains(" eta "), "{line}");
+        assert!(line.contains("/s eta"), "{line}");
     }
 
     #[test]
