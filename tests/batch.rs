@@ -383,6 +383,7 @@ fn sigterm_ends_with_143_and_says_how_to_rerun_safely_without_a_report() {
         .process(assert_cmd::cargo::cargo_bin("livectl"))
         .args([
             "create",
+            "-q",
             "--concurrency",
             "2",
             "--name",
@@ -405,9 +406,11 @@ fn sigterm_ends_with_143_and_says_how_to_rerun_safely_without_a_report() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(143), "{err}");
     assert!(err.contains("terminated: "), "{err}");
+    // -q drops the summary, not the way to continue.
+    assert!(!err.contains(", not started "), "{err}");
     assert!(err.contains("nothing to resume from"), "{err}");
     let line = format!(
-        "create --concurrency 2 --name \"it's on\" --from-csv {} --exists-ok",
+        "create -q --concurrency 2 --name \"it's on\" --from-csv {} --exists-ok",
         csv.display()
     );
     assert!(err.trim_end().ends_with(&line), "{err}");

@@ -51,7 +51,6 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
             Status::Skipped,
         ],
         already: Already {
-            status: Status::Exists,
             words: "already existed",
             flag: "--exists-ok",
             code: create::EXISTS,

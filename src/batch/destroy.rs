@@ -32,7 +32,6 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
             Status::Skipped,
         ],
         already: Already {
-            status: Status::Missing,
             words: "already gone",
             flag: "--missing-ok",
             code: destroy_mod::NOT_FOUND,

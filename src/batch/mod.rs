@@ -190,7 +190,8 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
         let stdin = opts.file.as_os_str() == "-";
-        output::note(format!(
+        // The run's error message: shown under --quiet too.
+        output::stderr_line(&format!(
             "{stopped_by}: {} row(s) not started; {}",
             total.saturating_sub(tally.settled),
             signals::continue_hint(&argv, opts.report.is_some(), plan.is_create, stdin)

@@ -20,8 +20,6 @@ const BAR: usize = 16;
 /// (100004) on destroy. A success only under its flag; otherwise a failed
 /// row, and the summary says why.
 pub struct Already {
-    /// The status a row gets when it counts as success.
-    pub status: Status,
     /// The words the summary uses, e.g. "already existed".
     pub words: &'static str,
     /// The flag that makes it a success, e.g. "--exists-ok".
@@ -197,7 +195,6 @@ mod tests {
         Status::Skipped,
     ];
     const EXISTS: Already = Already {
-        status: Status::Exists,
         words: "already existed",
         flag: "--exists-ok",
         code: 100_010,
