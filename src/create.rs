@@ -79,7 +79,7 @@ pub fn already_note(rec: &Record) -> Option<String> {
     let id = &rec.room_id;
     let by = rec
         .by
-        .map(|b| format!(" (made by {})", b.as_str()))
+        .map(|b| format!(" (by: {})", b.as_str()))
         .unwrap_or_default();
     match rec.status {
         Status::Exists => Some(format!("room \"{id}\": exists{by}; counted as done")),
@@ -168,4 +168,31 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
         output::note(note);
     }
     settle::finish(ctx.format(), &rec, err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settle::By;
+
+    #[test]
+    fn notes_say_what_was_there_already_and_who_made_it() {
+        let mut rec = Record::settled("r1", Status::Exists, "Id-1", Some(EXISTS), 1);
+        assert_eq!(
+            already_note(&rec).as_deref(),
+            Some("room \"r1\": exists; counted as done")
+        );
+        rec.by = Some(By::EarlierRun);
+        assert_eq!(
+            already_note(&rec).as_deref(),
+            Some("room \"r1\": exists (by: an earlier run); counted as done")
+        );
+        let gone = Record::settled("r2", Status::Missing, "", Some(100_004), 1);
+        assert_eq!(
+            already_note(&gone).as_deref(),
+            Some("room \"r2\": already gone; counted as done")
+        );
+        let made = Record::settled("r3", Status::Created, "", None, 1);
+        assert_eq!(already_note(&made), None);
+    }
 }
