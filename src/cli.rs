@@ -107,10 +107,10 @@ pub struct GlobalArgs {
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
     /// Per-request timeout in seconds (the service itself gives up after 3 s)
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10, value_parser = |s: &str| room::parse_count(s, 1, 600), allow_negative_numbers = true)]
     pub timeout: u64,
     /// Retries after the first attempt, for retryable failures
-    #[arg(long, global = true, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=20))]
+    #[arg(long, global = true, value_name = "N", default_value_t = 3, value_parser = |s: &str| room::parse_count(s, 0, 20).map(|n| n as u32), allow_negative_numbers = true)]
     pub retries: u32,
 }
 

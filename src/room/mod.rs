@@ -173,13 +173,18 @@ pub fn parse_positive(s: &str) -> Result<u64, String> {
     }
 }
 
-/// A count within `lo..=hi`, with [`parse_positive`]'s messages.
+/// A count within `lo..=hi`; a negative number says what is expected
+/// rather than clap's "unexpected argument".
 pub fn parse_count(s: &str, lo: u64, hi: u64) -> Result<u64, String> {
-    let n = parse_positive(s)?;
-    if (lo..=hi).contains(&n) {
-        Ok(n)
-    } else {
-        Err(format!("{n} is out of range; use {lo} to {hi}"))
+    match s.trim().parse::<u64>() {
+        Ok(n) if (lo..=hi).contains(&n) => Ok(n),
+        Ok(n) => Err(format!("{n} is out of range; use {lo} to {hi}")),
+        Err(_) if s.trim().parse::<i64>().is_ok_and(|n| n < 0) => Err(if lo == 0 {
+            format!("must be 0 or more; got {}", s.trim())
+        } else {
+            format!("must be positive (a count); got {}", s.trim())
+        }),
+        Err(_) => Err(format!("\"{s}\" is not a whole number; use {lo} to {hi}")),
     }
 }
 

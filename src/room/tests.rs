@@ -377,4 +377,14 @@ fn a_negative_count_must_be_positive() {
         Err("must be positive (a count); got -1".into())
     );
     assert_eq!(parse_count("4", 1, 256), Ok(4));
+    assert_eq!(parse_count("0", 0, 20), Ok(0));
+    assert_eq!(
+        parse_count("-1", 0, 20),
+        Err("must be 0 or more; got -1".into())
+    );
+    assert!(
+        parse_count("x", 1, 2)
+            .unwrap_err()
+            .contains("not a whole number")
+    );
 }

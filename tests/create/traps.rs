@@ -96,6 +96,17 @@ fn negative_counts_must_be_positive() {
             .stderr(contains("must be positive"))
             .stderr(contains("unexpected argument").not());
     }
+    env.cmd()
+        .args(["get", "--room-id", "r", "--timeout", "-1"])
+        .assert()
+        .code(2)
+        .stderr(contains("--timeout <SECS>"))
+        .stderr(contains("must be positive"));
+    env.cmd()
+        .args(["get", "--room-id", "r", "--retries", "-1"])
+        .assert()
+        .code(2)
+        .stderr(contains("must be 0 or more"));
     let csv = env.write("rooms.csv", "room_id\nr1\n");
     env.cmd()
         .args(["create", "--concurrency", "-2", "--from-csv"])
