@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use crate::output::Format;
 use crate::room::{self, ExtraField, SeatMode, SeatTemplate};
 
+mod checks;
+pub use checks::trap_hint;
+
 /// A value parser that keeps livectl's own parsing and messages but tells
 /// clap the values it takes, so completion scripts offer them.
 #[derive(Clone)]
@@ -109,10 +112,10 @@ pub struct GlobalArgs {
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
     /// Per-request timeout in seconds (the service itself gives up after 3 s)
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 10, value_parser = |s: &str| room::parse_count(s, 1, 600), allow_negative_numbers = true)]
     pub timeout: u64,
     /// Retries after the first attempt, for retryable failures
-    #[arg(long, global = true, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=20))]
+    #[arg(long, global = true, value_name = "N", default_value_t = 3, value_parser = |s: &str| room::parse_count(s, 0, 20).map(|n| n as u32), allow_negative_numbers = true)]
     pub retries: u32,
 }
 
@@ -122,16 +125,32 @@ pub enum Command {
     #[command(after_long_help = CREATE_EXAMPLES)]
     Create(CreateArgs),
     /// Show one room (get_room_info)
+    #[command(
+        after_long_help = "Examples:\n  livectl get --room-id live-1\n  livectl get --room-id live-1 -o json"
+    )]
     Get(GetArgs),
     /// Change a room's settings (update_room_info)
+    #[command(
+        after_long_help = "Examples:\n  livectl update --room-id live-1 --name \"Saturday show\" --notice \"starts at 8\"\n  livectl update --room-id live-1 --public=false --dry-run"
+    )]
     Update(UpdateArgs),
     /// Destroy one room, or many from a CSV file (destroy_room)
+    #[command(after_long_help = DESTROY_EXAMPLES)]
     Destroy(DestroyArgs),
     /// List public rooms (get_room_list); rooms not publicly visible are not listed
+    #[command(
+        after_long_help = "Examples:\n  livectl list --limit 50\n  livectl list -o json | jq -r .room_id"
+    )]
     List(ListArgs),
     /// Explain a service error code (offline); no CODE lists them all
+    #[command(
+        after_long_help = "Examples:\n  livectl explain 100010\n  livectl explain          # every code, with its exit code"
+    )]
     Explain(ExplainArgs),
     /// Print a UserSig for the profile's identifier (for curl and debugging)
+    #[command(
+        after_long_help = "Example:\n  SIG=$(livectl usersig --ttl 300)   # keep it out of logs: it is a credential"
+    )]
     Usersig(UsersigArgs),
     /// List, show, add, change (use, set, unset) and remove credential profiles
     #[command(subcommand)]
@@ -158,6 +177,7 @@ pub enum Command {
     #[command(after_long_help = HELP_EXAMPLES)]
     Help(HelpArgs),
     /// Print the version, the commit and the service API revision it targets
+    #[command(after_long_help = "Example:\n  livectl version")]
     Version,
     // ---- live-event operations (src/cmd/live/): members, robots ----
     /// A room's audience: list, ban, unban, banned, mute, unmute, muted
@@ -247,8 +267,8 @@ pub struct RoomFieldArgs {
     /// Room name, up to 100 bytes (RoomName; defaults to the room ID)
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
-    /// Maximum number of members, > 0 (MaxMemberCount)
-    #[arg(long, value_name = "N", value_parser = room::parse_positive)]
+    /// Maximum number of members, 1 to 2147483647 (MaxMemberCount)
+    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
     pub max_members: Option<u64>,
     /// Cover image URL, up to 200 bytes (CoverURL)
     #[arg(long, value_name = "URL")]
@@ -256,7 +276,7 @@ pub struct RoomFieldArgs {
     /// Mute all audience messages (IsMessageDisabled); alone means true
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
     pub message_disabled: Option<bool>,
-    /// Up to 3 integer tags, e.g. 1,2 (Category)
+    /// Up to 3 integer tags (32-bit), e.g. 1,2 (Category)
     #[arg(long, value_name = "N[,N[,N]]", value_parser = parse_categories)]
     pub category: Option<Categories>,
     /// List the room publicly (IsPublicVisible); alone means true
@@ -265,7 +285,7 @@ pub struct RoomFieldArgs {
     /// How seats are taken: FreeToTake or ApplyToTake, any case (TakeSeatMode)
     #[arg(long, value_name = "MODE", value_parser = seat_mode_hint(), hide_possible_values = true)]
     pub seat_mode: Option<SeatMode>,
-    /// Your own status tag (ActivityStatus)
+    /// Your own status tag, a 32-bit integer (ActivityStatus)
     #[arg(long, value_name = "N", value_parser = room::parse_int, allow_negative_numbers = true)]
     pub activity_status: Option<i64>,
     /// Send a field the tool does not model, repeatable: NAME=VALUE sends VALUE as a string
@@ -286,22 +306,25 @@ fn parse_categories(s: &str) -> Result<Categories, String> {
 }
 
 /// Flags of the batch form (`--from-csv`).
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct BatchArgs {
     /// Read many rooms from a CSV file (`-` for stdin); columns: `livectl help csv`
     #[arg(long, value_name = "FILE")]
     pub from_csv: Option<PathBuf>,
-    /// Requests in flight at once (batch)
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=256))]
-    pub concurrency: u64,
-    /// Requests started per second at most (batch); the service allows 200/s by default
-    #[arg(long, value_name = "R", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
-    pub rate: u64,
+    /// Requests in flight at once, 1 to 256 (batch) [default: 4]
+    // Options, not clap defaults: a single create must tell "given" from
+    // "defaulted" to refuse batch flags (`BatchArgs::check`).
+    #[arg(long, value_name = "N", value_parser = |s: &str| room::parse_count(s, 1, 256), allow_negative_numbers = true)]
+    pub concurrency: Option<u64>,
+    /// Requests started per second at most, 1 to 100000 (batch); the service allows 200/s by
+    /// default [default: 50]
+    #[arg(long, value_name = "R", value_parser = |s: &str| room::parse_count(s, 1, 100_000), allow_negative_numbers = true)]
+    pub rate: Option<u64>,
     /// Append one JSON line per row to FILE as soon as the row is settled (batch)
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// Skip rows the --report file marks created/exists (destroy: done), and append to it
-    #[arg(long, requires = "report")]
+    #[arg(long)]
     pub resume: bool,
     /// Stop starting new rows after the first failed row (batch)
     #[arg(long)]
@@ -326,8 +349,8 @@ pub struct CreateArgs {
     /// Enable microphone seats (IsSeatEnabled); alone means true
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
     pub seat_enabled: Option<bool>,
-    /// Maximum number of seats, > 0 (MaxSeatCount); only AudioSalon and Karaoke use it
-    #[arg(long, value_name = "N", value_parser = room::parse_positive)]
+    /// Maximum number of seats, 1 to 2147483647 (MaxSeatCount); only AudioSalon and Karaoke use it
+    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
     pub max_seats: Option<u64>,
     /// Seat layout (SeatTemplate) [default: VideoDynamicGrid9Seats]
     ///
@@ -399,7 +422,7 @@ pub struct DestroyArgs {
 #[derive(Args, Debug, Clone)]
 pub struct ListArgs {
     /// Stop after N rooms
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
     pub limit: Option<u64>,
 }
 
@@ -415,6 +438,15 @@ pub struct UsersigArgs {
     #[arg(long, value_name = "SECS")]
     pub ttl: Option<u64>,
 }
+
+const DESTROY_EXAMPLES: &str = "\
+Examples:
+  livectl destroy --room-id live-1
+  # idempotent: a room that is already gone counts as done
+  livectl destroy --room-id live-1 --missing-ok
+  # many rooms (any CSV with a room_id column, e.g. the one used to create them)
+  livectl destroy --from-csv rooms.csv --dry-run
+  livectl destroy --from-csv rooms.csv --yes --report destroyed.jsonl";
 
 const DOCTOR_HELP: &str = "\
 Exit codes:
@@ -469,19 +501,25 @@ Examples:
 #[derive(Subcommand, Debug, Clone)]
 pub enum ProfileCommand {
     /// List the profiles in the config file (default marked *); never shows a secret
+    #[command(after_long_help = "Example:\n  livectl profile list")]
     List,
     /// Show every setting of a profile and where it came from; secrets masked
     ///
     /// Each setting's value and source: a flag, an environment variable (by name), the config
     /// file (with its path and profile), or the default. The secret key shows as `****` plus
     /// its last 4 characters with where it is read from, or why it cannot be read.
+    #[command(
+        after_long_help = "Examples:\n  livectl profile show\n  livectl profile show staging"
+    )]
     Show(ProfileShowArgs),
     /// Add a profile to the config file; --region/--endpoint set its region or endpoint
     #[command(after_long_help = PROFILE_ADD_HELP)]
     Add(ProfileAddArgs),
     /// Remove a profile (and default_profile, if it named it)
+    #[command(after_long_help = "Example:\n  livectl profile remove staging")]
     Remove(ProfileRemoveArgs),
     /// Make a profile the default (sets default_profile; nothing else changes)
+    #[command(after_long_help = "Example:\n  livectl profile use staging")]
     Use(ProfileUseArgs),
     /// Set one key of a profile, keeping the others and the comments
     #[command(after_long_help = PROFILE_SET_HELP)]

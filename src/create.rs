@@ -7,6 +7,7 @@ use crate::api::Client;
 use crate::api::retry::{NoPacer, Outcome, Pacer, Policy};
 use crate::app::{self, Ctx};
 use crate::cli::CreateArgs;
+use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::{Naming, RoomSpec};
 use crate::settle::{self, By, Lookup, Record, Settled, Status};
@@ -71,6 +72,22 @@ pub fn settle(room_id: &str, out: Outcome, exists_ok: bool, lookup: &Lookup) -> 
     }
 }
 
+/// What text mode says on stderr when a room counted as done was not made
+/// (or destroyed) by this call: `exists`, `already gone`, and who made it
+/// when that was in doubt.
+pub fn already_note(rec: &Record) -> Option<String> {
+    let id = &rec.room_id;
+    let by = rec
+        .by
+        .map(|b| format!(" (by: {})", b.as_str()))
+        .unwrap_or_default();
+    match rec.status {
+        Status::Exists => Some(format!("room \"{id}\": exists{by}; counted as done")),
+        Status::Missing => Some(format!("room \"{id}\": already gone; counted as done")),
+        _ => None,
+    }
+}
+
 /// Reads a room's CreateTime with get_room_info (one retried call through
 /// `pacer`); `None` when the read fails.
 pub fn read_create_time(
@@ -117,6 +134,7 @@ pub fn spec_from_args(args: &CreateArgs) -> RoomSpec {
 }
 
 pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
+    args.batch.check("create").map_err(Error::usage)?;
     let spec = spec_from_args(args);
     let errs = spec.validate(Naming::Flag);
     if !errs.is_empty() {
@@ -145,5 +163,36 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
         job: None,
     };
     let (rec, err) = settle(&spec.room_id, out, args.exists_ok, &lookup);
+    if let Some(note) = already_note(&rec).filter(|_| err.is_none() && ctx.format() == Format::Text)
+    {
+        output::note(note);
+    }
     settle::finish(ctx.format(), &rec, err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settle::By;
+
+    #[test]
+    fn notes_say_what_was_there_already_and_who_made_it() {
+        let mut rec = Record::settled("r1", Status::Exists, "Id-1", Some(EXISTS), 1);
+        assert_eq!(
+            already_note(&rec).as_deref(),
+            Some("room \"r1\": exists; counted as done")
+        );
+        rec.by = Some(By::EarlierRun);
+        assert_eq!(
+            already_note(&rec).as_deref(),
+            Some("room \"r1\": exists (by: an earlier run); counted as done")
+        );
+        let gone = Record::settled("r2", Status::Missing, "", Some(100_004), 1);
+        assert_eq!(
+            already_note(&gone).as_deref(),
+            Some("room \"r2\": already gone; counted as done")
+        );
+        let made = Record::settled("r3", Status::Created, "", None, 1);
+        assert_eq!(already_note(&made), None);
+    }
 }

@@ -15,6 +15,8 @@ pub const EXIT_TAKEN: u8 = 6;
 pub const EXIT_NETWORK: u8 = 7;
 pub const EXIT_BATCH: u8 = 8;
 pub const EXIT_INTERRUPTED: u8 = 130;
+/// 128 + SIGTERM, as a shell reports a process the signal ended.
+pub const EXIT_TERMINATED: u8 = 143;
 
 /// A failure answer from the service, after retries.
 #[derive(Debug, Clone)]
@@ -71,13 +73,16 @@ pub enum Error {
     /// A batch finished with at least one failed row (already reported).
     #[error("{0}")]
     BatchFailed(String),
-    /// SIGINT or SIGTERM.
+    /// SIGINT (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
     /// The service took the request but did not do it, without a failure
     /// code (a message dropped with `MsgDropReason`): exit 5.
     #[error("{0}")]
     Refused(String),
+    /// SIGTERM.
+    #[error("terminated")]
+    Terminated,
 }
 
 impl Error {
@@ -109,6 +114,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         Some(Error::BatchFailed(_)) => EXIT_BATCH,
         Some(Error::Interrupted) => EXIT_INTERRUPTED,
         Some(Error::Refused(_)) => EXIT_REFUSED,
+        Some(Error::Terminated) => EXIT_TERMINATED,
         None => EXIT_INTERNAL,
     }
 }
@@ -158,6 +164,7 @@ mod tests {
         assert_eq!(exit_code(&Error::BatchFailed("1 failed".into()).into()), 8);
         assert_eq!(exit_code(&Error::Interrupted.into()), 130);
         assert_eq!(exit_code(&Error::Refused("dropped".into()).into()), 5);
+        assert_eq!(exit_code(&Error::Terminated.into()), 143);
     }
 
     #[test]

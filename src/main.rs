@@ -9,6 +9,14 @@ fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            // A known trap gets its own message instead of clap's.
+            let args: Vec<String> = std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            if let Some(hint) = cli::trap_hint(&args).filter(|_| e.use_stderr()) {
+                output::error_line(&hint);
+                return ExitCode::from(error::EXIT_USAGE);
+            }
             // --help and --version are successes; usage errors exit 2.
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() {
@@ -33,7 +41,11 @@ fn main() -> ExitCode {
             // Batch failures and interrupts were already summarised.
             if !matches!(
                 e.downcast_ref::<error::Error>(),
-                Some(error::Error::BatchFailed(_) | error::Error::Interrupted)
+                Some(
+                    error::Error::BatchFailed(_)
+                        | error::Error::Interrupted
+                        | error::Error::Terminated
+                )
             ) {
                 output::error_line(&format!("{e:#}"));
             }

@@ -49,11 +49,33 @@ pub fn stderr_line(line: &str) {
     }
 }
 
-/// A log line at `-v` (level 1) or `-vv` (level 2).
+/// A log line at `-v` (level 1) or `-vv` (level 2), after the thread's
+/// log context if any (see [`with_log_context`]).
 pub fn log(level: u8, line: impl AsRef<str>) {
     if verbosity() >= level {
-        stderr_line(line.as_ref());
+        stderr_line(&in_context(line.as_ref()));
     }
+}
+
+std::thread_local! {
+    static LOG_CONTEXT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with every [`log`] line of this thread prefixed by `context`
+/// (a batch row: `rooms.csv:12 room "r12"`), so that parallel rows can be
+/// told apart.
+pub fn with_log_context<R>(context: String, f: impl FnOnce() -> R) -> R {
+    let old = LOG_CONTEXT.with(|c| c.replace(Some(context)));
+    let out = f();
+    LOG_CONTEXT.with(|c| *c.borrow_mut() = old);
+    out
+}
+
+fn in_context(line: &str) -> String {
+    LOG_CONTEXT.with(|c| match c.borrow().as_deref() {
+        Some(ctx) => format!("{ctx}: {line}"),
+        None => line.to_string(),
+    })
 }
 
 /// A warning; shown unless `--quiet`.
@@ -258,6 +280,19 @@ pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_lines_carry_the_threads_context() {
+        assert_eq!(in_context("POST x"), "POST x");
+        let inner = with_log_context("rooms.csv:3 room \"r3\"".into(), || {
+            // Another thread has its own (none).
+            let other = std::thread::spawn(|| in_context("b")).join().unwrap();
+            (in_context("POST x"), other)
+        });
+        assert_eq!(inner.0, "rooms.csv:3 room \"r3\": POST x");
+        assert_eq!(inner.1, "b");
+        assert_eq!(in_context("after"), "after", "restored");
+    }
 
     #[test]
     fn columns_align() {

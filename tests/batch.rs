@@ -196,7 +196,14 @@ fn exists_fails_without_exists_ok_and_passes_with_it() {
     let recs: Vec<Value> = json_lines(&out);
     let r1 = recs.iter().find(|r| r["room_id"] == "r1").unwrap();
     assert_eq!(r1["status"], "exists");
-    assert!(stderr(&out).contains("exists counted as failed"));
+    // The summary agrees with exit 8: the row is a failed one, and why.
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "created 1, exists 0, failed 1 (1 already existed: not counted as success without --exists-ok), skipped 0"
+        ),
+        "{err}"
+    );
 
     let env = TestEnv::new();
     let _state = FakeRooms::mount(&env, &[("r1", &[100010])], Duration::ZERO);
@@ -208,6 +215,16 @@ fn exists_fails_without_exists_ok_and_passes_with_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("created 1, exists 1, failed 0"), "{err}");
+    // Text mode says which row found its room there already.
+    assert!(
+        err.contains("rooms.csv:2: room \"r1\": exists; counted as done"),
+        "{err}"
+    );
+    let text = stdout(&out);
+    let listed: BTreeSet<&str> = text.lines().collect();
+    assert_eq!(listed, BTreeSet::from(["r1", "r2"]), "both rooms are there");
 }
 
 #[test]
@@ -333,7 +350,74 @@ fn sigint_finishes_rows_in_flight_and_exits_130() {
         reported, received,
         "the report matches what the server received"
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not started"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not started"));
+    // The exact command that continues: the same arguments and --resume.
+    let line = format!(
+        "--from-csv {} --report {} --resume",
+        csv.display(),
+        report.display()
+    );
+    assert!(err.contains("interrupted: "), "{err}");
+    assert!(err.contains("to continue"), "{err}");
+    assert!(err.trim_end().ends_with(&line), "{err}");
+}
+
+/// Waits (without asserting on time) until the fake got `n` requests.
+fn wait_for_requests(state: &SharedRooms, n: usize) {
+    for _ in 0..3000 {
+        if state.lock().unwrap().requests.len() >= n {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the fake never got {n} requests");
+}
+
+#[test]
+fn sigterm_ends_with_143_and_says_how_to_rerun_safely_without_a_report() {
+    let env = TestEnv::new();
+    let state = FakeRooms::mount(&env, &[], Duration::from_millis(30));
+    let csv = env.write("rooms.csv", &rooms_csv(200));
+    let child = env
+        .process(assert_cmd::cargo::cargo_bin("livectl"))
+        .args([
+            "create",
+            "-q",
+            "--concurrency",
+            "2",
+            "--name",
+            "it's on",
+            "--from-csv",
+        ])
+        .arg(&csv)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_requests(&state, 4);
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(err.contains("terminated: "), "{err}");
+    // -q drops the summary, not the way to continue.
+    assert!(!err.contains(", not started "), "{err}");
+    assert!(err.contains("nothing to resume from"), "{err}");
+    let line = format!(
+        "create -q --concurrency 2 --name \"it's on\" --from-csv {} --exists-ok",
+        csv.display()
+    );
+    assert!(err.trim_end().ends_with(&line), "{err}");
+    // Rows in flight finished: every room the server made is on stdout.
+    let made = state.lock().unwrap().requests.len();
+    assert!(made < 200, "stopped part way");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), made);
 }
 
 #[test]
@@ -372,4 +456,36 @@ fn rate_above_the_service_limit_warns_and_quiet_silences_the_summary() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stderr(&out), "", "--quiet: no warning, no summary");
     assert_eq!(stdout(&out).lines().count(), 3, "results still on stdout");
+}
+
+#[test]
+fn verbose_batch_lines_name_their_row() {
+    let env = TestEnv::new();
+    let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let csv = env.write("rooms.csv", &rooms_csv(6));
+    let out = env
+        .cmd()
+        .args(["create", "-v", "--concurrency", "3", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    let posts: Vec<&str> = err.lines().filter(|l| l.contains("POST ")).collect();
+    assert_eq!(posts.len(), 6, "{err}");
+    for n in 1..=6 {
+        // Row rN is on line N+1 (after the header).
+        let prefix = format!("{}:{} room \"r{n}\": POST ", csv.display(), n + 1);
+        assert_eq!(
+            posts.iter().filter(|l| l.starts_with(&prefix)).count(),
+            1,
+            "{prefix}\n{err}"
+        );
+        assert!(
+            posts
+                .iter()
+                .any(|l| l.starts_with(&prefix) && l.contains("create_room")),
+            "{err}"
+        );
+    }
 }

@@ -131,7 +131,25 @@ fn destroy_from_csv_missing_room_fails_without_missing_ok() {
     let r2 = recs.iter().find(|r| r["room_id"] == "r2").unwrap();
     assert_eq!(r2["status"], "failed");
     assert_eq!(r2["error_code"], 100004);
-    assert!(stderr(&out).contains("--missing-ok"));
+    assert!(
+        stderr(&out).contains(
+            "destroyed 1, missing 0, failed 1 (1 already gone: not counted as success without --missing-ok), skipped 0"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // With --missing-ok it is done, and text mode says it was gone already.
+    env.cmd()
+        .args(["destroy", "--yes", "--missing-ok", "--from-csv"])
+        .arg(&csv)
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains(
+            "gone.csv:3: room \"r2\": already gone; counted as done",
+        ))
+        .stderr(predicates::str::contains(
+            "destroyed 0, missing 2, failed 0",
+        ));
     // A dry run names every request and sends nothing.
     let out = env
         .bare_cmd()

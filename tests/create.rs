@@ -3,6 +3,8 @@
 mod common;
 #[path = "create/seat.rs"]
 mod seat;
+#[path = "create/traps.rs"]
+mod traps;
 
 use common::*;
 use httpmock::Method::POST;
@@ -411,7 +413,8 @@ fn help_and_usage_errors() {
         .args(["help", "exit-codes"])
         .assert()
         .code(0)
-        .stdout(predicates::str::contains("130  interrupted"));
+        .stdout(predicates::str::contains("130  interrupted"))
+        .stdout(predicates::str::contains("143  terminated (SIGTERM)"));
     env.bare_cmd()
         .args(["help", "environment"])
         .assert()

@@ -2,6 +2,7 @@
 
 use crate::app::Ctx;
 use crate::batch::input::Columns;
+use crate::batch::progress::Already;
 use crate::batch::{self, Options, Plan};
 use crate::cli::CreateArgs;
 use crate::create;
@@ -9,6 +10,9 @@ use crate::room::{CaveatsOnce, Naming, RoomSpec};
 use crate::settle::{Lookup, Status};
 
 pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
+    args.batch
+        .check("create")
+        .map_err(crate::error::Error::usage)?;
     let defaults = create::spec_from_args(args);
     // The flags are defaults for every row: check them on their own first,
     // so a bad flag is named as a flag, not as every row's problem.
@@ -46,6 +50,11 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
             Status::Failed,
             Status::Skipped,
         ],
+        already: Already {
+            words: "already existed",
+            flag: "--exists-ok",
+            code: create::EXISTS,
+        },
     };
     let opts = Options::new(&args.batch, args.dry_run, false);
     batch::run(ctx, &plan, &opts, &defaults)

@@ -6,9 +6,10 @@ use serde_json::json;
 
 use crate::app::Ctx;
 use crate::batch::input::Columns;
+use crate::batch::progress::Already;
 use crate::batch::{self, Options, Plan};
 use crate::cli::DestroyArgs;
-use crate::cmd::lifecycle::destroy;
+use crate::cmd::lifecycle::{self as destroy_mod, destroy};
 use crate::room::RoomSpec;
 use crate::settle::{Lookup, Status};
 
@@ -30,6 +31,11 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
             Status::Failed,
             Status::Skipped,
         ],
+        already: Already {
+            words: "already gone",
+            flag: "--missing-ok",
+            code: destroy_mod::NOT_FOUND,
+        },
     };
     let opts = Options::new(&args.batch, args.dry_run, !args.yes);
     batch::run(ctx, &plan, &opts, &RoomSpec::default())

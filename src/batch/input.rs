@@ -250,6 +250,15 @@ fn parse_header(
         }
     }
     if !seen.contains_key(&Field::RoomId) {
+        // One column with `;` in it: a spreadsheet's semicolon export (the
+        // default in many locales). Say that, instead of "unknown column".
+        if let [one] = rec.iter().collect::<Vec<_>>().as_slice()
+            && one.contains(';')
+        {
+            return Err(vec![format!(
+                "{file}:{line}: the header is one column containing `;`: the file looks semicolon-separated, and livectl reads comma-separated CSV. Save it with `,` as the separator (spreadsheets: \"CSV UTF-8 (comma delimited)\") and run again; see `livectl help csv`"
+            )]);
+        }
         problems.push(format!(
             "{file}:{line}: room_id: the header has no room_id column (RoomId); add one"
         ));

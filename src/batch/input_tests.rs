@@ -271,3 +271,24 @@ fn same_file_by_any_spelling() {
     std::fs::write(dir.path().join("other.jsonl"), "").unwrap();
     assert!(!i.is_same_file(&dir.path().join("other.jsonl")));
 }
+
+#[test]
+fn a_semicolon_separated_file_gets_a_hint_about_the_separator() {
+    let hint =
+        "rooms.csv:1: the header is one column containing `;`: the file looks semicolon-separated";
+    let p = problems("room_id;name\nr1;Room 1\n", &RoomSpec::default());
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert!(p[0].starts_with(hint), "{p:#?}");
+    assert!(p[0].contains("Save it with `,` as the separator"), "{p:#?}");
+    // destroy reads room_id only, and says the same.
+    let (_f, i) = input(b"RoomId;Name\nr1;x\n");
+    let mut out = Vec::new();
+    check(&i, Columns::RoomIdOnly, &RoomSpec::default(), &mut |s| {
+        out.push(s.to_string())
+    })
+    .unwrap();
+    assert!(out[0].starts_with(hint), "{out:#?}");
+    // A comma file whose header merely lacks room_id is not told about `;`.
+    let p = problems("name\nx\n", &RoomSpec::default());
+    assert!(p.iter().all(|l| !l.contains("semicolon")), "{p:#?}");
+}

@@ -11,15 +11,17 @@ pub mod create;
 pub mod destroy;
 mod doom;
 pub mod input;
+pub mod progress;
 pub mod rate;
 pub mod report;
+mod signals;
 
 use serde_json::Value;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::api::Client;
 use crate::api::retry::{Outcome, Policy};
@@ -31,8 +33,10 @@ use crate::room::RoomSpec;
 use crate::settle::{Lookup, Record, Settled, Status};
 use doom::{Doom, Watch};
 use input::{Columns, Input};
+use progress::{Already, Bar, Counts};
 use rate::RateLimiter;
 use report::ReportWriter;
+use signals::Signals;
 
 /// The documented default limit of the write commands, per app.
 pub const SERVICE_RATE_LIMIT: u64 = 200;
@@ -42,8 +46,10 @@ impl Options {
     pub fn new(b: &crate::cli::BatchArgs, dry_run: bool, confirm: bool) -> Options {
         Options {
             file: b.from_csv.clone().expect("the batch form has --from-csv"),
-            concurrency: b.concurrency,
-            rate: b.rate,
+            concurrency: b
+                .concurrency
+                .unwrap_or(crate::cli::BatchArgs::DEFAULT_CONCURRENCY),
+            rate: b.rate.unwrap_or(crate::cli::BatchArgs::DEFAULT_RATE),
             report: b.report.clone(),
             resume: b.resume,
             fail_fast: b.fail_fast,
@@ -67,6 +73,8 @@ pub struct Plan<'a> {
     pub done: &'a [&'a str],
     /// Statuses the summary names, in order.
     pub summary: &'a [Status],
+    /// The answer that says the work was done already (exists, missing).
+    pub already: Already,
 }
 
 /// The batch flags.
@@ -85,8 +93,7 @@ pub struct Options {
 
 #[derive(Default)]
 struct Tally {
-    counts: std::collections::HashMap<&'static str, u64>,
-    failed_rows: u64,
+    counts: Counts,
     settled: u64,
     doom: Option<Doom>,
 }
@@ -143,7 +150,7 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
 
     let interrupted = Arc::new(AtomicBool::new(false));
     let signals = Signals::install(&interrupted);
-    let bar = progress_bar(total);
+    let bar = Bar::new(total);
     let started = Instant::now();
     let (tally, write_error) = run_rows(
         &RunArgs {
@@ -161,24 +168,41 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
         },
         &mut writer,
     )?;
+    let stopped_by = signals.error();
     drop(signals);
     if let Some(b) = &bar {
-        b.finish_and_clear();
-        output::set_progress(None);
+        b.finish();
     }
-    let elapsed = started.elapsed();
-    output::note(summary_line(plan, &tally, total, elapsed));
+    let skipped = tally.counts.by_status.get("skipped").copied().unwrap_or(0);
+    output::note(progress::summary_line(
+        &tally.counts,
+        plan.summary,
+        &plan.already,
+        total.saturating_sub(tally.settled),
+        tally.settled - skipped,
+        started.elapsed(),
+    ));
     if let Some(e) = write_error {
         return Err(e);
     }
     if interrupted.load(Ordering::SeqCst) {
-        return Err(Error::Interrupted.into());
+        let argv: Vec<String> = std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let stdin = opts.file.as_os_str() == "-";
+        // The run's error message: shown under --quiet too.
+        output::stderr_line(&format!(
+            "{stopped_by}: {} row(s) not started; {}",
+            total.saturating_sub(tally.settled),
+            signals::continue_hint(&argv, opts.report.is_some(), plan.is_create, stdin)
+        ));
+        return Err(stopped_by.into());
     }
     if let Some(doom) = &tally.doom {
         return Err(doom.error(total.saturating_sub(tally.settled)));
     }
-    if tally.failed_rows > 0 {
-        return Err(Error::BatchFailed(format!("{} row(s) failed", tally.failed_rows)).into());
+    if tally.counts.failed > 0 {
+        return Err(Error::BatchFailed(format!("{} row(s) failed", tally.counts.failed)).into());
     }
     Ok(())
 }
@@ -222,7 +246,7 @@ struct RunArgs<'a> {
     /// Under `--resume`: when the job's first run began, if known.
     job: Option<Option<i64>>,
     interrupted: &'a AtomicBool,
-    bar: Option<&'a indicatif::ProgressBar>,
+    bar: Option<&'a Bar>,
 }
 
 /// The tally, and the first report write error (which stopped the run).
@@ -258,18 +282,22 @@ fn run_rows(
                     let Ok((line, room_id, body)) = job else {
                         break;
                     };
-                    let out = a.client.execute(
-                        a.plan.command,
-                        &body,
-                        a.policy,
-                        limiter,
-                        a.plan.is_create,
-                    );
-                    // Stopped before sending: not started, not reported.
-                    if out.attempts == 0 {
+                    // -v: each log line of this row names it.
+                    let context = format!("{}:{line} room \"{room_id}\"", a.opts.file.display());
+                    let settled = output::with_log_context(context, || {
+                        let out = a.client.execute(
+                            a.plan.command,
+                            &body,
+                            a.policy,
+                            limiter,
+                            a.plan.is_create,
+                        );
+                        // Stopped before sending: not started, not reported.
+                        (out.attempts > 0).then(|| (a.plan.settle)(&room_id, out, &lookup))
+                    });
+                    let Some((mut rec, err)) = settled else {
                         continue;
-                    }
-                    let (mut rec, err) = (a.plan.settle)(&room_id, out, &lookup);
+                    };
                     rec.line = Some(line);
                     // Decided here, before this worker asks for another row:
                     // once a failure has settled, no row starts after it.
@@ -329,17 +357,25 @@ fn settle_one(
     doomed: bool,
 ) -> anyhow::Result<()> {
     tally.settled += 1;
-    *tally.counts.entry(rec.status.as_str()).or_default() += 1;
+    let c = &mut tally.counts;
     if err.is_some() {
-        tally.failed_rows += 1;
+        c.failed += 1;
+        if rec.error_code == Some(a.plan.already.code) {
+            c.already_failed += 1;
+        }
+    } else {
+        *c.by_status.entry(rec.status.as_str()).or_default() += 1;
     }
+    let place = format!("{}:{}", a.opts.file.display(), rec.line.unwrap_or(0));
     // A doomed row's error is said once, at the end of the run.
     if let Some(e) = err.as_ref().filter(|_| !doomed) {
-        output::error_line(&format!(
-            "{}:{}: {e:#}",
-            a.opts.file.display(),
-            rec.line.unwrap_or(0)
-        ));
+        output::error_line(&format!("{place}: {e:#}"));
+    }
+    // Counted as done, but not made by this run: text mode says so.
+    if let Some(note) =
+        crate::create::already_note(rec).filter(|_| err.is_none() && a.ctx.format() == Format::Text)
+    {
+        output::note(format!("{place}: {note}"));
     }
     // A failed write still shows the row below: it settled.
     let written = writer.as_mut().map_or(Ok(()), |w| w.write(rec));
@@ -351,85 +387,7 @@ fn settle_one(
         Format::Text => {}
     }
     if let Some(b) = a.bar {
-        b.inc(1);
-        b.set_message(counts_text(a.plan, tally));
+        b.settled(&tally.counts, a.plan.summary);
     }
     written
-}
-
-fn counts_text(plan: &Plan, t: &Tally) -> String {
-    let mut parts: Vec<String> = plan
-        .summary
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                s.as_str(),
-                t.counts.get(s.as_str()).copied().unwrap_or(0)
-            )
-        })
-        .collect();
-    let failed_exists = t.failed_rows - t.counts.get("failed").copied().unwrap_or(0);
-    if failed_exists > 0 {
-        parts.push(format!(
-            "({failed_exists} exists counted as failed: pass --exists-ok)"
-        ));
-    }
-    parts.join(", ")
-}
-
-fn summary_line(plan: &Plan, t: &Tally, total: u64, elapsed: Duration) -> String {
-    let secs = elapsed.as_secs_f64();
-    let sent = t.settled - t.counts.get("skipped").copied().unwrap_or(0);
-    let rate = if secs > 0.0 { sent as f64 / secs } else { 0.0 };
-    let not_started = total.saturating_sub(t.settled);
-    let mut line = format!("{}, not started {not_started}", counts_text(plan, t));
-    line.push_str(&format!(" in {secs:.1} s ({rate:.1} rows/s)"));
-    line
-}
-
-fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
-    if output::quiet() || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    let style =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} {per_sec} ETA {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.enable_steady_tick(Duration::from_millis(200));
-    output::set_progress(Some(bar.clone()));
-    Some(bar)
-}
-
-/// SIGINT/SIGTERM set the flag; a second one ends the process at once.
-struct Signals(Vec<signal_hook::SigId>);
-
-impl Signals {
-    fn install(flag: &Arc<AtomicBool>) -> Signals {
-        let mut ids = Vec::new();
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            // The shutdown must be registered first: it fires only once the
-            // flag was set by an earlier signal.
-            if let Ok(id) = signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone())
-            {
-                ids.push(id);
-            }
-            if let Ok(id) = signal_hook::flag::register(sig, flag.clone()) {
-                ids.push(id);
-            }
-        }
-        Signals(ids)
-    }
-}
-
-impl Drop for Signals {
-    fn drop(&mut self) {
-        for id in self.0.drain(..) {
-            signal_hook::low_level::unregister(id);
-        }
-    }
 }

@@ -35,6 +35,11 @@ pub const NAME_MAX: usize = 100;
 pub const COVER_MAX: usize = 200;
 pub const NOTICE_MAX: usize = 100;
 pub const CATEGORY_MAX: usize = 3;
+/// The service's integer fields (MaxMemberCount, MaxSeatCount,
+/// ActivityStatus, Category items) are documented only as "Integer"; the
+/// tool keeps to a signed 32-bit integer, which every revision takes.
+pub const INT_FIELD_MIN: i64 = i32::MIN as i64;
+pub const INT_FIELD_MAX: i64 = i32::MAX as i64;
 
 /// The fields of one room; `None` means "not set, not sent".
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -161,7 +166,25 @@ pub fn parse_positive(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {
         Ok(0) => Err("must be greater than 0".to_string()),
         Ok(n) => Ok(n),
+        Err(_) if s.trim().parse::<i64>().is_ok_and(|n| n < 0) => {
+            Err(format!("must be positive (a count); got {}", s.trim()))
+        }
         Err(_) => Err(format!("\"{s}\" is not a positive integer")),
+    }
+}
+
+/// A count within `lo..=hi`; a negative number says what is expected
+/// rather than clap's "unexpected argument".
+pub fn parse_count(s: &str, lo: u64, hi: u64) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (lo..=hi).contains(&n) => Ok(n),
+        Ok(n) => Err(format!("{n} is out of range; use {lo} to {hi}")),
+        Err(_) if s.trim().parse::<i64>().is_ok_and(|n| n < 0) => Err(if lo == 0 {
+            format!("must be 0 or more; got {}", s.trim())
+        } else {
+            format!("must be positive (a count); got {}", s.trim())
+        }),
+        Err(_) => Err(format!("\"{s}\" is not a whole number; use {lo} to {hi}")),
     }
 }
 
@@ -277,13 +300,21 @@ impl RoomSpec {
                 err(f, format!("is {} bytes; the limit is {max} bytes", v.len()));
             }
         }
-        if let Some(o) = &self.owner
-            && o.trim().is_empty()
-        {
-            err(
-                Field::Owner,
-                "is empty; give a user ID or leave it out".into(),
-            );
+        // One rule for both: an empty value given is refused (a flag fed an
+        // unset shell variable); an empty CSV cell never gets here (not set).
+        for (f, v, what) in [
+            (
+                Field::Name,
+                &self.name,
+                "a name (the room ID is the default)",
+            ),
+            (Field::Owner, &self.owner, "a user ID"),
+        ] {
+            if let Some(v) = v
+                && v.trim().is_empty()
+            {
+                err(f, format!("is empty; give {what} or leave it out"));
+            }
         }
         for (f, v) in [
             (Field::MaxMembers, self.max_members),
@@ -292,6 +323,31 @@ impl RoomSpec {
             if v == Some(0) {
                 err(f, "must be greater than 0".into());
             }
+            if let Some(n) = v.filter(|n| *n > INT_FIELD_MAX as u64) {
+                err(
+                    f,
+                    format!(
+                        "{n} is too large: the service's field is a 32-bit integer, at most {INT_FIELD_MAX}"
+                    ),
+                );
+            }
+        }
+        let in_range = |n: i64| (INT_FIELD_MIN..=INT_FIELD_MAX).contains(&n);
+        if let Some(n) = self.activity_status.filter(|n| !in_range(*n)) {
+            err(
+                Field::ActivityStatus,
+                format!(
+                    "{n} is out of range: the service's field is a 32-bit integer, {INT_FIELD_MIN} to {INT_FIELD_MAX}"
+                ),
+            );
+        }
+        if let Some(n) = self.category.iter().flatten().find(|n| !in_range(**n)) {
+            err(
+                Field::Category,
+                format!(
+                    "{n} is out of range: each tag is a 32-bit integer, {INT_FIELD_MIN} to {INT_FIELD_MAX}"
+                ),
+            );
         }
         if let Some(c) = &self.category
             && c.len() > CATEGORY_MAX

@@ -286,3 +286,105 @@ fn defaults_fill_unset_cells_only() {
     assert_eq!(row.name.as_deref(), Some("row"));
     assert_eq!(row.public, Some(true));
 }
+
+#[test]
+fn integer_fields_keep_to_32_bits() {
+    let errs = |spec: RoomSpec| -> Vec<String> {
+        spec.validate(Naming::Flag)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let edge = RoomSpec {
+        room_id: "r".into(),
+        max_members: Some(2_147_483_647),
+        max_seats: Some(2_147_483_647),
+        activity_status: Some(-2_147_483_648),
+        category: Some(vec![2_147_483_647, -2_147_483_648]),
+        ..Default::default()
+    };
+    assert_eq!(
+        errs(edge),
+        Vec::<String>::new(),
+        "the bounds themselves pass"
+    );
+    let over = RoomSpec {
+        room_id: "r".into(),
+        max_members: Some(2_147_483_648),
+        max_seats: Some(u64::MAX),
+        activity_status: Some(2_147_483_648),
+        category: Some(vec![1, -2_147_483_649]),
+        ..Default::default()
+    };
+    let e = errs(over);
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert!(
+        e[0].starts_with("--max-members: 2147483648 is too large"),
+        "{e:#?}"
+    );
+    assert!(
+        e[0].ends_with("32-bit integer, at most 2147483647"),
+        "{e:#?}"
+    );
+    assert!(e[1].starts_with("--max-seats: 18446744073709551615 is too large"));
+    assert!(e[2].starts_with("--activity-status: 2147483648 is out of range"));
+    assert!(e[3].starts_with("--category: -2147483649 is out of range"));
+}
+
+#[test]
+fn an_empty_name_and_an_empty_owner_follow_one_rule() {
+    for (name, owner) in [(Some(""), None), (None, Some("")), (Some(" "), Some(" "))] {
+        let spec = RoomSpec {
+            room_id: "r".into(),
+            name: name.map(String::from),
+            owner: owner.map(String::from),
+            ..Default::default()
+        };
+        let errs: Vec<String> = spec
+            .validate(Naming::Flag)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let expected = name
+            .iter()
+            .map(|_| "--name")
+            .chain(owner.iter().map(|_| "--owner"));
+        for (e, flag) in errs.iter().zip(expected) {
+            assert!(e.starts_with(&format!("{flag}: is empty; give ")), "{e}");
+            assert!(e.ends_with(" or leave it out"), "{e}");
+        }
+        assert_eq!(errs.len(), name.iter().count() + owner.iter().count());
+    }
+    // A CSV cell that is empty is "not set", for both alike.
+    let mut spec = RoomSpec::default();
+    spec.set_from_text(Field::Name, " ").unwrap();
+    spec.set_from_text(Field::Owner, "").unwrap();
+    assert_eq!((spec.name, spec.owner), (None, None));
+}
+
+#[test]
+fn a_negative_count_must_be_positive() {
+    assert_eq!(
+        parse_positive("-5"),
+        Err("must be positive (a count); got -5".into())
+    );
+    assert_eq!(
+        parse_count("300", 1, 256),
+        Err("300 is out of range; use 1 to 256".into())
+    );
+    assert_eq!(
+        parse_count("-1", 1, 256),
+        Err("must be positive (a count); got -1".into())
+    );
+    assert_eq!(parse_count("4", 1, 256), Ok(4));
+    assert_eq!(parse_count("0", 0, 20), Ok(0));
+    assert_eq!(
+        parse_count("-1", 0, 20),
+        Err("must be 0 or more; got -1".into())
+    );
+    assert!(
+        parse_count("x", 1, 2)
+            .unwrap_err()
+            .contains("not a whole number")
+    );
+}

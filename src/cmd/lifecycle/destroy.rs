@@ -15,6 +15,8 @@ use crate::output;
 use crate::settle::{self, Record, Settled, Status};
 
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
+    // Batch flags without --from-csv are refused, not ignored.
+    args.batch.check("destroy").map_err(Error::usage)?;
     if args.batch.from_csv.is_some() {
         // Off a terminal no one can answer the question: as `gh` does for
         // destructive commands, a script must say --yes.
@@ -41,6 +43,12 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     let client = ctx.client(&settings)?;
     let out = client.execute("destroy_room", &body, ctx.policy(), &NoPacer, false);
     let (rec, err) = settle(id, out, args.missing_ok);
+    // Text mode says when there was nothing to destroy (`already gone`).
+    if let Some(note) = crate::create::already_note(&rec)
+        .filter(|_| err.is_none() && ctx.format() == crate::output::Format::Text)
+    {
+        output::note(note);
+    }
     settle::finish(ctx.format(), &rec, err)
 }
 
