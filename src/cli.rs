@@ -333,13 +333,14 @@ pub struct BatchArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct CreateArgs {
-    /// Room ID, 1 to 48 bytes of printable ASCII (RoomId)
+    /// Room ID, 1 to 48 bytes of printable ASCII (RoomId); or --room-id
     #[arg(
-        long,
-        value_name = "ID",
-        required_unless_present = "from_csv",
-        conflicts_with = "from_csv"
+        value_name = "ROOM",
+        conflicts_with_all = ["room_id", "from_csv"]
     )]
+    pub room: Option<String>,
+    /// The room ID, as a flag (the same as ROOM)
+    #[arg(long, value_name = "ID", conflicts_with = "from_csv")]
     pub room_id: Option<String>,
     #[command(flatten)]
     pub fields: RoomFieldArgs,
@@ -373,16 +374,22 @@ pub struct CreateArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct GetArgs {
-    /// Room ID
+    /// Room ID; or --room-id
+    #[arg(value_name = "ROOM", conflicts_with = "room_id")]
+    pub room: Option<String>,
+    /// The room ID, as a flag (the same as ROOM)
     #[arg(long, value_name = "ID")]
-    pub room_id: String,
+    pub room_id: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct UpdateArgs {
-    /// Room ID
+    /// Room ID; or --room-id
+    #[arg(value_name = "ROOM", conflicts_with = "room_id")]
+    pub room: Option<String>,
+    /// The room ID, as a flag (the same as ROOM)
     #[arg(long, value_name = "ID")]
-    pub room_id: String,
+    pub room_id: Option<String>,
     #[command(flatten)]
     pub fields: RoomFieldArgs,
     /// Room notice, up to 100 bytes (Notice)
@@ -398,13 +405,14 @@ pub struct UpdateArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct DestroyArgs {
-    /// Room ID
+    /// Room ID; or --room-id
     #[arg(
-        long,
-        value_name = "ID",
-        required_unless_present = "from_csv",
-        conflicts_with = "from_csv"
+        value_name = "ROOM",
+        conflicts_with_all = ["room_id", "from_csv"]
     )]
+    pub room: Option<String>,
+    /// The room ID, as a flag (the same as ROOM)
+    #[arg(long, value_name = "ID", conflicts_with = "from_csv")]
     pub room_id: Option<String>,
     /// Count a room that is already gone (100004) as done
     #[arg(long)]
@@ -597,6 +605,19 @@ pub struct CompletionsArgs {
     /// Shell to generate the script for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// The room a one-room command names: `ROOM` or `--room-id` (clap refuses
+/// both at once); a usage error naming both ways when there is neither.
+pub fn room_of<'a>(
+    positional: &'a Option<String>,
+    flag: &'a Option<String>,
+) -> Result<&'a str, crate::error::Error> {
+    positional.as_deref().or(flag.as_deref()).ok_or_else(|| {
+        crate::error::Error::Usage(
+            "no room given: name it as the first argument (ROOM) or with --room-id ID".into(),
+        )
+    })
 }
 
 #[cfg(test)]

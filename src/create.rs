@@ -125,7 +125,9 @@ pub fn print_dry_run(client: &Client, command: &str, body: &Value, format: Forma
 
 /// The validated spec of `livectl create` flags.
 pub fn spec_from_args(args: &CreateArgs) -> RoomSpec {
-    let mut spec = app::spec_from_flags(args.room_id.as_deref(), &args.fields);
+    // The batch form has no room: its rows do.
+    let room = args.room.as_deref().or(args.room_id.as_deref());
+    let mut spec = app::spec_from_flags(room, &args.fields);
     spec.owner = args.owner.clone();
     spec.seat_enabled = args.seat_enabled;
     spec.max_seats = args.max_seats;
@@ -135,6 +137,16 @@ pub fn spec_from_args(args: &CreateArgs) -> RoomSpec {
 
 pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     args.batch.check("create").map_err(Error::usage)?;
+    if let Some(r) = &args.room
+        && crate::room::parse_bool(r).is_ok()
+    {
+        // `--public false` leaves "false" as the positional ROOM.
+        return Err(Error::usage(format!(
+            "ROOM \"{r}\" looks like the value of a bool flag: bool flags take `=` \
+             (e.g. `--public=false`); nothing was sent"
+        )));
+    }
+    crate::cli::room_of(&args.room, &args.room_id)?;
     let spec = spec_from_args(args);
     let errs = spec.validate(Naming::Flag);
     if !errs.is_empty() {

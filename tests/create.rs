@@ -250,7 +250,7 @@ fn limits_are_checked_before_sending() {
             "not a boolean",
         ),
         (vec!["--room-id", "r", "--seat-template", ""], "is empty"),
-        (vec!["--name", "x"], "--room-id"),
+        (vec!["--name", "x"], "no room given"),
     ];
     for (args, want) in cases {
         let out = env.cmd().arg("create").args(&args).output().unwrap();

@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
         }
         return crate::batch::destroy::run(ctx, args);
     }
-    let id = args.room_id.as_deref().unwrap_or_default();
+    let id = crate::cli::room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
     let body = json!({ "RoomId": id });
     let settings = ctx.settings()?;

@@ -12,7 +12,7 @@ use crate::cli::GetArgs;
 use crate::output::{self, Format};
 
 pub fn run(ctx: &Ctx, args: &GetArgs) -> anyhow::Result<()> {
-    let id = &args.room_id;
+    let id = crate::cli::room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
     let settings = ctx.settings()?;
     let client = ctx.client(&settings)?;

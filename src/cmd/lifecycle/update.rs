@@ -20,11 +20,12 @@ const CHANGEABLE: &str = "--name, --max-members, --message-disabled, --cover-url
 const FIXED: [Field; 3] = [Field::Owner, Field::SeatEnabled, Field::MaxSeats];
 
 /// The room spec of `livectl update` flags.
-pub fn spec_from_args(args: &UpdateArgs) -> RoomSpec {
-    let mut spec = app::spec_from_flags(Some(&args.room_id), &args.fields);
+pub fn spec_from_args(args: &UpdateArgs) -> Result<RoomSpec, Error> {
+    let room = crate::cli::room_of(&args.room, &args.room_id)?;
+    let mut spec = app::spec_from_flags(Some(room), &args.fields);
     spec.notice = args.notice.clone();
     spec.seat_template = args.seat_template.clone();
-    spec
+    Ok(spec)
 }
 
 /// Create's checks, with messages fit for update: a `--field` naming a
@@ -54,7 +55,7 @@ pub fn validate(spec: &RoomSpec) -> Vec<FieldError> {
 }
 
 pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
-    let spec = spec_from_args(args);
+    let spec = spec_from_args(args)?;
     let errs = validate(&spec);
     if !errs.is_empty() {
         return Err(app::invalid(&errs));

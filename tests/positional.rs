@@ -1,0 +1,78 @@
+//! cli.md §6: every one-room command takes the room as its first argument,
+//! and `--room-id` keeps working; neither, or both, is a usage error.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+use serde_json::json;
+
+#[test]
+fn get_update_destroy_and_create_take_the_room_first() {
+    let env = TestEnv::new();
+    let info = env.server.mock(|when, then| {
+        when.path(path("get_room_info"))
+            .json_body(json!({"RoomId": "live-1"}));
+        then.status(200)
+            .json_body(json!({"ActionStatus": "OK", "ErrorCode": 0,
+            "ErrorInfo": "", "RequestId": "Id-1", "Response": {"RoomInfo": {"RoomId": "live-1"}}}));
+    });
+    let update = env.server.mock(|when, then| {
+        when.path(path("update_room_info"))
+            .json_body(json!({"RoomInfo": {"RoomId": "live-1", "RoomName": "new"}}));
+        then.status(200).json_body(ok_reply("live-1"));
+    });
+    let destroy = env.server.mock(|when, then| {
+        when.path(path("destroy_room"))
+            .json_body(json!({"RoomId": "live-1"}));
+        then.status(200).json_body(ok_reply("live-1"));
+    });
+    let create = env.server.mock(|when, then| {
+        when.path(path("create_room"));
+        then.status(200).json_body(ok_reply("live-1"));
+    });
+    for args in [["get", "live-1"], ["get", "--room-id=live-1"]] {
+        env.cmd()
+            .args(args)
+            .assert()
+            .code(0)
+            .stdout(predicates::str::contains("live-1"));
+    }
+    env.cmd()
+        .args(["update", "live-1", "--name", "new"])
+        .assert()
+        .code(0);
+    env.cmd().args(["destroy", "live-1"]).assert().code(0);
+    env.cmd()
+        .args(["create", "live-1", "--name", "x"])
+        .assert()
+        .code(0)
+        .stdout("live-1\n");
+    info.assert_calls(2);
+    update.assert_calls(1);
+    destroy.assert_calls(1);
+    create.assert_calls(1);
+}
+
+#[test]
+fn no_room_both_rooms_or_a_bool_value_as_the_room_send_nothing() {
+    let env = TestEnv::new();
+    let any = env.server.mock(|_, then| {
+        then.status(200).json_body(ok_reply("x"));
+    });
+    for cmd in ["get", "update", "destroy", "create"] {
+        env.cmd().arg(cmd).assert().code(2).stderr(
+            predicates::str::contains("no room given").and(predicates::str::contains("--room-id")),
+        );
+        env.cmd()
+            .args([cmd, "a", "--room-id", "b"])
+            .assert()
+            .code(2);
+    }
+    env.cmd()
+        .args(["create", "--public", "false"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--public=false"));
+    any.assert_calls(0);
+}
