@@ -249,7 +249,11 @@ impl RoomView {
             .collect();
         let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
         rows.iter()
-            .map(|(l, v)| format!("{l:<width$} {v}"))
+            .map(|(l, v)| {
+                // An empty value shows as `-`, as in every table.
+                let v = if v.is_empty() { "-" } else { v };
+                format!("{l:<width$} {v}")
+            })
             .collect()
     }
 }
@@ -458,6 +462,15 @@ mod tests {
         assert_eq!(
             v.text_lines(),
             vec!["Name:      a\\u{1b}[2Jb\\r\\nc\\u{7}", "Odd\\u{1b}: x"]
+        );
+    }
+
+    #[test]
+    fn empty_values_show_as_a_dash() {
+        let v = view(json!({"CoverURL": "", "Category": [], "Extra": ""}));
+        assert_eq!(
+            v.text_lines(),
+            vec!["Cover URL: -", "Category:  -", "Extra:     -"]
         );
     }
 
