@@ -5,59 +5,19 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 use crate::output::Format;
-use crate::room::{self, ExtraField, SeatMode, SeatTemplate};
+use crate::room;
 
 mod checks;
 pub use checks::trap_hint;
-
-/// A value parser that keeps livectl's own parsing and messages but tells
-/// clap the values it takes, so completion scripts offer them.
-#[derive(Clone)]
-pub struct Hinted<P> {
-    parser: P,
-    values: fn() -> Vec<&'static str>,
-}
-
-impl<P: clap::builder::TypedValueParser> clap::builder::TypedValueParser for Hinted<P> {
-    type Value = P::Value;
-
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<Self::Value, clap::Error> {
-        self.parser.parse_ref(cmd, arg, value)
-    }
-
-    fn possible_values(
-        &self,
-    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(
-            (self.values)()
-                .into_iter()
-                .map(clap::builder::PossibleValue::new),
-        ))
-    }
-}
 
 fn region_names() -> Vec<&'static str> {
     crate::region::REGIONS.iter().map(|r| r.name).collect()
 }
 
-fn region_hint() -> Hinted<clap::builder::NonEmptyStringValueParser> {
-    Hinted {
+fn region_hint() -> crate::cmd::args::Hinted<clap::builder::NonEmptyStringValueParser> {
+    crate::cmd::args::Hinted {
         parser: clap::builder::NonEmptyStringValueParser::new(),
         values: region_names,
-    }
-}
-
-type Parse<T> = fn(&str) -> Result<T, String>;
-
-fn seat_mode_hint() -> Hinted<Parse<SeatMode>> {
-    Hinted {
-        parser: room::parse_seat_mode,
-        values: || vec!["FreeToTake", "ApplyToTake"],
     }
 }
 
@@ -122,36 +82,36 @@ pub struct GlobalArgs {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create one live room, or many from a CSV file
-    #[command(after_long_help = CREATE_EXAMPLES)]
-    Create(CreateArgs),
+    #[command(after_long_help = crate::cmd::create::EXAMPLES)]
+    Create(crate::cmd::create::CreateArgs),
     /// Show one room (get_room_info)
     #[command(
         after_long_help = "Examples:\n  livectl get --room-id live-1\n  livectl get --room-id live-1 -o json"
     )]
-    Get(GetArgs),
+    Get(crate::cmd::get::GetArgs),
     /// Change a room's settings (update_room_info)
     #[command(
         after_long_help = "Examples:\n  livectl update --room-id live-1 --name \"Saturday show\" --notice \"starts at 8\"\n  livectl update --room-id live-1 --public=false --dry-run"
     )]
-    Update(UpdateArgs),
+    Update(crate::cmd::update::UpdateArgs),
     /// Destroy one room, or many from a CSV file (destroy_room)
-    #[command(after_long_help = DESTROY_EXAMPLES)]
-    Destroy(DestroyArgs),
+    #[command(after_long_help = crate::cmd::destroy::EXAMPLES)]
+    Destroy(crate::cmd::destroy::DestroyArgs),
     /// List public rooms (get_room_list); rooms not publicly visible are not listed
     #[command(
         after_long_help = "Examples:\n  livectl list --limit 50\n  livectl list -o json | jq -r .room_id"
     )]
-    List(ListArgs),
+    List(crate::cmd::list::ListArgs),
     /// Explain a service error code (offline); no CODE lists them all
     #[command(
         after_long_help = "Examples:\n  livectl explain 100010\n  livectl explain          # every code, with its exit code"
     )]
-    Explain(ExplainArgs),
+    Explain(crate::cmd::explain::ExplainArgs),
     /// Print a UserSig for the profile's identifier (for curl and debugging)
     #[command(
         after_long_help = "Example:\n  SIG=$(livectl usersig --ttl 300)   # keep it out of logs: it is a credential"
     )]
-    Usersig(UsersigArgs),
+    Usersig(crate::cmd::usersig::UsersigArgs),
     /// List, show, add, change (use, set, unset) and remove credential profiles
     #[command(subcommand)]
     Profile(ProfileCommand),
@@ -244,217 +204,6 @@ pub struct HelpArgs {
     #[arg(value_name = "TOPIC|COMMAND")]
     pub words: Vec<String>,
 }
-
-const CREATE_EXAMPLES: &str = "\
-Examples:
-  # see the request without sending it (needs no secret key)
-  livectl create --room-id live-1 --name \"Friday show\" --public --dry-run
-  # create; stdout is the room ID alone
-  ROOM=$(livectl create --room-id live-1 --name \"Friday show\" --max-members 500)
-  # idempotent: an existing room of yours counts as success
-  livectl create --room-id live-1 --exists-ok -o json
-  # a voice-chat room: MaxSeatCount only counts with AudioSalon or Karaoke
-  livectl create --room-id live-2 --seat-template AudioSalon --max-seats 8
-  # fields the tool does not model: NAME=VALUE sends a string, NAME:=JSON sends JSON
-  livectl create --room-id live-3 --field CustomInfo=vip --field KeepOwnerOnSeat:=false
-  # many rooms; flags are defaults for empty cells
-  livectl create --from-csv rooms.csv --report report.jsonl --public
-  livectl create --from-csv rooms.csv --report report.jsonl --resume";
-
-/// Room fields shared by `create` and `update`.
-#[derive(Args, Debug, Clone, Default)]
-pub struct RoomFieldArgs {
-    /// Room name, up to 100 bytes (RoomName; defaults to the room ID)
-    #[arg(long, value_name = "TEXT")]
-    pub name: Option<String>,
-    /// Maximum number of members, 1 to 2147483647 (MaxMemberCount)
-    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
-    pub max_members: Option<u64>,
-    /// Cover image URL, up to 200 bytes (CoverURL)
-    #[arg(long, value_name = "URL")]
-    pub cover_url: Option<String>,
-    /// Mute all audience messages (IsMessageDisabled); alone means true
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
-    pub message_disabled: Option<bool>,
-    /// Up to 3 integer tags (32-bit), e.g. 1,2 (Category)
-    #[arg(long, value_name = "N[,N[,N]]", value_parser = parse_categories)]
-    pub category: Option<Categories>,
-    /// List the room publicly (IsPublicVisible); alone means true
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
-    pub public: Option<bool>,
-    /// How seats are taken: FreeToTake or ApplyToTake, any case (TakeSeatMode)
-    #[arg(long, value_name = "MODE", value_parser = seat_mode_hint(), hide_possible_values = true)]
-    pub seat_mode: Option<SeatMode>,
-    /// Your own status tag, a 32-bit integer (ActivityStatus)
-    #[arg(long, value_name = "N", value_parser = room::parse_int, allow_negative_numbers = true)]
-    pub activity_status: Option<i64>,
-    /// Send a field the tool does not model, repeatable: NAME=VALUE sends VALUE as a string
-    /// (`--field CustomInfo=1` sends "1"), NAME:=JSON sends raw JSON (`--field KeepOwnerOnSeat:=false`)
-    #[arg(long = "field", value_name = "NAME=VALUE|NAME:=JSON", value_parser = room::parse_extra)]
-    pub fields: Vec<ExtraField>,
-    /// Enable unlimited-room mode, needed for server-side mixing (IsUnlimitedRoomEnabled); alone means true
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
-    pub unlimited: Option<bool>,
-}
-
-/// Categories parsed from `1,2` (clap needs a single value type).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Categories(pub Vec<i64>);
-
-fn parse_categories(s: &str) -> Result<Categories, String> {
-    room::parse_category(s).map(Categories)
-}
-
-/// Flags of the batch form (`--from-csv`).
-#[derive(Args, Debug, Clone, Default)]
-pub struct BatchArgs {
-    /// Read many rooms from a CSV file (`-` for stdin); columns: `livectl help csv`
-    #[arg(long, value_name = "FILE")]
-    pub from_csv: Option<PathBuf>,
-    /// Requests in flight at once, 1 to 256 (batch) [default: 4]
-    // Options, not clap defaults: a single create must tell "given" from
-    // "defaulted" to refuse batch flags (`BatchArgs::check`).
-    #[arg(long, value_name = "N", value_parser = |s: &str| room::parse_count(s, 1, 256), allow_negative_numbers = true)]
-    pub concurrency: Option<u64>,
-    /// Requests started per second at most, 1 to 100000 (batch); the service allows 200/s by
-    /// default [default: 50]
-    #[arg(long, value_name = "R", value_parser = |s: &str| room::parse_count(s, 1, 100_000), allow_negative_numbers = true)]
-    pub rate: Option<u64>,
-    /// Append one JSON line per row to FILE as soon as the row is settled (batch)
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
-    /// Skip rows the --report file marks created/exists (destroy: done), and append to it
-    #[arg(long)]
-    pub resume: bool,
-    /// Stop starting new rows after the first failed row (batch)
-    #[arg(long)]
-    pub fail_fast: bool,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct CreateArgs {
-    /// Room ID, 1 to 48 bytes of printable ASCII (RoomId); or --room-id
-    #[arg(
-        value_name = "ROOM",
-        conflicts_with_all = ["room_id", "from_csv"]
-    )]
-    pub room: Option<String>,
-    /// The room ID, as a flag (the same as ROOM)
-    #[arg(long, value_name = "ID", conflicts_with = "from_csv")]
-    pub room_id: Option<String>,
-    #[command(flatten)]
-    pub fields: RoomFieldArgs,
-    /// Host's user ID; must be an imported account (Owner_Account)
-    #[arg(long, value_name = "USER")]
-    pub owner: Option<String>,
-    /// Enable microphone seats (IsSeatEnabled); alone means true
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
-    pub seat_enabled: Option<bool>,
-    /// Maximum number of seats, 1 to 2147483647 (MaxSeatCount); only AudioSalon and Karaoke use it
-    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
-    pub max_seats: Option<u64>,
-    /// Seat layout (SeatTemplate) [default: VideoDynamicGrid9Seats]
-    ///
-    /// Known, in any case: VideoDynamicGrid9Seats, VideoDynamicFloat7Seats, VideoFixedGrid9Seats,
-    /// VideoFixedFloat7Seats, VideoLandscape4Seats (SDK spelling), VideoLandscape4Seat (console
-    /// spelling), VideoLandscape10Seats, VideoPortrait10Seats, VideoLeftFocus9Seats,
-    /// VideoUniformGrid9Seats, AudioSalon, Karaoke. `none` sends no SeatTemplate (a service on
-    /// an older revision); another name is sent as given, with a warning.
-    #[arg(long, value_name = "NAME", value_parser = room::parse_seat_template)]
-    pub seat_template: Option<SeatTemplate>,
-    /// Count "already exists and is yours" (100010) as success
-    #[arg(long)]
-    pub exists_ok: bool,
-    /// Validate and print the request(s) without sending; needs no secret key
-    #[arg(long)]
-    pub dry_run: bool,
-    #[command(flatten)]
-    pub batch: BatchArgs,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct GetArgs {
-    /// Room ID; or --room-id
-    #[arg(value_name = "ROOM", conflicts_with = "room_id")]
-    pub room: Option<String>,
-    /// The room ID, as a flag (the same as ROOM)
-    #[arg(long, value_name = "ID")]
-    pub room_id: Option<String>,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct UpdateArgs {
-    /// Room ID; or --room-id
-    #[arg(value_name = "ROOM", conflicts_with = "room_id")]
-    pub room: Option<String>,
-    /// The room ID, as a flag (the same as ROOM)
-    #[arg(long, value_name = "ID")]
-    pub room_id: Option<String>,
-    #[command(flatten)]
-    pub fields: RoomFieldArgs,
-    /// Room notice, up to 100 bytes (Notice)
-    #[arg(long, value_name = "TEXT")]
-    pub notice: Option<String>,
-    /// Change the seat layout (SeatTemplate), sent only when given; names as for `create`
-    #[arg(long, value_name = "NAME", value_parser = room::parse_seat_template)]
-    pub seat_template: Option<SeatTemplate>,
-    /// Validate and print the request without sending
-    #[arg(long)]
-    pub dry_run: bool,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct DestroyArgs {
-    /// Room ID; or --room-id
-    #[arg(
-        value_name = "ROOM",
-        conflicts_with_all = ["room_id", "from_csv"]
-    )]
-    pub room: Option<String>,
-    /// The room ID, as a flag (the same as ROOM)
-    #[arg(long, value_name = "ID", conflicts_with = "from_csv")]
-    pub room_id: Option<String>,
-    /// Count a room that is already gone (100004) as done
-    #[arg(long)]
-    pub missing_ok: bool,
-    /// Do not ask for confirmation; --from-csv needs it when stdin is not a terminal
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    /// Print the request(s) without sending
-    #[arg(long)]
-    pub dry_run: bool,
-    #[command(flatten)]
-    pub batch: BatchArgs,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct ListArgs {
-    /// Stop after N rooms
-    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
-    pub limit: Option<u64>,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct ExplainArgs {
-    /// Error code, e.g. 100003
-    pub code: Option<i64>,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct UsersigArgs {
-    /// Lifetime in seconds, 5 to 15552000 [default: the profile's usersig_ttl]
-    #[arg(long, value_name = "SECS")]
-    pub ttl: Option<u64>,
-}
-
-const DESTROY_EXAMPLES: &str = "\
-Examples:
-  livectl destroy --room-id live-1
-  # idempotent: a room that is already gone counts as done
-  livectl destroy --room-id live-1 --missing-ok
-  # many rooms (any CSV with a room_id column, e.g. the one used to create them)
-  livectl destroy --from-csv rooms.csv --dry-run
-  livectl destroy --from-csv rooms.csv --yes --report destroyed.jsonl";
 
 const DOCTOR_HELP: &str = "\
 Exit codes:
@@ -605,19 +354,6 @@ pub struct CompletionsArgs {
     /// Shell to generate the script for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
-}
-
-/// The room a one-room command names: `ROOM` or `--room-id` (clap refuses
-/// both at once); a usage error naming both ways when there is neither.
-pub fn room_of<'a>(
-    positional: &'a Option<String>,
-    flag: &'a Option<String>,
-) -> Result<&'a str, crate::error::Error> {
-    positional.as_deref().or(flag.as_deref()).ok_or_else(|| {
-        crate::error::Error::Usage(
-            "no room given: name it as the first argument (ROOM) or with --room-id ID".into(),
-        )
-    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ pub mod cli;
 pub mod cmd;
 pub mod codes;
 pub mod config;
-pub mod create;
 pub mod emulator;
 pub mod error;
 pub mod help;

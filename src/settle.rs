@@ -328,6 +328,40 @@ pub fn finish(format: Format, rec: &Record, err: Option<anyhow::Error>) -> anyho
     err.map_or(Ok(()), Err)
 }
 
+/// What text mode says on stderr when a room counted as done was not made
+/// (or destroyed) by this call: `exists`, `already gone`, and who made it
+/// when that was in doubt.
+pub fn already_note(rec: &Record) -> Option<String> {
+    let id = &rec.room_id;
+    let by = rec
+        .by
+        .map(|b| format!(" (by: {})", b.as_str()))
+        .unwrap_or_default();
+    match rec.status {
+        Status::Exists => Some(format!("room \"{id}\": exists{by}; counted as done")),
+        Status::Missing => Some(format!("room \"{id}\": already gone; counted as done")),
+        _ => None,
+    }
+}
+
+/// Reads a room's CreateTime with get_room_info (one retried call through
+/// `pacer`); `None` when the read fails.
+pub fn read_create_time(
+    client: &crate::api::Client,
+    policy: crate::api::retry::Policy,
+    pacer: &dyn crate::api::retry::Pacer,
+    room_id: &str,
+) -> Option<i64> {
+    let out = client.execute(
+        crate::api::endpoint::GET_ROOM_INFO.path,
+        &json!({ "RoomId": room_id }),
+        policy,
+        pacer,
+        false,
+    );
+    settle(out).ok().as_ref().and_then(create_time_of)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,5 +454,26 @@ mod tests {
             made_by(Some(1_700_000_050), true, sent, job),
             By::EarlierRun
         );
+    }
+
+    #[test]
+    fn notes_say_what_was_there_already_and_who_made_it() {
+        let mut rec = Record::settled("r1", Status::Exists, "Id-1", Some(100_010), 1);
+        assert_eq!(
+            already_note(&rec).as_deref(),
+            Some("room \"r1\": exists; counted as done")
+        );
+        rec.by = Some(By::EarlierRun);
+        assert_eq!(
+            already_note(&rec).as_deref(),
+            Some("room \"r1\": exists (by: an earlier run); counted as done")
+        );
+        let gone = Record::settled("r2", Status::Missing, "", Some(100_004), 1);
+        assert_eq!(
+            already_note(&gone).as_deref(),
+            Some("room \"r2\": already gone; counted as done")
+        );
+        let made = Record::settled("r3", Status::Created, "", None, 1);
+        assert_eq!(already_note(&made), None);
     }
 }

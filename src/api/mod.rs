@@ -12,6 +12,7 @@
 
 pub mod answer;
 pub mod endpoint;
+pub mod pace;
 pub mod retry;
 pub mod signer;
 
@@ -423,6 +424,22 @@ fn describe(e: &reqwest::Error, endpoint: &str, own: Option<&str>) -> String {
         format!("{kind} ({endpoint}): {cause}")
     };
     answer::scrub(&text, own)
+}
+
+/// Prints what a dry run would send.
+pub fn print_dry_run(client: &Client, command: &str, body: &Value, format: output::Format) {
+    let url = client
+        .redacted_url(command, 0)
+        .replace("random=0", "random=<random>");
+    match format {
+        output::Format::Json => {
+            output::print_json(&serde_json::json!({"method": "POST", "url": url, "body": body}))
+        }
+        output::Format::Text => {
+            let pretty = serde_json::to_string_pretty(body).expect("JSON serializes");
+            output::println(format!("POST {url}\n{pretty}"));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,6 @@
 //! send requests over one connection pool, and the calling thread writes the
 //! report, stdout and the progress bar.
 
-pub mod create;
-pub mod destroy;
 mod doom;
 pub mod input;
 pub mod progress;
@@ -24,9 +22,9 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
 use crate::api::Client;
+use crate::api::print_dry_run;
 use crate::api::retry::{Outcome, Policy};
-use crate::app::Ctx;
-use crate::create::print_dry_run;
+use crate::cmd::Ctx;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
@@ -43,13 +41,13 @@ pub const SERVICE_RATE_LIMIT: u64 = 200;
 
 impl Options {
     /// From the batch flags; `confirm` asks before sending (see the field).
-    pub fn new(b: &crate::cli::BatchArgs, dry_run: bool, confirm: bool) -> Options {
+    pub fn new(b: &crate::cmd::args::BatchArgs, dry_run: bool, confirm: bool) -> Options {
         Options {
             file: b.from_csv.clone().expect("the batch form has --from-csv"),
             concurrency: b
                 .concurrency
-                .unwrap_or(crate::cli::BatchArgs::DEFAULT_CONCURRENCY),
-            rate: b.rate.unwrap_or(crate::cli::BatchArgs::DEFAULT_RATE),
+                .unwrap_or(crate::cmd::args::BatchArgs::DEFAULT_CONCURRENCY),
+            rate: b.rate.unwrap_or(crate::cmd::args::BatchArgs::DEFAULT_RATE),
             report: b.report.clone(),
             resume: b.resume,
             fail_fast: b.fail_fast,
@@ -272,7 +270,7 @@ fn run_rows(
             let (job_rx, limiter, watch, halted) = (&job_rx, &limiter, &watch, &halted);
             s.spawn(move || {
                 let read =
-                    |id: &str| crate::create::read_create_time(a.client, a.policy, limiter, id);
+                    |id: &str| crate::settle::read_create_time(a.client, a.policy, limiter, id);
                 let lookup = Lookup {
                     create_time: &read,
                     job: a.job,
@@ -373,7 +371,7 @@ fn settle_one(
     }
     // Counted as done, but not made by this run: text mode says so.
     if let Some(note) =
-        crate::create::already_note(rec).filter(|_| err.is_none() && a.ctx.format() == Format::Text)
+        crate::settle::already_note(rec).filter(|_| err.is_none() && a.ctx.format() == Format::Text)
     {
         output::note(format!("{place}: {note}"));
     }

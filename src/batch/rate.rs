@@ -18,8 +18,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::api::pace::{Clock, SystemClock};
 use crate::api::retry::Pacer;
-use crate::cmd::lifecycle::pace::{Clock, SystemClock};
 
 pub const WINDOW: Duration = Duration::from_secs(1);
 

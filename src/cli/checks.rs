@@ -1,8 +1,7 @@
-//! Checks on the command line that clap cannot express: batch flags
-//! without `--from-csv`, and the traps whose clap message hides the cause
+//! Checks on the command line that clap cannot express: the traps whose clap message hides the cause
 //! (`--public false`); and the test that every command has an example.
 
-use super::{BatchArgs, Cli};
+use super::Cli;
 use crate::room;
 
 /// The message for a parse error whose cause clap's own words hide, from
@@ -32,48 +31,6 @@ pub fn trap_hint(args: &[String]) -> Option<String> {
             )
         })
     })
-}
-
-impl BatchArgs {
-    pub const DEFAULT_CONCURRENCY: u64 = 4;
-    pub const DEFAULT_RATE: u64 = 50;
-
-    /// The batch-only flags given, by name (without `--from-csv`, each is
-    /// a usage error: see [`BatchArgs::check`]).
-    pub fn given(&self) -> Vec<&'static str> {
-        [
-            ("--report", self.report.is_some()),
-            ("--concurrency", self.concurrency.is_some()),
-            ("--rate", self.rate.is_some()),
-            ("--resume", self.resume),
-            ("--fail-fast", self.fail_fast),
-        ]
-        .into_iter()
-        .filter_map(|(name, on)| on.then_some(name))
-        .collect()
-    }
-
-    /// A single-room command refuses batch flags rather than ignore them;
-    /// `--resume` needs the report of the run it continues.
-    pub fn check(&self, command: &str) -> Result<(), String> {
-        let given = self.given();
-        if self.from_csv.is_some() {
-            if self.resume && self.report.is_none() {
-                return Err("--resume: needs --report FILE, the report of the run to continue (e.g. --report report.jsonl --resume)".into());
-            }
-            return Ok(());
-        }
-        if given.is_empty() {
-            return Ok(());
-        }
-        let (list, it) = match given.as_slice() {
-            [one] => (one.to_string(), "it is a batch flag"),
-            many => (many.join(", "), "they are batch flags"),
-        };
-        Err(format!(
-            "{list}: {it} and needs --from-csv FILE; a single `livectl {command} --room-id ID` sends one request. Remove {list}, or give the rooms with --from-csv"
-        ))
-    }
 }
 
 #[cfg(test)]

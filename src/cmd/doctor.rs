@@ -12,7 +12,7 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 use crate::config::{self, LoadedFile, SecretSource, Settings, Source, Sourced};
 use crate::error;
 use crate::region;
@@ -58,7 +58,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let Some(addrs) = dns(&mut r, &url) else {
         return r.finish();
     };
-    let timeout = Duration::from_secs(ctx.global.timeout);
+    let timeout = ctx.timeout;
     if !complete {
         tcp_reach(&mut r, &addrs, timeout);
         return r.finish();

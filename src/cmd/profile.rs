@@ -9,8 +9,8 @@ pub mod write;
 
 use serde_json::{Value, json};
 
-use crate::app::Ctx;
 use crate::cli::ProfileCommand;
+use crate::cmd::Ctx;
 use crate::config::{self, SecretSource, Settings, Source, Sourced};
 use crate::output::{self, Format};
 

@@ -28,7 +28,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 use crate::config::Settings;
 use crate::error::Error;
 use crate::output;

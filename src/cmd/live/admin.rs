@@ -8,7 +8,7 @@ use serde_json::json;
 use super::args::{RoomArg, UsersArg};
 use super::roster::Roster;
 use crate::api::endpoint::{GET_ADMIN_LIST, MODIFY_ADMIN};
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 
 pub use crate::limits::ADMIN_MAX;
 

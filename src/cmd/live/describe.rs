@@ -15,9 +15,9 @@ use crate::api::endpoint::{
     Endpoint, GET_ADMIN_LIST, GET_BANNED_MEMBER_LIST, GET_MEMBER_LIST, GET_MUTED_MEMBER_LIST,
     GET_ROBOT, GET_ROOM_INFO, GET_ROOM_METADATA, GET_ROOM_STATS, GET_SEAT_LIST,
 };
-use crate::app::Ctx;
-use crate::cmd::lifecycle::fail;
-use crate::cmd::lifecycle::view::RoomView;
+use crate::cmd::Ctx;
+use crate::cmd::call::fail;
+use crate::cmd::view::RoomView;
 use crate::codes;
 use crate::output::{self, Format};
 use crate::settle::{Answer, Failed};

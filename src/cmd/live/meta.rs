@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use super::args::RoomArg;
 use super::{Session, response};
 use crate::api::endpoint::{DEL_ROOM_METADATA, GET_ROOM_METADATA, SET_ROOM_METADATA};
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 use crate::error::Error;
 use crate::output::{self, Col, Format, Table};
 

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::args::{RoomArg, UsersArg};
 use super::roster::Roster;
 use crate::api::endpoint::{ADD_ROBOT, DEL_ROBOT, GET_ROBOT};
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 
 pub use crate::limits::ROBOT_MAX;
 

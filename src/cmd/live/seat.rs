@@ -13,7 +13,7 @@ use super::{Session, response};
 use crate::api::endpoint::{
     GET_SEAT_LIST, KICK_USER_OFF_SEAT, LOCK_SEAT, MOVE_USER_TO_SEAT, PICK_USER_ON_SEAT,
 };
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::settle::Answer;

@@ -12,7 +12,7 @@ use super::seat::{int, parse_user, text};
 use super::time::{local_zone, now_unix, when};
 use super::{Session, response};
 use crate::api::endpoint::{SEND_CUSTOM_MSG, SEND_TEXT_MSG};
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 use crate::error::Error;
 use crate::output::{self, Format};
 

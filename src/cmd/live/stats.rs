@@ -9,7 +9,7 @@ use super::args::RoomArg;
 use super::seat::int;
 use super::{Session, response};
 use crate::api::endpoint::GET_ROOM_STATS;
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 use crate::output::{self, Format};
 
 #[derive(Args, Debug, Clone)]

@@ -12,7 +12,7 @@ use super::args::RoomArg;
 use super::seat::{parse_user, text};
 use super::{Session, response};
 use crate::api::endpoint::{CHANGE_ROOM_OWNER, GET_ROOM_INFO};
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 use crate::error::Error;
 use crate::output::{self, Format};
 

@@ -8,8 +8,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::edit::{NewProfile, NewSecret, add_to, remove_from, set_in, unset_in, use_in};
-use crate::app::Ctx;
 use crate::cli::{ProfileAddArgs, ProfileSetArgs, ProfileUnsetArgs};
+use crate::cmd::Ctx;
 use crate::config::{self, Checked, Source};
 use crate::error::Error;
 use crate::output;
@@ -165,8 +165,8 @@ fn read_text(path: &Path) -> anyhow::Result<Option<String>> {
 pub fn add(ctx: &Ctx, a: &ProfileAddArgs) -> anyhow::Result<()> {
     let mut p = validate(
         a,
-        ctx.global.region.as_deref(),
-        ctx.global.endpoint.as_deref(),
+        ctx.overrides.region.as_deref(),
+        ctx.overrides.endpoint.as_deref(),
     )?;
     let path = target(ctx)?;
     let text = read_text(&path)?.unwrap_or_default();

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::{ListArgs, ReadArgs};
 use crate::api::endpoint::{GET_BANNED_MEMBER_LIST, GET_MEMBER_LIST, GET_MUTED_MEMBER_LIST};
-use crate::app::Ctx;
-use crate::cmd::lifecycle::fail;
+use crate::cmd::Ctx;
+use crate::cmd::call::fail;
 use crate::cmd::live::time::{local_zone, now_unix, when};
 use crate::cmd::live::{Session, response};
 use crate::output::{self, Col, Format, Table};

@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 use std::time::Duration;
 
 use super::args::{RoomArg, UsersArg, parse_duration};
-use crate::app::Ctx;
+use crate::cmd::Ctx;
 use crate::error::Error;
 
 pub use lists::{next_offset, until_lines};

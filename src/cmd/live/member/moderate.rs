@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::{BanArgs, Change, MuteArgs, lists};
 use crate::api::endpoint::{BAN_MEMBER, Endpoint, MUTE_MEMBER, UNBAN_MEMBER};
-use crate::app::Ctx;
-use crate::cmd::lifecycle::NOT_FOUND;
+use crate::cmd::Ctx;
+use crate::cmd::call::NOT_FOUND;
 use crate::cmd::live::Session;
 use crate::cmd::live::optional_read;
 use crate::cmd::live::time::{local_zone, now_unix, when};

@@ -2,14 +2,38 @@
 //! (update_room_info), sending only the fields given, checked by the same
 //! `RoomSpec` validation as create.
 
-use super::{fail, settle};
+use clap::Args;
+
+use crate::api::endpoint::UPDATE_ROOM_INFO;
+use crate::api::print_dry_run;
 use crate::api::retry::NoPacer;
-use crate::app::{self, Ctx};
-use crate::cli::UpdateArgs;
-use crate::create::print_dry_run;
+use crate::cmd::Ctx;
+use crate::cmd::args::{RoomFieldArgs, invalid, room_of, spec_from_flags};
+use crate::cmd::call::fail;
 use crate::error::Error;
-use crate::room::{Field, FieldError, Naming, RoomSpec, SeatTemplate};
-use crate::settle::{Record, Status, finish};
+use crate::room::{self, Field, FieldError, Naming, RoomSpec, SeatTemplate};
+use crate::settle::{Record, Status, finish, settle};
+
+#[derive(Args, Debug, Clone)]
+pub struct UpdateArgs {
+    /// Room ID; or --room-id
+    #[arg(value_name = "ROOM", conflicts_with = "room_id")]
+    pub room: Option<String>,
+    /// The room ID, as a flag (the same as ROOM)
+    #[arg(long, value_name = "ID")]
+    pub room_id: Option<String>,
+    #[command(flatten)]
+    pub fields: RoomFieldArgs,
+    /// Room notice, up to 100 bytes (Notice)
+    #[arg(long, value_name = "TEXT")]
+    pub notice: Option<String>,
+    /// Change the seat layout (SeatTemplate), sent only when given; names as for `create`
+    #[arg(long, value_name = "NAME", value_parser = room::parse_seat_template)]
+    pub seat_template: Option<SeatTemplate>,
+    /// Validate and print the request without sending
+    #[arg(long)]
+    pub dry_run: bool,
+}
 
 /// The flags of the fields update_room_info can change (api.md section 6).
 const CHANGEABLE: &str = "--name, --max-members, --message-disabled, --cover-url, --category, \
@@ -21,8 +45,8 @@ const FIXED: [Field; 3] = [Field::Owner, Field::SeatEnabled, Field::MaxSeats];
 
 /// The room spec of `livectl update` flags.
 pub fn spec_from_args(args: &UpdateArgs) -> Result<RoomSpec, Error> {
-    let room = crate::cli::room_of(&args.room, &args.room_id)?;
-    let mut spec = app::spec_from_flags(Some(room), &args.fields);
+    let room = room_of(&args.room, &args.room_id)?;
+    let mut spec = spec_from_flags(Some(room), &args.fields);
     spec.notice = args.notice.clone();
     spec.seat_template = args.seat_template.clone();
     Ok(spec)
@@ -58,7 +82,7 @@ pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
     let spec = spec_from_args(args)?;
     let errs = validate(&spec);
     if !errs.is_empty() {
-        return Err(app::invalid(&errs));
+        return Err(invalid(&errs));
     }
     if !spec.has_changes() {
         return Err(Error::usage(format!(
@@ -71,14 +95,14 @@ pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
     if args.dry_run {
         print_dry_run(
             &ctx.dry_client(&settings)?,
-            "update_room_info",
+            UPDATE_ROOM_INFO.path,
             &body,
             ctx.format(),
         );
         return Ok(());
     }
     let client = ctx.client(&settings)?;
-    let out = client.execute("update_room_info", &body, ctx.policy(), &NoPacer, false);
+    let out = client.execute(UPDATE_ROOM_INFO.path, &body, ctx.policy(), &NoPacer, false);
     let id = &spec.room_id;
     let answer =
         settle(out).map_err(|f| fail(ctx, id, &f, &format!("room \"{id}\" was not updated")))?;

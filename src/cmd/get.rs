@@ -4,20 +4,34 @@
 use anyhow::anyhow;
 use serde_json::json;
 
-use super::view::RoomView;
-use super::{fail, require_room_id, settle};
+use clap::Args;
+
+use crate::api::endpoint::GET_ROOM_INFO;
 use crate::api::retry::NoPacer;
-use crate::app::Ctx;
-use crate::cli::GetArgs;
+use crate::cmd::Ctx;
+use crate::cmd::args::{require_room_id, room_of};
+use crate::cmd::call::fail;
+use crate::cmd::view::RoomView;
 use crate::output::{self, Format};
+use crate::settle::settle;
+
+#[derive(Args, Debug, Clone)]
+pub struct GetArgs {
+    /// Room ID; or --room-id
+    #[arg(value_name = "ROOM", conflicts_with = "room_id")]
+    pub room: Option<String>,
+    /// The room ID, as a flag (the same as ROOM)
+    #[arg(long, value_name = "ID")]
+    pub room_id: Option<String>,
+}
 
 pub fn run(ctx: &Ctx, args: &GetArgs) -> anyhow::Result<()> {
-    let id = crate::cli::room_of(&args.room, &args.room_id)?;
+    let id = room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
     let settings = ctx.settings()?;
     let client = ctx.client(&settings)?;
     let out = client.execute(
-        "get_room_info",
+        GET_ROOM_INFO.path,
         &json!({ "RoomId": id }),
         ctx.policy(),
         &NoPacer,

@@ -11,12 +11,22 @@ use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::pace::{Interval, SystemClock};
-use super::view::RoomView;
-use super::{Answer, Failed, settle};
-use crate::app::Ctx;
-use crate::cli::ListArgs;
+use clap::Args;
+
+use crate::api::endpoint::GET_ROOM_LIST;
+use crate::api::pace::{Interval, SystemClock};
+use crate::cmd::Ctx;
+use crate::cmd::view::RoomView;
 use crate::output::{self, Format};
+use crate::room;
+use crate::settle::{Answer, Failed, settle};
+
+#[derive(Args, Debug, Clone)]
+pub struct ListArgs {
+    /// Stop after N rooms
+    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
+    pub limit: Option<u64>,
+}
 
 /// The most rooms one request may ask for.
 pub const PAGE_MAX: u64 = 20;
@@ -34,7 +44,8 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
     let policy = ctx.policy();
     let mut table = Table::default();
     let format = ctx.format();
-    let fetch = |body: &Value| settle(client.execute("get_room_list", body, policy, &pacer, false));
+    let fetch =
+        |body: &Value| settle(client.execute(GET_ROOM_LIST.path, body, policy, &pacer, false));
     let listed = walk(args.limit, fetch, |page| match format {
         Format::Json => page.iter().for_each(|r| output::print_json(&r.to_json())),
         Format::Text => table.lines(page).into_iter().for_each(output::println),

@@ -1,0 +1,125 @@
+//! One service call for a one-room command: a [`Session`] resolves the
+//! settings, dry-runs or sends a call to an endpoint of the table
+//! (`api::endpoint`) through that endpoint's pacer, and settles the outcome;
+//! [`fail`] reports a failure the same way for every command.
+
+use serde_json::Value;
+
+use crate::api::endpoint::{self, Endpoint};
+use crate::api::pace::{Interval, SystemClock};
+use crate::api::{Client, print_dry_run};
+use crate::cmd::Ctx;
+use crate::output::{self, Format};
+use crate::settle::{Answer, Failed, settle};
+
+/// 100004: no such room.
+pub const NOT_FOUND: i64 = 100_004;
+
+/// One command's connection to the service: a signing client (or, for
+/// `--dry-run`, one that signs nothing), and a pacer per endpoint at its
+/// documented rate.
+pub struct Session<'a> {
+    ctx: &'a Ctx,
+    client: Client,
+    dry_run: bool,
+    pacers: Vec<(&'static str, Interval<SystemClock>)>,
+}
+
+impl<'a> Session<'a> {
+    /// Resolves the settings; a dry run needs no secret key.
+    pub fn open(ctx: &'a Ctx, dry_run: bool) -> anyhow::Result<Session<'a>> {
+        let settings = ctx.settings()?;
+        let client = if dry_run {
+            ctx.dry_client(&settings)?
+        } else {
+            ctx.client(&settings)?
+        };
+        let pacers = endpoint::ALL
+            .iter()
+            .map(|e| (e.path, Interval::new(SystemClock::new(), e.interval())))
+            .collect();
+        Ok(Session {
+            ctx,
+            client,
+            dry_run,
+            pacers,
+        })
+    }
+
+    pub fn dry_run(&self) -> bool {
+        self.dry_run
+    }
+
+    /// Sends `body` to `ep` with the retries of every command, or prints it
+    /// under `--dry-run` (then `None`). A failure is printed under `-o json`
+    /// and returned as the error, `what` naming what failed (100004 always
+    /// reads `room "ROOM" not found`).
+    pub fn call(
+        &self,
+        ep: &Endpoint,
+        room: &str,
+        body: &Value,
+        what: &str,
+    ) -> anyhow::Result<Option<Answer>> {
+        if self.dry_run {
+            print_dry_run(&self.client, ep.path, body, self.ctx.format());
+            return Ok(None);
+        }
+        let pacer = self
+            .pacers
+            .iter()
+            .find(|(p, _)| *p == ep.path)
+            .map(|(_, i)| i)
+            .expect("every endpoint has a pacer");
+        let out = self
+            .client
+            .execute(ep.path, body, self.ctx.policy(), pacer, false);
+        settle(out)
+            .map(Some)
+            .map_err(|f| fail(self.ctx, room, &f, what))
+    }
+
+    /// Like [`Session::call`], but a failure comes back unprinted, as data:
+    /// for a command that reports it per user, or reads a list it can do
+    /// without.
+    pub fn send(&self, ep: &Endpoint, body: &Value) -> Result<Option<Answer>, Failed> {
+        if self.dry_run {
+            print_dry_run(&self.client, ep.path, body, self.ctx.format());
+            return Ok(None);
+        }
+        let pacer = self
+            .pacers
+            .iter()
+            .find(|(p, _)| *p == ep.path)
+            .map(|(_, i)| i)
+            .expect("every endpoint has a pacer");
+        settle(
+            self.client
+                .execute(ep.path, body, self.ctx.policy(), pacer, false),
+        )
+        .map(Some)
+    }
+
+    pub fn ctx(&self) -> &Ctx {
+        self.ctx
+    }
+}
+
+/// `Response` of an answer, or `Null`.
+pub fn response(answer: &Answer) -> &Value {
+    answer.reply.response.as_ref().unwrap_or(&Value::Null)
+}
+
+/// Reports a failed single-room command: under `-o json` the failure line
+/// on stdout, then the error for stderr and the exit code. 100004 reads
+/// `room "ID" not found`, whatever the command; otherwise `what`.
+pub fn fail(ctx: &Ctx, room_id: &str, f: &Failed, what: &str) -> anyhow::Error {
+    if ctx.format() == Format::Json {
+        output::print_json(&f.record(room_id).output_json());
+    }
+    if f.code == Some(NOT_FOUND) {
+        f.error(&format!("room \"{room_id}\" not found"))
+    } else {
+        f.error(what)
+    }
+}

@@ -1,0 +1,246 @@
+//! `livectl create`: its flags, one room or many (`--from-csv`, the create
+//! plan of the batch engine), and the settling of a create outcome into a
+//! [`Record`] (created / exists / failed), shared by both forms.
+
+use clap::Args;
+
+use crate::api::endpoint::CREATE_ROOM;
+use crate::api::print_dry_run;
+use crate::api::retry::{NoPacer, Outcome};
+use crate::batch::input::Columns;
+use crate::batch::progress::Already;
+use crate::batch::{self, Options, Plan};
+use crate::cmd::Ctx;
+use crate::cmd::args::{BatchArgs, RoomFieldArgs, invalid, room_of, spec_from_flags};
+use crate::error::Error;
+use crate::output::{self, Format};
+use crate::room::{self, CaveatsOnce, Naming, RoomSpec, SeatTemplate};
+use crate::settle::{self, By, Lookup, Record, Settled, Status, already_note, read_create_time};
+
+pub const EXAMPLES: &str = "\
+Examples:
+  # see the request without sending it (needs no secret key)
+  livectl create --room-id live-1 --name \"Friday show\" --public --dry-run
+  # create; stdout is the room ID alone
+  ROOM=$(livectl create --room-id live-1 --name \"Friday show\" --max-members 500)
+  # idempotent: an existing room of yours counts as success
+  livectl create --room-id live-1 --exists-ok -o json
+  # a voice-chat room: MaxSeatCount only counts with AudioSalon or Karaoke
+  livectl create --room-id live-2 --seat-template AudioSalon --max-seats 8
+  # fields the tool does not model: NAME=VALUE sends a string, NAME:=JSON sends JSON
+  livectl create --room-id live-3 --field CustomInfo=vip --field KeepOwnerOnSeat:=false
+  # many rooms; flags are defaults for empty cells
+  livectl create --from-csv rooms.csv --report report.jsonl --public
+  livectl create --from-csv rooms.csv --report report.jsonl --resume";
+
+#[derive(Args, Debug, Clone)]
+pub struct CreateArgs {
+    /// Room ID, 1 to 48 bytes of printable ASCII (RoomId); or --room-id
+    #[arg(
+        value_name = "ROOM",
+        conflicts_with_all = ["room_id", "from_csv"]
+    )]
+    pub room: Option<String>,
+    /// The room ID, as a flag (the same as ROOM)
+    #[arg(long, value_name = "ID", conflicts_with = "from_csv")]
+    pub room_id: Option<String>,
+    #[command(flatten)]
+    pub fields: RoomFieldArgs,
+    /// Host's user ID; must be an imported account (Owner_Account)
+    #[arg(long, value_name = "USER")]
+    pub owner: Option<String>,
+    /// Enable microphone seats (IsSeatEnabled); alone means true
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
+    pub seat_enabled: Option<bool>,
+    /// Maximum number of seats, 1 to 2147483647 (MaxSeatCount); only AudioSalon and Karaoke use it
+    #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
+    pub max_seats: Option<u64>,
+    /// Seat layout (SeatTemplate) [default: VideoDynamicGrid9Seats]
+    ///
+    /// Known, in any case: VideoDynamicGrid9Seats, VideoDynamicFloat7Seats, VideoFixedGrid9Seats,
+    /// VideoFixedFloat7Seats, VideoLandscape4Seats (SDK spelling), VideoLandscape4Seat (console
+    /// spelling), VideoLandscape10Seats, VideoPortrait10Seats, VideoLeftFocus9Seats,
+    /// VideoUniformGrid9Seats, AudioSalon, Karaoke. `none` sends no SeatTemplate (a service on
+    /// an older revision); another name is sent as given, with a warning.
+    #[arg(long, value_name = "NAME", value_parser = room::parse_seat_template)]
+    pub seat_template: Option<SeatTemplate>,
+    /// Count "already exists and is yours" (100010) as success
+    #[arg(long)]
+    pub exists_ok: bool,
+    /// Validate and print the request(s) without sending; needs no secret key
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// 100010: the room exists and the caller owns it.
+pub const EXISTS: i64 = 100_010;
+
+/// Turns a create outcome into a record and, for a failure, the error to
+/// report. 100010 is `exists`: a success under `exists_ok`, else a failure.
+/// When it is in doubt (after a lost answer, or on resume: `settle::in_doubt`)
+/// the room is read back and its CreateTime says who made it: this run
+/// (`created`), or an earlier run, someone before the job, or unknown
+/// (`exists`, with `by`). Never `created` on a guess.
+pub fn settle(room_id: &str, out: Outcome, exists_ok: bool, lookup: &Lookup) -> Settled {
+    let (uncertain, first_sent) = (out.uncertain, out.first_sent);
+    let what = format!("room \"{room_id}\" was not created");
+    match settle::settle(out) {
+        Ok(a) => (
+            Record::settled(
+                room_id,
+                Status::Created,
+                &a.reply.request_id,
+                None,
+                a.attempts,
+            ),
+            None,
+        ),
+        Err(f) if f.code == Some(EXISTS) => {
+            let by = settle::in_doubt(uncertain, lookup.job.is_some()).then(|| {
+                let ct = (lookup.create_time)(room_id);
+                settle::made_by(ct, uncertain, first_sent, lookup.job)
+            });
+            if by == Some(By::ThisRun) {
+                output::log(
+                    1,
+                    format!(
+                        "room \"{room_id}\": 100010, but its CreateTime shows an earlier attempt of this run made it"
+                    ),
+                );
+                let mut rec =
+                    Record::settled(room_id, Status::Created, &f.request_id, None, f.attempts);
+                rec.by = by;
+                return (rec, None);
+            }
+            let rec = Record {
+                status: Status::Exists,
+                by,
+                ..f.record(room_id)
+            };
+            let err = (!exists_ok).then(|| match by {
+                Some(By::Unknown) => f.error(&format!(
+                    "room \"{room_id}\" exists, and an earlier attempt whose answer was lost may have made it (it could not be read back to check); --exists-ok counts it as done"
+                )),
+                _ => f.error(&what),
+            });
+            (rec, err)
+        }
+        Err(f) => {
+            let hint = "; the room may have been created: run again with --exists-ok to check";
+            (f.record(room_id), Some(f.error_with_hint(&what, hint)))
+        }
+    }
+}
+
+/// The validated spec of `livectl create` flags.
+pub fn spec_from_args(args: &CreateArgs) -> RoomSpec {
+    // The batch form has no room: its rows do.
+    let room = args.room.as_deref().or(args.room_id.as_deref());
+    let mut spec = spec_from_flags(room, &args.fields);
+    spec.owner = args.owner.clone();
+    spec.seat_enabled = args.seat_enabled;
+    spec.max_seats = args.max_seats;
+    spec.seat_template = args.seat_template.clone();
+    spec
+}
+
+pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
+    args.batch.check("create").map_err(Error::usage)?;
+    if args.batch.from_csv.is_some() {
+        return run_batch(ctx, args);
+    }
+    if let Some(r) = &args.room
+        && room::parse_bool(r).is_ok()
+    {
+        // `--public false` leaves "false" as the positional ROOM.
+        return Err(Error::usage(format!(
+            "ROOM \"{r}\" looks like the value of a bool flag: bool flags take `=` \
+             (e.g. `--public=false`); nothing was sent"
+        )));
+    }
+    room_of(&args.room, &args.room_id)?;
+    let spec = spec_from_args(args);
+    let errs = spec.validate(Naming::Flag);
+    if !errs.is_empty() {
+        return Err(invalid(&errs));
+    }
+    for c in spec.create_caveats() {
+        output::warn(c.to_string());
+    }
+    let body = spec.create_body();
+    let settings = ctx.settings()?;
+    if args.dry_run {
+        print_dry_run(
+            &ctx.dry_client(&settings)?,
+            CREATE_ROOM.path,
+            &body,
+            ctx.format(),
+        );
+        return Ok(());
+    }
+    let client = ctx.client(&settings)?;
+    let policy = ctx.policy();
+    let out = client.execute(CREATE_ROOM.path, &body, policy, &NoPacer, true);
+    let read = |id: &str| read_create_time(&client, policy, &NoPacer, id);
+    let lookup = Lookup {
+        create_time: &read,
+        job: None,
+    };
+    let (rec, err) = settle(&spec.room_id, out, args.exists_ok, &lookup);
+    if let Some(note) = already_note(&rec).filter(|_| err.is_none() && ctx.format() == Format::Text)
+    {
+        output::note(note);
+    }
+    settle::finish(ctx.format(), &rec, err)
+}
+
+/// `livectl create --from-csv`: the create plan for the batch engine.
+fn run_batch(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
+    let defaults = spec_from_args(args);
+    // The flags are defaults for every row: check them on their own first,
+    // so a bad flag is named as a flag, not as every row's problem.
+    let probe = RoomSpec {
+        room_id: "probe".into(),
+        ..defaults.clone()
+    };
+    let errs = probe.validate(Naming::Flag);
+    if !errs.is_empty() {
+        return Err(invalid(&errs));
+    }
+    // Under --resume, 100010 means an interrupted run may have sent the row
+    // (the lookup tells which: see settle::made_by).
+    let exists_ok = args.exists_ok || args.batch.resume;
+    let settle = move |id: &str, out, lookup: &Lookup| settle(id, out, exists_ok, lookup);
+    let once = CaveatsOnce::default();
+    let body = |spec: &RoomSpec| {
+        for c in spec.create_caveats().iter().filter(|c| once.first(c)) {
+            crate::output::warn(format!(
+                "{c} (said once per batch; other rows may be alike)"
+            ));
+        }
+        spec.create_body()
+    };
+    let plan = Plan {
+        command: CREATE_ROOM.path,
+        is_create: true,
+        columns: Columns::Create,
+        body: &body,
+        settle: &settle,
+        done: &["created", "exists"],
+        summary: &[
+            Status::Created,
+            Status::Exists,
+            Status::Failed,
+            Status::Skipped,
+        ],
+        already: Already {
+            words: "already existed",
+            flag: "--exists-ok",
+            code: EXISTS,
+        },
+    };
+    let opts = Options::new(&args.batch, args.dry_run, false);
+    batch::run(ctx, &plan, &opts, &defaults)
+}

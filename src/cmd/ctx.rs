@@ -1,0 +1,90 @@
+//! [`Ctx`]: what every command gets from the global flags, as plain values
+//! (no clap type), and the clients built from the settings they resolve.
+//! It lives under `cmd/` so that commands need not import `app`.
+
+use std::time::Duration;
+
+use crate::api::retry::Policy;
+use crate::api::{Client, ClientConfig, Signer, signer};
+use crate::config::{self, Overrides, Settings};
+use crate::output::Format;
+
+/// Environment variable that sets the first retry backoff in milliseconds
+/// (default 250); tests set it low.
+pub const ENV_RETRY_BASE_MS: &str = "LIVECTL_RETRY_BASE_MS";
+
+/// What every command gets: the global flags, resolved lazily.
+pub struct Ctx {
+    /// `--config`, `--profile`, `--region`, `--endpoint`.
+    pub overrides: Overrides,
+    /// `-o`.
+    pub format: Format,
+    /// `--timeout`, per request.
+    pub timeout: Duration,
+    /// `--retries`.
+    pub retries: u32,
+}
+
+impl Ctx {
+    pub fn overrides(&self) -> Overrides {
+        self.overrides.clone()
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        config::resolve(&self.overrides())
+    }
+
+    pub fn policy(&self) -> Policy {
+        let base = config::env_var(ENV_RETRY_BASE_MS)
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(Policy::default().base, Duration::from_millis);
+        Policy {
+            retries: self.retries,
+            base,
+            ..Policy::default()
+        }
+    }
+
+    /// A client that signs requests: needs sdkappid, identifier and secret.
+    pub fn client(&self, s: &Settings) -> anyhow::Result<Client> {
+        let sdkappid = s.require_sdkappid()?;
+        let identifier = s.require_identifier()?;
+        let key = s.require_secret()?;
+        let signer = Signer::new(
+            sdkappid,
+            &identifier,
+            key,
+            s.usersig_ttl.value,
+            signer::system_clock,
+        );
+        Client::new(ClientConfig {
+            endpoint: s.endpoint.value.clone(),
+            sdkappid: sdkappid.to_string(),
+            identifier,
+            timeout: self.timeout,
+            signer: Some(signer),
+        })
+    }
+
+    /// A client for `--dry-run`: signs nothing, needs no secret; missing
+    /// sdkappid or identifier show as placeholders.
+    pub fn dry_client(&self, s: &Settings) -> anyhow::Result<Client> {
+        Client::new(ClientConfig {
+            endpoint: s.endpoint.value.clone(),
+            sdkappid: s
+                .sdkappid
+                .as_ref()
+                .map_or("<sdkappid>".into(), |v| v.value.to_string()),
+            identifier: s
+                .identifier
+                .as_ref()
+                .map_or("<identifier>".into(), |v| v.value.clone()),
+            timeout: self.timeout,
+            signer: None,
+        })
+    }
+}

@@ -1,0 +1,167 @@
+//! `livectl destroy`: its flags, one room (destroy_room, with no prompt) or
+//! many (`--from-csv`, the destroy plan of the batch engine; off a terminal
+//! it needs `--yes`), and what a destroy outcome means, for both forms.
+
+use serde_json::json;
+use std::io::IsTerminal;
+
+use clap::Args;
+
+use crate::api::endpoint::DESTROY_ROOM;
+use crate::api::print_dry_run;
+use crate::api::retry::{NoPacer, Outcome};
+use crate::batch::input::Columns;
+use crate::batch::progress::Already;
+use crate::batch::{self, Options, Plan};
+use crate::cmd::Ctx;
+use crate::cmd::args::{BatchArgs, require_room_id, room_of};
+use crate::cmd::call::NOT_FOUND;
+use crate::error::Error;
+use crate::output::{self, Format};
+use crate::room::RoomSpec;
+use crate::settle::{self, Lookup, Record, Settled, Status, already_note};
+
+pub const EXAMPLES: &str = "\
+Examples:
+  livectl destroy --room-id live-1
+  # idempotent: a room that is already gone counts as done
+  livectl destroy --room-id live-1 --missing-ok
+  # many rooms (any CSV with a room_id column, e.g. the one used to create them)
+  livectl destroy --from-csv rooms.csv --dry-run
+  livectl destroy --from-csv rooms.csv --yes --report destroyed.jsonl";
+
+#[derive(Args, Debug, Clone)]
+pub struct DestroyArgs {
+    /// Room ID; or --room-id
+    #[arg(
+        value_name = "ROOM",
+        conflicts_with_all = ["room_id", "from_csv"]
+    )]
+    pub room: Option<String>,
+    /// The room ID, as a flag (the same as ROOM)
+    #[arg(long, value_name = "ID", conflicts_with = "from_csv")]
+    pub room_id: Option<String>,
+    /// Count a room that is already gone (100004) as done
+    #[arg(long)]
+    pub missing_ok: bool,
+    /// Do not ask for confirmation; --from-csv needs it when stdin is not a terminal
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the request(s) without sending
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
+    // Batch flags without --from-csv are refused, not ignored.
+    args.batch.check("destroy").map_err(Error::usage)?;
+    if args.batch.from_csv.is_some() {
+        // Off a terminal no one can answer the question: as `gh` does for
+        // destructive commands, a script must say --yes.
+        if !args.yes && !args.dry_run && !std::io::stdin().is_terminal() {
+            return Err(Error::usage(
+                "destroying rooms needs --yes when stdin is not a terminal; nothing was sent. Check the rooms with --dry-run, then add --yes",
+            ));
+        }
+        return run_batch(ctx, args);
+    }
+    let id = room_of(&args.room, &args.room_id)?;
+    require_room_id(id)?;
+    let body = json!({ "RoomId": id });
+    let settings = ctx.settings()?;
+    if args.dry_run {
+        print_dry_run(
+            &ctx.dry_client(&settings)?,
+            DESTROY_ROOM.path,
+            &body,
+            ctx.format(),
+        );
+        return Ok(());
+    }
+    let client = ctx.client(&settings)?;
+    let out = client.execute(DESTROY_ROOM.path, &body, ctx.policy(), &NoPacer, false);
+    let (rec, err) = settle(id, out, args.missing_ok);
+    // Text mode says when there was nothing to destroy (`already gone`).
+    if let Some(note) = already_note(&rec).filter(|_| err.is_none() && ctx.format() == Format::Text)
+    {
+        output::note(note);
+    }
+    settle::finish(ctx.format(), &rec, err)
+}
+
+/// A destroy outcome as a record, and the error when it failed. 100004 is
+/// done after an uncertain attempt (that attempt destroyed the room:
+/// `destroyed`) and under `missing_ok` (`missing`). Shared with the batch.
+pub fn settle(room_id: &str, out: Outcome, missing_ok: bool) -> Settled {
+    match settle::settle(out) {
+        Ok(a) => (
+            Record::settled(
+                room_id,
+                Status::Destroyed,
+                &a.reply.request_id,
+                None,
+                a.attempts,
+            ),
+            None,
+        ),
+        // The doubt rule of create (settle::in_doubt); here the guess is
+        // safe: the room is gone either way, which is what was asked.
+        Err(f) if f.code == Some(NOT_FOUND) && settle::in_doubt(f.uncertain, false) => {
+            output::log(
+                1,
+                "100004 after an uncertain attempt: the room is gone (most likely that attempt destroyed it)",
+            );
+            (
+                Record::settled(room_id, Status::Destroyed, &f.request_id, None, f.attempts),
+                None,
+            )
+        }
+        Err(f) if f.code == Some(NOT_FOUND) && missing_ok => (
+            Record::settled(room_id, Status::Missing, &f.request_id, f.code, f.attempts),
+            None,
+        ),
+        Err(f) => {
+            let what = if f.code == Some(NOT_FOUND) {
+                format!(
+                    "room \"{room_id}\" not found (already destroyed? --missing-ok counts that as done)"
+                )
+            } else {
+                format!("room \"{room_id}\" was not destroyed")
+            };
+            (f.record(room_id), Some(f.error(&what)))
+        }
+    }
+}
+
+/// `livectl destroy --from-csv`: the destroy plan for the batch engine. Reads
+/// the `room_id` column only, so a create report turned CSV, or any export
+/// with a `room_id` column, works as is.
+fn run_batch(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
+    // Under --resume, 100004 means the interrupted run may have destroyed it.
+    let missing_ok = args.missing_ok || args.batch.resume;
+    let settle = move |id: &str, out, _: &Lookup| settle(id, out, missing_ok);
+    let body = |spec: &RoomSpec| json!({ "RoomId": spec.room_id });
+    let plan = Plan {
+        command: DESTROY_ROOM.path,
+        is_create: false,
+        columns: Columns::RoomIdOnly,
+        body: &body,
+        settle: &settle,
+        done: &["destroyed", "missing"],
+        summary: &[
+            Status::Destroyed,
+            Status::Missing,
+            Status::Failed,
+            Status::Skipped,
+        ],
+        already: Already {
+            words: "already gone",
+            flag: "--missing-ok",
+            code: NOT_FOUND,
+        },
+    };
+    let opts = Options::new(&args.batch, args.dry_run, !args.yes);
+    batch::run(ctx, &plan, &opts, &RoomSpec::default())
+}
