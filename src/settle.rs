@@ -357,7 +357,6 @@ pub fn read_create_time(
         &json!({ "RoomId": room_id }),
         policy,
         pacer,
-        false,
     );
     settle(out).ok().as_ref().and_then(create_time_of)
 }

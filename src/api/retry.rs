@@ -93,7 +93,7 @@ pub struct Outcome {
 }
 
 impl Client {
-    /// Sends with retries. `is_create` names a create in the log. When the
+    /// Sends with retries. When the
     /// pacer stops the run, the outcome is the last answer so far, or, before
     /// the first attempt, a "not sent" failure with `attempts` 0.
     pub fn execute(
@@ -102,7 +102,6 @@ impl Client {
         body: &Value,
         policy: Policy,
         pacer: &dyn Pacer,
-        is_create: bool,
     ) -> Outcome {
         let mut attempts = 0;
         let mut resigned = false;
@@ -151,13 +150,6 @@ impl Client {
                         }
                         last = Some(result);
                         continue;
-                    }
-                    if class == Class::Exists && is_create && uncertain {
-                        // Not a guess: the caller resolves it (settle::in_doubt).
-                        output::log(
-                            1,
-                            "100010 after an uncertain attempt: an earlier attempt may have created the room",
-                        );
                     }
                     if !class.retryable() || retries_used >= policy.retries {
                         return outcome(result, attempts, uncertain, first_sent);
@@ -276,7 +268,6 @@ mod tests {
             &body,
             Policy::default(),
             &StopAfter(0.into()),
-            true,
         );
         assert_eq!(
             out.attempts, 0,
@@ -289,7 +280,6 @@ mod tests {
             &body,
             Policy::default(),
             &StopAfter(2.into()),
-            true,
         );
         assert_eq!(out.attempts, 2, "the retry after the stop is not sent");
         assert!(out.result.unwrap_err().detail.contains("could not connect"));

@@ -1,4 +1,5 @@
-//! The batch engine shared by `create --from-csv` and `destroy --from-csv`:
+//! The batch engine behind `create --from-csv` and `destroy --from-csv` (each
+//! a [`Plan`]; the engine knows nothing of creating or destroying):
 //! check the whole file, then stream rows to a pool of workers paced by one
 //! rate limiter, and settle each row into the report as it finishes.
 //! Ctrl-C starts nothing new and lets the rows in flight finish.
@@ -21,14 +22,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
-use crate::api::Client;
-use crate::api::print_dry_run;
-use crate::api::retry::{Outcome, Policy};
-use crate::cmd::Ctx;
+use crate::api::endpoint::Endpoint;
+use crate::api::retry::{Outcome, Pacer, Policy};
+use crate::api::{Client, print_dry_run};
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
-use crate::settle::{Lookup, Record, Settled, Status};
+use crate::settle::{Record, Settled, Status};
 use doom::{Doom, Watch};
 use input::{Columns, Input};
 use progress::{Already, Bar, Counts};
@@ -39,40 +39,50 @@ use signals::Signals;
 /// The documented default limit of the write commands, per app.
 pub const SERVICE_RATE_LIMIT: u64 = 200;
 
-impl Options {
-    /// From the batch flags; `confirm` asks before sending (see the field).
-    pub fn new(b: &crate::cmd::args::BatchArgs, dry_run: bool, confirm: bool) -> Options {
-        Options {
-            file: b.from_csv.clone().expect("the batch form has --from-csv"),
-            concurrency: b
-                .concurrency
-                .unwrap_or(crate::cmd::args::BatchArgs::DEFAULT_CONCURRENCY),
-            rate: b.rate.unwrap_or(crate::cmd::args::BatchArgs::DEFAULT_RATE),
-            report: b.report.clone(),
-            resume: b.resume,
-            fail_fast: b.fail_fast,
-            dry_run,
-            confirm,
-        }
-    }
+/// Requests in flight at once when `--concurrency` is not given.
+pub const DEFAULT_CONCURRENCY: u64 = 4;
+/// Requests started per second when `--rate` is not given.
+pub const DEFAULT_RATE: u64 = 50;
+
+/// What a batch does with each row; `cmd/create.rs` and `cmd/destroy.rs`
+/// implement it. The engine reads, paces, sends, reports and sums up; what
+/// a row's answer means is the plan's.
+pub trait Plan: Sync {
+    /// Where every row is sent.
+    fn endpoint(&self) -> &'static Endpoint;
+    /// The CSV columns a row is read from.
+    fn columns(&self) -> Columns;
+    /// The request body of a row.
+    fn body(&self, row: &RoomSpec) -> Value;
+    /// A row's outcome as a record, plus the error when the row failed.
+    /// `sender` lets the plan read back what it needs to resolve a doubt.
+    fn settle_row(&self, id: &str, out: Outcome, sender: &Sender) -> Settled;
+    /// Report statuses that `--resume` skips.
+    fn done(&self) -> &'static [&'static str];
+    /// Statuses the summary names, in order.
+    fn summary(&self) -> &'static [Status];
+    /// The answer that says the work was done already (exists, missing).
+    fn already(&self) -> Already;
 }
 
-/// What a batch does with each row.
-pub struct Plan<'a> {
-    pub command: &'static str,
-    pub is_create: bool,
-    pub columns: Columns,
-    /// The request body of a row.
-    pub body: &'a (dyn Fn(&RoomSpec) -> Value + Sync),
-    /// An outcome as a record, plus the error when the row failed; the
-    /// lookup resolves a doubtful "there already" answer.
-    pub settle: &'a (dyn Fn(&str, Outcome, &Lookup) -> Settled + Sync),
-    /// Report statuses that `--resume` skips.
-    pub done: &'a [&'a str],
-    /// Statuses the summary names, in order.
-    pub summary: &'a [Status],
-    /// The answer that says the work was done already (exists, missing).
-    pub already: Already,
+/// What a worker sends with, lent to [`Plan::settle_row`].
+pub struct Sender<'a> {
+    pub client: &'a Client,
+    pub policy: Policy,
+    /// The batch's rate limiter: a read-back counts against the rate.
+    pub pacer: &'a dyn Pacer,
+    /// Under `--resume`: when the job's first run began, if known.
+    pub job: Option<Option<i64>>,
+}
+
+/// How the engine reaches the service and the terminal, as plain values:
+/// the clients are made only after the whole file checked out.
+pub struct Io<'a> {
+    pub format: Format,
+    pub policy: Policy,
+    /// A client; `true` asks for the dry-run one (signs nothing).
+    #[allow(clippy::type_complexity)]
+    pub connect: Box<dyn Fn(bool) -> anyhow::Result<Client> + Sync + 'a>,
 }
 
 /// The batch flags.
@@ -97,9 +107,9 @@ struct Tally {
 }
 
 /// Runs a batch; `defaults` are the command-line flags.
-pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyhow::Result<()> {
+pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> anyhow::Result<()> {
     let input = Input::open(&opts.file)?;
-    let (total, problems) = input::check(&input, plan.columns, defaults, &mut |p| {
+    let (total, problems) = input::check(&input, plan.columns(), defaults, &mut |p| {
         output::stderr_line(p)
     })?;
     if problems > 0 {
@@ -108,11 +118,15 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
             input.name
         )));
     }
-    let settings = ctx.settings()?;
     if opts.dry_run {
-        let client = ctx.dry_client(&settings)?;
-        for row in input::rows(&input, plan.columns, defaults)? {
-            print_dry_run(&client, plan.command, &(plan.body)(&row.spec), ctx.format());
+        let client = (io.connect)(true)?;
+        for row in input::rows(&input, plan.columns(), defaults)? {
+            print_dry_run(
+                &client,
+                plan.endpoint().path,
+                &plan.body(&row.spec),
+                io.format,
+            );
             if output::stdout_closed() {
                 break;
             }
@@ -120,7 +134,7 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
         output::note(format!("dry run: {total} request(s) checked, nothing sent"));
         return Ok(());
     }
-    let client = ctx.client(&settings)?;
+    let client = (io.connect)(false)?;
     if opts.confirm
         && total > 1
         && std::io::stdin().is_terminal()
@@ -140,7 +154,7 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
     };
     let (mut writer, done) = match &opts.report {
         Some(p) => {
-            let (w, done) = report::open(p, &input, opts.resume, plan.done)?;
+            let (w, done) = report::open(p, &input, opts.resume, plan.done())?;
             (Some(w), done)
         }
         None => (None, report::Done::default()),
@@ -152,13 +166,12 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
     let started = Instant::now();
     let (tally, write_error) = run_rows(
         &RunArgs {
-            ctx,
+            io,
             plan,
             opts,
             input: &input,
             defaults,
             client: &client,
-            policy: ctx.policy(),
             done: &done,
             job,
             interrupted: &interrupted,
@@ -174,8 +187,8 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
     let skipped = tally.counts.by_status.get("skipped").copied().unwrap_or(0);
     output::note(progress::summary_line(
         &tally.counts,
-        plan.summary,
-        &plan.already,
+        plan.summary(),
+        &plan.already(),
         total.saturating_sub(tally.settled),
         tally.settled - skipped,
         started.elapsed(),
@@ -192,7 +205,7 @@ pub fn run(ctx: &Ctx, plan: &Plan, opts: &Options, defaults: &RoomSpec) -> anyho
         output::stderr_line(&format!(
             "{stopped_by}: {} row(s) not started; {}",
             total.saturating_sub(tally.settled),
-            signals::continue_hint(&argv, opts.report.is_some(), plan.is_create, stdin)
+            signals::continue_hint(&argv, opts.report.is_some(), &plan.already(), stdin)
         ));
         return Err(stopped_by.into());
     }
@@ -220,10 +233,16 @@ fn job_started(report: &std::path::Path) -> Option<i64> {
     }
 }
 
+/// The question [`confirmed`] asks: the command's verb, e.g. `destroy 3
+/// rooms listed in rooms.csv? [y/N] `.
+pub fn question(plan: &dyn Plan, total: u64, file: &str) -> String {
+    let verb = plan.endpoint().command().trim_end_matches("_room");
+    format!("{verb} {total} rooms listed in {file}? [y/N] ")
+}
+
 /// Asks on stderr, reads the answer from the terminal on stdin.
-fn confirmed(plan: &Plan, total: u64, file: &str) -> anyhow::Result<bool> {
-    let verb = plan.command.trim_end_matches("_room");
-    eprint!("{verb} {total} rooms listed in {file}? [y/N] ");
+fn confirmed(plan: &dyn Plan, total: u64, file: &str) -> anyhow::Result<bool> {
+    eprint!("{}", question(plan, total, file));
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     Ok(matches!(
@@ -233,13 +252,12 @@ fn confirmed(plan: &Plan, total: u64, file: &str) -> anyhow::Result<bool> {
 }
 
 struct RunArgs<'a> {
-    ctx: &'a Ctx,
-    plan: &'a Plan<'a>,
+    io: &'a Io<'a>,
+    plan: &'a dyn Plan,
     opts: &'a Options,
     input: &'a Input,
     defaults: &'a RoomSpec,
     client: &'a Client,
-    policy: Policy,
     done: &'a report::Done,
     /// Under `--resume`: when the job's first run began, if known.
     job: Option<Option<i64>>,
@@ -259,7 +277,7 @@ fn run_rows(
     let (job_tx, job_rx) = mpsc::sync_channel::<(u64, String, Value)>(workers);
     let job_rx = Mutex::new(job_rx);
     let (res_tx, res_rx) = mpsc::channel::<(Record, Option<anyhow::Error>, bool)>();
-    let rows = input::rows(a.input, a.plan.columns, a.defaults)?;
+    let rows = input::rows(a.input, a.plan.columns(), a.defaults)?;
     let watch = Mutex::new(Watch::default());
     let mut tally = Tally::default();
     let mut write_error = None;
@@ -269,10 +287,10 @@ fn run_rows(
             let res_tx = res_tx.clone();
             let (job_rx, limiter, watch, halted) = (&job_rx, &limiter, &watch, &halted);
             s.spawn(move || {
-                let read =
-                    |id: &str| crate::settle::read_create_time(a.client, a.policy, limiter, id);
-                let lookup = Lookup {
-                    create_time: &read,
+                let sender = Sender {
+                    client: a.client,
+                    policy: a.io.policy,
+                    pacer: limiter,
                     job: a.job,
                 };
                 loop {
@@ -283,15 +301,11 @@ fn run_rows(
                     // -v: each log line of this row names it.
                     let context = format!("{}:{line} room \"{room_id}\"", a.opts.file.display());
                     let settled = output::with_log_context(context, || {
-                        let out = a.client.execute(
-                            a.plan.command,
-                            &body,
-                            a.policy,
-                            limiter,
-                            a.plan.is_create,
-                        );
+                        let out =
+                            a.client
+                                .execute(a.plan.endpoint().path, &body, a.io.policy, limiter);
                         // Stopped before sending: not started, not reported.
-                        (out.attempts > 0).then(|| (a.plan.settle)(&room_id, out, &lookup))
+                        (out.attempts > 0).then(|| a.plan.settle_row(&room_id, out, &sender))
                     });
                     let Some((mut rec, err)) = settled else {
                         continue;
@@ -326,7 +340,7 @@ fn run_rows(
                     let _ = skip_tx.send((rec, None, false));
                     continue;
                 }
-                let body = (a.plan.body)(&row.spec);
+                let body = a.plan.body(&row.spec);
                 if job_tx.send((row.line, row.spec.room_id, body)).is_err() {
                     break;
                 }
@@ -358,7 +372,7 @@ fn settle_one(
     let c = &mut tally.counts;
     if err.is_some() {
         c.failed += 1;
-        if rec.error_code == Some(a.plan.already.code) {
+        if rec.error_code == Some(a.plan.already().code) {
             c.already_failed += 1;
         }
     } else {
@@ -371,13 +385,13 @@ fn settle_one(
     }
     // Counted as done, but not made by this run: text mode says so.
     if let Some(note) =
-        crate::settle::already_note(rec).filter(|_| err.is_none() && a.ctx.format() == Format::Text)
+        crate::settle::already_note(rec).filter(|_| err.is_none() && a.io.format == Format::Text)
     {
         output::note(format!("{place}: {note}"));
     }
     // A failed write still shows the row below: it settled.
     let written = writer.as_mut().map_or(Ok(()), |w| w.write(rec));
-    match a.ctx.format() {
+    match a.io.format {
         Format::Json => output::print_json(&rec.report_json()),
         Format::Text if err.is_none() && rec.status != Status::Skipped => {
             output::println(&rec.room_id)
@@ -385,7 +399,7 @@ fn settle_one(
         Format::Text => {}
     }
     if let Some(b) = a.bar {
-        b.settled(&tally.counts, a.plan.summary);
+        b.settled(&tally.counts, a.plan.summary());
     }
     written
 }

@@ -26,6 +26,9 @@ pub struct Already {
     pub flag: &'static str,
     /// The service code that says so.
     pub code: i64,
+    /// Why running again without a report is safe, e.g. "rooms already
+    /// created count as done".
+    pub rerun: &'static str,
 }
 
 /// The counts of a run so far. Only rows that succeeded or were skipped
@@ -198,6 +201,7 @@ mod tests {
         words: "already existed",
         flag: "--exists-ok",
         code: 100_010,
+        rerun: "rooms already created count as done",
     };
 
     #[test]

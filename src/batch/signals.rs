@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use signal_hook::consts::{SIGINT, SIGTERM};
 
+use super::progress::Already;
 use crate::error::{EXIT_INTERRUPTED, EXIT_TERMINATED, Error};
 
 /// The installed handlers; removed on drop.
@@ -64,21 +65,19 @@ impl Drop for Signals {
 /// `--resume`; without one there is nothing to resume from, so the same
 /// arguments plus `--exists-ok` (create) or `--missing-ok` (destroy), under
 /// which rows done before the interrupt count as done.
-pub fn continue_hint(argv: &[String], has_report: bool, is_create: bool, stdin: bool) -> String {
+pub fn continue_hint(argv: &[String], has_report: bool, already: &Already, stdin: bool) -> String {
     let (flag, why) = if has_report {
         (
             "--resume",
-            "to continue (rows the report marks done are skipped)",
-        )
-    } else if is_create {
-        (
-            "--exists-ok",
-            "without --report there is nothing to resume from; to run it again safely (rooms already created count as done)",
+            "to continue (rows the report marks done are skipped)".to_string(),
         )
     } else {
         (
-            "--missing-ok",
-            "without --report there is nothing to resume from; to run it again safely (rooms already gone count as done)",
+            already.flag,
+            format!(
+                "without --report there is nothing to resume from; to run it again safely ({})",
+                already.rerun
+            ),
         )
     };
     let mut args: Vec<&str> = argv.iter().map(String::as_str).collect();
@@ -100,6 +99,26 @@ pub fn continue_hint(argv: &[String], has_report: bool, is_create: bool, stdin: 
 mod tests {
     use super::*;
 
+    /// The hint for a create (`true`) or a destroy plan.
+    fn hint_for(argv: &[String], has_report: bool, create: bool, stdin: bool) -> String {
+        let already = if create {
+            Already {
+                words: "already existed",
+                flag: "--exists-ok",
+                code: 100_010,
+                rerun: "rooms already created count as done",
+            }
+        } else {
+            Already {
+                words: "already gone",
+                flag: "--missing-ok",
+                code: 100_004,
+                rerun: "rooms already gone count as done",
+            }
+        };
+        continue_hint(argv, has_report, &already, stdin)
+    }
+
     fn argv(s: &[&str]) -> Vec<String> {
         s.iter().map(|a| a.to_string()).collect()
     }
@@ -113,7 +132,7 @@ mod tests {
 
     #[test]
     fn a_report_resumes_with_the_same_arguments_quoted() {
-        let hint = continue_hint(
+        let hint = hint_for(
             &argv(&[
                 "livectl",
                 "create",
@@ -141,13 +160,13 @@ mod tests {
             "--name",
             "$HOME `x` \\ \"q\" it's",
         ]);
-        let hint = continue_hint(&tricky, true, true, false);
+        let hint = hint_for(&tricky, true, true, false);
         let line = hint.rsplit_once("\n  ").unwrap().1;
         let mut expected = tricky.clone();
         expected.push("--resume".into());
         assert_eq!(shlex::split(line), Some(expected), "{line}");
         // Already there: not twice.
-        let hint = continue_hint(
+        let hint = hint_for(
             &argv(&[
                 "livectl",
                 "create",
@@ -166,7 +185,7 @@ mod tests {
 
     #[test]
     fn without_a_report_it_says_how_to_rerun_safely() {
-        let create = continue_hint(
+        let create = hint_for(
             &argv(&["livectl", "create", "--from-csv", "-"]),
             false,
             true,
@@ -178,7 +197,7 @@ mod tests {
             create.ends_with("\n  livectl create --from-csv - --exists-ok"),
             "{create}"
         );
-        let destroy = continue_hint(
+        let destroy = hint_for(
             &argv(&["livectl", "destroy", "--yes", "--from-csv", "a.csv"]),
             false,
             false,

@@ -6,6 +6,7 @@
 use clap::Args;
 use std::path::PathBuf;
 
+use crate::batch;
 use crate::error::Error;
 use crate::output;
 use crate::room::{self, ExtraField, FieldError, RoomSpec, SeatMode};
@@ -121,8 +122,21 @@ pub struct BatchArgs {
 }
 
 impl BatchArgs {
-    pub const DEFAULT_CONCURRENCY: u64 = 4;
-    pub const DEFAULT_RATE: u64 = 50;
+    /// The batch form's options, or `None` for the single form (no
+    /// `--from-csv`): the one place a command learns which form it runs.
+    /// `confirm` asks before sending (destroy without `--yes`).
+    pub fn options(&self, dry_run: bool, confirm: bool) -> Option<batch::Options> {
+        Some(batch::Options {
+            file: self.from_csv.clone()?,
+            concurrency: self.concurrency.unwrap_or(batch::DEFAULT_CONCURRENCY),
+            rate: self.rate.unwrap_or(batch::DEFAULT_RATE),
+            report: self.report.clone(),
+            resume: self.resume,
+            fail_fast: self.fail_fast,
+            dry_run,
+            confirm,
+        })
+    }
 
     /// The batch-only flags given, by name (without `--from-csv`, each is
     /// a usage error: see [`BatchArgs::check`]).

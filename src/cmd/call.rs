@@ -71,9 +71,7 @@ impl<'a> Session<'a> {
             .find(|(p, _)| *p == ep.path)
             .map(|(_, i)| i)
             .expect("every endpoint has a pacer");
-        let out = self
-            .client
-            .execute(ep.path, body, self.ctx.policy(), pacer, false);
+        let out = self.client.execute(ep.path, body, self.ctx.policy(), pacer);
         settle(out)
             .map(Some)
             .map_err(|f| fail(self.ctx, room, &f, what))
@@ -93,11 +91,7 @@ impl<'a> Session<'a> {
             .find(|(p, _)| *p == ep.path)
             .map(|(_, i)| i)
             .expect("every endpoint has a pacer");
-        settle(
-            self.client
-                .execute(ep.path, body, self.ctx.policy(), pacer, false),
-        )
-        .map(Some)
+        settle(self.client.execute(ep.path, body, self.ctx.policy(), pacer)).map(Some)
     }
 
     pub fn ctx(&self) -> &Ctx {

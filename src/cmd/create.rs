@@ -4,12 +4,14 @@
 
 use clap::Args;
 
-use crate::api::endpoint::CREATE_ROOM;
+use serde_json::Value;
+
+use crate::api::endpoint::{CREATE_ROOM, Endpoint};
 use crate::api::print_dry_run;
 use crate::api::retry::{NoPacer, Outcome};
 use crate::batch::input::Columns;
 use crate::batch::progress::Already;
-use crate::batch::{self, Options, Plan};
+use crate::batch::{self, Options, Plan, Sender};
 use crate::cmd::Ctx;
 use crate::cmd::args::{BatchArgs, RoomFieldArgs, invalid, room_of, spec_from_flags};
 use crate::error::Error;
@@ -98,6 +100,12 @@ pub fn settle(room_id: &str, out: Outcome, exists_ok: bool, lookup: &Lookup) -> 
             None,
         ),
         Err(f) if f.code == Some(EXISTS) => {
+            if uncertain {
+                output::log(
+                    1,
+                    "100010 after an uncertain attempt: an earlier attempt may have created the room",
+                );
+            }
             let by = settle::in_doubt(uncertain, lookup.job.is_some()).then(|| {
                 let ct = (lookup.create_time)(room_id);
                 settle::made_by(ct, uncertain, first_sent, lookup.job)
@@ -148,8 +156,8 @@ pub fn spec_from_args(args: &CreateArgs) -> RoomSpec {
 
 pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     args.batch.check("create").map_err(Error::usage)?;
-    if args.batch.from_csv.is_some() {
-        return run_batch(ctx, args);
+    if let Some(opts) = args.batch.options(args.dry_run, false) {
+        return run_batch(ctx, args, &opts);
     }
     if let Some(r) = &args.room
         && room::parse_bool(r).is_ok()
@@ -182,7 +190,7 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     }
     let client = ctx.client(&settings)?;
     let policy = ctx.policy();
-    let out = client.execute(CREATE_ROOM.path, &body, policy, &NoPacer, true);
+    let out = client.execute(CREATE_ROOM.path, &body, policy, &NoPacer);
     let read = |id: &str| read_create_time(&client, policy, &NoPacer, id);
     let lookup = Lookup {
         create_time: &read,
@@ -196,8 +204,8 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     settle::finish(ctx.format(), &rec, err)
 }
 
-/// `livectl create --from-csv`: the create plan for the batch engine.
-fn run_batch(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
+/// `livectl create --from-csv`: the flags are defaults for every row.
+fn run_batch(ctx: &Ctx, args: &CreateArgs, opts: &Options) -> anyhow::Result<()> {
     let defaults = spec_from_args(args);
     // The flags are defaults for every row: check them on their own first,
     // so a bad flag is named as a flag, not as every row's problem.
@@ -209,38 +217,72 @@ fn run_batch(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     if !errs.is_empty() {
         return Err(invalid(&errs));
     }
-    // Under --resume, 100010 means an interrupted run may have sent the row
-    // (the lookup tells which: see settle::made_by).
-    let exists_ok = args.exists_ok || args.batch.resume;
-    let settle = move |id: &str, out, lookup: &Lookup| settle(id, out, exists_ok, lookup);
-    let once = CaveatsOnce::default();
-    let body = |spec: &RoomSpec| {
-        for c in spec.create_caveats().iter().filter(|c| once.first(c)) {
-            crate::output::warn(format!(
+    let plan = CreatePlan {
+        // Under --resume, 100010 means an interrupted run may have sent the
+        // row (the lookup tells which: see settle::made_by).
+        exists_ok: args.exists_ok || args.batch.resume,
+        caveats: CaveatsOnce::default(),
+    };
+    batch::run(&ctx.batch_io(), &plan, opts, &defaults)
+}
+
+/// The create plan of the batch engine.
+struct CreatePlan {
+    exists_ok: bool,
+    /// Each create caveat is said once per batch, not once per row.
+    caveats: CaveatsOnce,
+}
+
+impl Plan for CreatePlan {
+    fn endpoint(&self) -> &'static Endpoint {
+        &CREATE_ROOM
+    }
+
+    fn columns(&self) -> Columns {
+        Columns::Create
+    }
+
+    fn body(&self, row: &RoomSpec) -> Value {
+        for c in row
+            .create_caveats()
+            .iter()
+            .filter(|c| self.caveats.first(c))
+        {
+            output::warn(format!(
                 "{c} (said once per batch; other rows may be alike)"
             ));
         }
-        spec.create_body()
-    };
-    let plan = Plan {
-        command: CREATE_ROOM.path,
-        is_create: true,
-        columns: Columns::Create,
-        body: &body,
-        settle: &settle,
-        done: &["created", "exists"],
-        summary: &[
+        row.create_body()
+    }
+
+    fn settle_row(&self, id: &str, out: Outcome, s: &Sender) -> Settled {
+        let read = |id: &str| read_create_time(s.client, s.policy, s.pacer, id);
+        let lookup = Lookup {
+            create_time: &read,
+            job: s.job,
+        };
+        settle(id, out, self.exists_ok, &lookup)
+    }
+
+    fn done(&self) -> &'static [&'static str] {
+        &["created", "exists"]
+    }
+
+    fn summary(&self) -> &'static [Status] {
+        &[
             Status::Created,
             Status::Exists,
             Status::Failed,
             Status::Skipped,
-        ],
-        already: Already {
+        ]
+    }
+
+    fn already(&self) -> Already {
+        Already {
             words: "already existed",
             flag: "--exists-ok",
             code: EXISTS,
-        },
-    };
-    let opts = Options::new(&args.batch, args.dry_run, false);
-    batch::run(ctx, &plan, &opts, &defaults)
+            rerun: "rooms already created count as done",
+        }
+    }
 }

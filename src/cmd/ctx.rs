@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::api::retry::Policy;
 use crate::api::{Client, ClientConfig, Signer, signer};
+use crate::batch;
 use crate::config::{self, Overrides, Settings};
 use crate::output::Format;
 
@@ -46,6 +47,22 @@ impl Ctx {
             retries: self.retries,
             base,
             ..Policy::default()
+        }
+    }
+
+    /// What the batch engine needs of the context, as plain values.
+    pub fn batch_io(&self) -> batch::Io<'_> {
+        batch::Io {
+            format: self.format,
+            policy: self.policy(),
+            connect: Box::new(|dry_run| {
+                let settings = self.settings()?;
+                if dry_run {
+                    self.dry_client(&settings)
+                } else {
+                    self.client(&settings)
+                }
+            }),
         }
     }
 

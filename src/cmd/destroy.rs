@@ -7,19 +7,21 @@ use std::io::IsTerminal;
 
 use clap::Args;
 
-use crate::api::endpoint::DESTROY_ROOM;
+use serde_json::Value;
+
+use crate::api::endpoint::{DESTROY_ROOM, Endpoint};
 use crate::api::print_dry_run;
 use crate::api::retry::{NoPacer, Outcome};
 use crate::batch::input::Columns;
 use crate::batch::progress::Already;
-use crate::batch::{self, Options, Plan};
+use crate::batch::{self, Plan, Sender};
 use crate::cmd::Ctx;
 use crate::cmd::args::{BatchArgs, require_room_id, room_of};
 use crate::cmd::call::NOT_FOUND;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
-use crate::settle::{self, Lookup, Record, Settled, Status, already_note};
+use crate::settle::{self, Record, Settled, Status, already_note};
 
 pub const EXAMPLES: &str = "\
 Examples:
@@ -57,7 +59,7 @@ pub struct DestroyArgs {
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     // Batch flags without --from-csv are refused, not ignored.
     args.batch.check("destroy").map_err(Error::usage)?;
-    if args.batch.from_csv.is_some() {
+    if let Some(opts) = args.batch.options(args.dry_run, !args.yes) {
         // Off a terminal no one can answer the question: as `gh` does for
         // destructive commands, a script must say --yes.
         if !args.yes && !args.dry_run && !std::io::stdin().is_terminal() {
@@ -65,7 +67,12 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
                 "destroying rooms needs --yes when stdin is not a terminal; nothing was sent. Check the rooms with --dry-run, then add --yes",
             ));
         }
-        return run_batch(ctx, args);
+        let plan = DestroyPlan {
+            // Under --resume, 100004 means the interrupted run may have
+            // destroyed it.
+            missing_ok: args.missing_ok || args.batch.resume,
+        };
+        return batch::run(&ctx.batch_io(), &plan, &opts, &RoomSpec::default());
     }
     let id = room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
@@ -81,7 +88,7 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let client = ctx.client(&settings)?;
-    let out = client.execute(DESTROY_ROOM.path, &body, ctx.policy(), &NoPacer, false);
+    let out = client.execute(DESTROY_ROOM.path, &body, ctx.policy(), &NoPacer);
     let (rec, err) = settle(id, out, args.missing_ok);
     // Text mode says when there was nothing to destroy (`already gone`).
     if let Some(note) = already_note(&rec).filter(|_| err.is_none() && ctx.format() == Format::Text)
@@ -135,33 +142,63 @@ pub fn settle(room_id: &str, out: Outcome, missing_ok: bool) -> Settled {
     }
 }
 
-/// `livectl destroy --from-csv`: the destroy plan for the batch engine. Reads
-/// the `room_id` column only, so a create report turned CSV, or any export
-/// with a `room_id` column, works as is.
-fn run_batch(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
-    // Under --resume, 100004 means the interrupted run may have destroyed it.
-    let missing_ok = args.missing_ok || args.batch.resume;
-    let settle = move |id: &str, out, _: &Lookup| settle(id, out, missing_ok);
-    let body = |spec: &RoomSpec| json!({ "RoomId": spec.room_id });
-    let plan = Plan {
-        command: DESTROY_ROOM.path,
-        is_create: false,
-        columns: Columns::RoomIdOnly,
-        body: &body,
-        settle: &settle,
-        done: &["destroyed", "missing"],
-        summary: &[
+/// The destroy plan of the batch engine. Reads the `room_id` column only, so
+/// a create report turned CSV, or any export with a `room_id` column, works
+/// as is.
+struct DestroyPlan {
+    missing_ok: bool,
+}
+
+impl Plan for DestroyPlan {
+    fn endpoint(&self) -> &'static Endpoint {
+        &DESTROY_ROOM
+    }
+
+    fn columns(&self) -> Columns {
+        Columns::RoomIdOnly
+    }
+
+    fn body(&self, row: &RoomSpec) -> Value {
+        json!({ "RoomId": row.room_id })
+    }
+
+    fn settle_row(&self, id: &str, out: Outcome, _: &Sender) -> Settled {
+        settle(id, out, self.missing_ok)
+    }
+
+    fn done(&self) -> &'static [&'static str] {
+        &["destroyed", "missing"]
+    }
+
+    fn summary(&self) -> &'static [Status] {
+        &[
             Status::Destroyed,
             Status::Missing,
             Status::Failed,
             Status::Skipped,
-        ],
-        already: Already {
+        ]
+    }
+
+    fn already(&self) -> Already {
+        Already {
             words: "already gone",
             flag: "--missing-ok",
             code: NOT_FOUND,
-        },
-    };
-    let opts = Options::new(&args.batch, args.dry_run, !args.yes);
-    batch::run(ctx, &plan, &opts, &RoomSpec::default())
+            rerun: "rooms already gone count as done",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_confirmation_names_the_verb_not_the_service_path() {
+        let plan = DestroyPlan { missing_ok: false };
+        assert_eq!(
+            batch::question(&plan, 3, "rooms.csv"),
+            "destroy 3 rooms listed in rooms.csv? [y/N] "
+        );
+    }
 }

@@ -35,7 +35,6 @@ pub fn run(ctx: &Ctx, args: &GetArgs) -> anyhow::Result<()> {
         &json!({ "RoomId": id }),
         ctx.policy(),
         &NoPacer,
-        false,
     );
     let answer =
         settle(out).map_err(|f| fail(ctx, id, &f, &format!("could not get room \"{id}\"")))?;

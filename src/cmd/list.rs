@@ -44,8 +44,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
     let policy = ctx.policy();
     let mut table = Table::default();
     let format = ctx.format();
-    let fetch =
-        |body: &Value| settle(client.execute(GET_ROOM_LIST.path, body, policy, &pacer, false));
+    let fetch = |body: &Value| settle(client.execute(GET_ROOM_LIST.path, body, policy, &pacer));
     let listed = walk(args.limit, fetch, |page| match format {
         Format::Json => page.iter().for_each(|r| output::print_json(&r.to_json())),
         Format::Text => table.lines(page).into_iter().for_each(output::println),

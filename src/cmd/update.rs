@@ -102,7 +102,7 @@ pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let client = ctx.client(&settings)?;
-    let out = client.execute(UPDATE_ROOM_INFO.path, &body, ctx.policy(), &NoPacer, false);
+    let out = client.execute(UPDATE_ROOM_INFO.path, &body, ctx.policy(), &NoPacer);
     let id = &spec.room_id;
     let answer =
         settle(out).map_err(|f| fail(ctx, id, &f, &format!("room \"{id}\" was not updated")))?;
