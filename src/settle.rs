@@ -353,7 +353,7 @@ pub fn read_create_time(
     room_id: &str,
 ) -> Option<i64> {
     let out = client.execute(
-        crate::api::endpoint::GET_ROOM_INFO.path,
+        &crate::api::endpoint::GET_ROOM_INFO,
         &json!({ "RoomId": room_id }),
         policy,
         pacer,

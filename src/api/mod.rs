@@ -21,11 +21,8 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 use crate::output;
+use endpoint::Endpoint;
 pub use signer::Signer;
-
-/// A bare command name (`create_room`) is a command of this service; other
-/// services are named in the command (`room_engine_http_mic/lock_seat`).
-const LIVE_SERVICE: &str = "live_engine_http_srv";
 
 /// What a client needs to address the service.
 pub struct ClientConfig {
@@ -130,20 +127,15 @@ impl Client {
     }
 
     /// The URL with `usersig=<redacted>`: for logs, `--dry-run` and errors.
-    pub fn redacted_url(&self, command: &str, random: u32) -> String {
+    pub fn redacted_url(&self, ep: &Endpoint, random: u32) -> String {
         // Placeholders stay readable: `<redacted>`, `<sdkappid>`.
-        self.url(command, "<redacted>", random)
+        self.url(ep, "<redacted>", random)
             .replace("%3C", "<")
             .replace("%3E", ">")
     }
 
-    fn url(&self, command: &str, usersig: &str, random: u32) -> String {
-        let path = if command.contains('/') {
-            command.to_string()
-        } else {
-            format!("{LIVE_SERVICE}/{command}")
-        };
-        let mut url = reqwest::Url::parse(&format!("{}/v4/{path}", self.endpoint))
+    fn url(&self, ep: &Endpoint, usersig: &str, random: u32) -> String {
+        let mut url = reqwest::Url::parse(&format!("{}/v4/{}", self.endpoint, ep.path))
             .expect("endpoint was checked when the settings were resolved");
         url.query_pairs_mut()
             .append_pair("sdkappid", &self.sdkappid)
@@ -154,20 +146,20 @@ impl Client {
         url.to_string()
     }
 
-    /// One attempt: POST `body` to `command`. A non-200 status, an answer
+    /// One attempt: POST `body` to `ep`. A non-200 status, an answer
     /// over the size cap, or a body that is not the service's JSON with a
     /// numeric ErrorCode is a transport failure.
-    pub fn send(&self, command: &str, body: &Value) -> Result<Reply, Transport> {
+    pub fn send(&self, ep: &Endpoint, body: &Value) -> Result<Reply, Transport> {
         let signer = self
             .signer
             .as_ref()
             .expect("send() needs a signer; dry-run never sends");
         let random: u32 = rand::random();
         let sig = signer.current();
-        let url = self.url(command, sig.expose(), random);
+        let url = self.url(ep, sig.expose(), random);
         // The log lines cost a URL parse and a body copy: only when shown.
         let shown = if output::verbosity() > 0 {
-            self.redacted_url(command, random)
+            self.redacted_url(ep, random)
         } else {
             String::new()
         };
@@ -427,9 +419,9 @@ fn describe(e: &reqwest::Error, endpoint: &str, own: Option<&str>) -> String {
 }
 
 /// Prints what a dry run would send.
-pub fn print_dry_run(client: &Client, command: &str, body: &Value, format: output::Format) {
+pub fn print_dry_run(client: &Client, ep: &Endpoint, body: &Value, format: output::Format) {
     let url = client
-        .redacted_url(command, 0)
+        .redacted_url(ep, 0)
         .replace("random=0", "random=<random>");
     match format {
         output::Format::Json => {

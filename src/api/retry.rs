@@ -8,6 +8,7 @@ use rand::Rng;
 use serde_json::Value;
 use std::time::Duration;
 
+use super::endpoint::Endpoint;
 use super::{Client, Reply, Transport};
 use crate::codes::{self, Class};
 use crate::output;
@@ -98,7 +99,7 @@ impl Client {
     /// the first attempt, a "not sent" failure with `attempts` 0.
     pub fn execute(
         &self,
-        command: &str,
+        ep: &Endpoint,
         body: &Value,
         policy: Policy,
         pacer: &dyn Pacer,
@@ -122,7 +123,7 @@ impl Client {
             }
             attempts += 1;
             first_sent.get_or_insert_with(unix_now);
-            let result = self.send(command, body);
+            let result = self.send(ep, body);
             pacer.attempt_done();
             let (class, why) = match &result {
                 Ok(reply) if reply.error_code == 0 => {
@@ -264,7 +265,7 @@ mod tests {
         let client = refused_client();
         let body = serde_json::json!({});
         let out = client.execute(
-            "create_room",
+            &crate::api::endpoint::CREATE_ROOM,
             &body,
             Policy::default(),
             &StopAfter(0.into()),
@@ -276,7 +277,7 @@ mod tests {
         assert!(out.result.unwrap_err().detail.contains("not sent"));
 
         let out = client.execute(
-            "create_room",
+            &crate::api::endpoint::CREATE_ROOM,
             &body,
             Policy::default(),
             &StopAfter(2.into()),

@@ -124,7 +124,9 @@ fn transport_errors_never_carry_the_usersig() {
     // Refused: nothing listens on port 1.
     let c = client("http://127.0.0.1:1");
     let sig = c.signer().unwrap().current();
-    let t = c.send("create_room", &serde_json::json!({})).unwrap_err();
+    let t = c
+        .send(&crate::api::endpoint::CREATE_ROOM, &serde_json::json!({}))
+        .unwrap_err();
     assert!(t.detail.contains("could not connect"), "{}", t.detail);
     assert!(!t.uncertain);
     assert_no_usersig(&t.detail, sig.expose());
@@ -140,7 +142,9 @@ fn transport_errors_never_carry_the_usersig() {
         }
     });
     let c = client(&format!("http://{addr}"));
-    let t = c.send("create_room", &serde_json::json!({})).unwrap_err();
+    let t = c
+        .send(&crate::api::endpoint::CREATE_ROOM, &serde_json::json!({}))
+        .unwrap_err();
     server.join().unwrap();
     assert!(t.uncertain, "{}", t.detail);
     assert_no_usersig(&t.detail, c.signer().unwrap().current().expose());

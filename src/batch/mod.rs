@@ -121,12 +121,7 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
     if opts.dry_run {
         let client = (io.connect)(true)?;
         for row in input::rows(&input, plan.columns(), defaults)? {
-            print_dry_run(
-                &client,
-                plan.endpoint().path,
-                &plan.body(&row.spec),
-                io.format,
-            );
+            print_dry_run(&client, plan.endpoint(), &plan.body(&row.spec), io.format);
             if output::stdout_closed() {
                 break;
             }
@@ -301,9 +296,9 @@ fn run_rows(
                     // -v: each log line of this row names it.
                     let context = format!("{}:{line} room \"{room_id}\"", a.opts.file.display());
                     let settled = output::with_log_context(context, || {
-                        let out =
-                            a.client
-                                .execute(a.plan.endpoint().path, &body, a.io.policy, limiter);
+                        let out = a
+                            .client
+                            .execute(a.plan.endpoint(), &body, a.io.policy, limiter);
                         // Stopped before sending: not started, not reported.
                         (out.attempts > 0).then(|| a.plan.settle_row(&room_id, out, &sender))
                     });

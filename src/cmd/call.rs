@@ -7,10 +7,11 @@ use serde_json::Value;
 
 use crate::api::endpoint::{self, Endpoint};
 use crate::api::pace::{Interval, SystemClock};
+use crate::api::retry::Outcome;
 use crate::api::{Client, print_dry_run};
 use crate::cmd::Ctx;
 use crate::output::{self, Format};
-use crate::settle::{Answer, Failed, settle};
+use crate::settle::{Answer, Failed, read_create_time, settle};
 
 /// 100004: no such room.
 pub const NOT_FOUND: i64 = 100_004;
@@ -28,12 +29,7 @@ pub struct Session<'a> {
 impl<'a> Session<'a> {
     /// Resolves the settings; a dry run needs no secret key.
     pub fn open(ctx: &'a Ctx, dry_run: bool) -> anyhow::Result<Session<'a>> {
-        let settings = ctx.settings()?;
-        let client = if dry_run {
-            ctx.dry_client(&settings)?
-        } else {
-            ctx.client(&settings)?
-        };
+        let client = ctx.connect(dry_run)?;
         let pacers = endpoint::ALL
             .iter()
             .map(|e| (e.path, Interval::new(SystemClock::new(), e.interval())))
@@ -50,10 +46,24 @@ impl<'a> Session<'a> {
         self.dry_run
     }
 
-    /// Sends `body` to `ep` with the retries of every command, or prints it
-    /// under `--dry-run` (then `None`). A failure is printed under `-o json`
-    /// and returned as the error, `what` naming what failed (100004 always
-    /// reads `room "ROOM" not found`).
+    /// Sends `body` to `ep` with the retries of every command, through the
+    /// endpoint's pacer, or prints it under `--dry-run` (then `None`). The
+    /// outcome is raw: for a command that gives a code its own meaning
+    /// (create: 100010, destroy: 100004).
+    pub fn outcome(&self, ep: &Endpoint, body: &Value) -> Option<Outcome> {
+        if self.dry_run {
+            print_dry_run(&self.client, ep, body, self.ctx.format());
+            return None;
+        }
+        Some(
+            self.client
+                .execute(ep, body, self.ctx.policy(), self.pacer(ep)),
+        )
+    }
+
+    /// Like [`Session::outcome`], settled: a failure is printed under
+    /// `-o json` and returned as the error, `what` naming what failed
+    /// (100004 always reads `room "ROOM" not found`).
     pub fn call(
         &self,
         ep: &Endpoint,
@@ -61,19 +71,7 @@ impl<'a> Session<'a> {
         body: &Value,
         what: &str,
     ) -> anyhow::Result<Option<Answer>> {
-        if self.dry_run {
-            print_dry_run(&self.client, ep.path, body, self.ctx.format());
-            return Ok(None);
-        }
-        let pacer = self
-            .pacers
-            .iter()
-            .find(|(p, _)| *p == ep.path)
-            .map(|(_, i)| i)
-            .expect("every endpoint has a pacer");
-        let out = self.client.execute(ep.path, body, self.ctx.policy(), pacer);
-        settle(out)
-            .map(Some)
+        self.send(ep, body)
             .map_err(|f| fail(self.ctx, room, &f, what))
     }
 
@@ -81,17 +79,22 @@ impl<'a> Session<'a> {
     /// for a command that reports it per user, or reads a list it can do
     /// without.
     pub fn send(&self, ep: &Endpoint, body: &Value) -> Result<Option<Answer>, Failed> {
-        if self.dry_run {
-            print_dry_run(&self.client, ep.path, body, self.ctx.format());
-            return Ok(None);
-        }
-        let pacer = self
-            .pacers
+        self.outcome(ep, body).map(settle).transpose()
+    }
+
+    /// A room's CreateTime, read with get_room_info at its pace; `None` when
+    /// the read fails (create's "who made it").
+    pub fn read_create_time(&self, room: &str) -> Option<i64> {
+        let ep = &endpoint::GET_ROOM_INFO;
+        read_create_time(&self.client, self.ctx.policy(), self.pacer(ep), room)
+    }
+
+    fn pacer(&self, ep: &Endpoint) -> &Interval<SystemClock> {
+        self.pacers
             .iter()
             .find(|(p, _)| *p == ep.path)
             .map(|(_, i)| i)
-            .expect("every endpoint has a pacer");
-        settle(self.client.execute(ep.path, body, self.ctx.policy(), pacer)).map(Some)
+            .expect("every endpoint has a pacer")
     }
 
     pub fn ctx(&self) -> &Ctx {

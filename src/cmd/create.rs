@@ -7,13 +7,13 @@ use clap::Args;
 use serde_json::Value;
 
 use crate::api::endpoint::{CREATE_ROOM, Endpoint};
-use crate::api::print_dry_run;
-use crate::api::retry::{NoPacer, Outcome};
+use crate::api::retry::Outcome;
 use crate::batch::input::Columns;
 use crate::batch::progress::Already;
 use crate::batch::{self, Options, Plan, Sender};
 use crate::cmd::Ctx;
 use crate::cmd::args::{BatchArgs, RoomFieldArgs, invalid, room_of, spec_from_flags};
+use crate::cmd::call::Session;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::{self, CaveatsOnce, Naming, RoomSpec, SeatTemplate};
@@ -178,20 +178,11 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
         output::warn(c.to_string());
     }
     let body = spec.create_body();
-    let settings = ctx.settings()?;
-    if args.dry_run {
-        print_dry_run(
-            &ctx.dry_client(&settings)?,
-            CREATE_ROOM.path,
-            &body,
-            ctx.format(),
-        );
+    let session = Session::open(ctx, args.dry_run)?;
+    let Some(out) = session.outcome(&CREATE_ROOM, &body) else {
         return Ok(());
-    }
-    let client = ctx.client(&settings)?;
-    let policy = ctx.policy();
-    let out = client.execute(CREATE_ROOM.path, &body, policy, &NoPacer);
-    let read = |id: &str| read_create_time(&client, policy, &NoPacer, id);
+    };
+    let read = |id: &str| session.read_create_time(id);
     let lookup = Lookup {
         create_time: &read,
         job: None,

@@ -55,14 +55,18 @@ impl Ctx {
         batch::Io {
             format: self.format,
             policy: self.policy(),
-            connect: Box::new(|dry_run| {
-                let settings = self.settings()?;
-                if dry_run {
-                    self.dry_client(&settings)
-                } else {
-                    self.client(&settings)
-                }
-            }),
+            connect: Box::new(|dry_run| self.connect(dry_run)),
+        }
+    }
+
+    /// Resolves the settings and makes the client of a run: one that signs,
+    /// or for `--dry-run` one that signs nothing.
+    pub fn connect(&self, dry_run: bool) -> anyhow::Result<Client> {
+        let settings = self.settings()?;
+        if dry_run {
+            self.dry_client(&settings)
+        } else {
+            self.client(&settings)
         }
     }
 

@@ -10,14 +10,13 @@ use clap::Args;
 use serde_json::Value;
 
 use crate::api::endpoint::{DESTROY_ROOM, Endpoint};
-use crate::api::print_dry_run;
-use crate::api::retry::{NoPacer, Outcome};
+use crate::api::retry::Outcome;
 use crate::batch::input::Columns;
 use crate::batch::progress::Already;
 use crate::batch::{self, Plan, Sender};
 use crate::cmd::Ctx;
 use crate::cmd::args::{BatchArgs, require_room_id, room_of};
-use crate::cmd::call::NOT_FOUND;
+use crate::cmd::call::{NOT_FOUND, Session};
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
@@ -77,18 +76,9 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     let id = room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
     let body = json!({ "RoomId": id });
-    let settings = ctx.settings()?;
-    if args.dry_run {
-        print_dry_run(
-            &ctx.dry_client(&settings)?,
-            DESTROY_ROOM.path,
-            &body,
-            ctx.format(),
-        );
+    let Some(out) = Session::open(ctx, args.dry_run)?.outcome(&DESTROY_ROOM, &body) else {
         return Ok(());
-    }
-    let client = ctx.client(&settings)?;
-    let out = client.execute(DESTROY_ROOM.path, &body, ctx.policy(), &NoPacer);
+    };
     let (rec, err) = settle(id, out, args.missing_ok);
     // Text mode says when there was nothing to destroy (`already gone`).
     if let Some(note) = already_note(&rec).filter(|_| err.is_none() && ctx.format() == Format::Text)

@@ -66,7 +66,10 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let client = ctx.client(&settings)?;
     let room = format!("livectl-doctor-{:016x}", rand::random::<u64>());
     let started = Instant::now();
-    match client.send("get_room_info", &json!({ "RoomId": room })) {
+    match client.send(
+        &crate::api::endpoint::GET_ROOM_INFO,
+        &json!({ "RoomId": room }),
+    ) {
         Err(t) => {
             let fix = "check the network, a firewall or proxy (HTTPS_PROXY), and --endpoint; \
                        a TLS error may mean a proxy intercepts HTTPS";

@@ -7,13 +7,11 @@ use serde_json::json;
 use clap::Args;
 
 use crate::api::endpoint::GET_ROOM_INFO;
-use crate::api::retry::NoPacer;
 use crate::cmd::Ctx;
 use crate::cmd::args::{require_room_id, room_of};
-use crate::cmd::call::fail;
+use crate::cmd::call::Session;
 use crate::cmd::view::RoomView;
 use crate::output::{self, Format};
-use crate::settle::settle;
 
 #[derive(Args, Debug, Clone)]
 pub struct GetArgs {
@@ -28,16 +26,11 @@ pub struct GetArgs {
 pub fn run(ctx: &Ctx, args: &GetArgs) -> anyhow::Result<()> {
     let id = room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
-    let settings = ctx.settings()?;
-    let client = ctx.client(&settings)?;
-    let out = client.execute(
-        GET_ROOM_INFO.path,
-        &json!({ "RoomId": id }),
-        ctx.policy(),
-        &NoPacer,
-    );
-    let answer =
-        settle(out).map_err(|f| fail(ctx, id, &f, &format!("could not get room \"{id}\"")))?;
+    let session = Session::open(ctx, false)?;
+    let what = format!("could not get room \"{id}\"");
+    let answer = session
+        .call(&GET_ROOM_INFO, id, &json!({ "RoomId": id }), &what)?
+        .expect("not a dry run");
     let info = answer
         .reply
         .response

@@ -9,17 +9,16 @@
 
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::time::Duration;
 
 use clap::Args;
 
 use crate::api::endpoint::GET_ROOM_LIST;
-use crate::api::pace::{Interval, SystemClock};
 use crate::cmd::Ctx;
+use crate::cmd::call::Session;
 use crate::cmd::view::RoomView;
 use crate::output::{self, Format};
 use crate::room;
-use crate::settle::{Answer, Failed, settle};
+use crate::settle::{Answer, Failed};
 
 #[derive(Args, Debug, Clone)]
 pub struct ListArgs {
@@ -34,17 +33,18 @@ pub const PAGE_MAX: u64 = 20;
 /// listing stops with a warning: a service that keeps handing out new
 /// cursors with nothing in them would otherwise page forever.
 pub const EMPTY_PAGES_MAX: u32 = 5;
-/// get_room_list allows 10 requests per second (api.md section 3).
-pub const LIST_INTERVAL: Duration = Duration::from_millis(100);
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
-    let settings = ctx.settings()?;
-    let client = ctx.client(&settings)?;
-    let pacer = Interval::new(SystemClock::new(), LIST_INTERVAL);
-    let policy = ctx.policy();
+    // The session paces get_room_list at its documented 10 per second.
+    let session = Session::open(ctx, false)?;
     let mut table = Table::default();
     let format = ctx.format();
-    let fetch = |body: &Value| settle(client.execute(GET_ROOM_LIST.path, body, policy, &pacer));
+    let fetch = |body: &Value| {
+        session
+            .send(&GET_ROOM_LIST, body)
+            .transpose()
+            .expect("not a dry run")
+    };
     let listed = walk(args.limit, fetch, |page| match format {
         Format::Json => page.iter().for_each(|r| output::print_json(&r.to_json())),
         Format::Text => table.lines(page).into_iter().for_each(output::println),

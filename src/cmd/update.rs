@@ -5,14 +5,12 @@
 use clap::Args;
 
 use crate::api::endpoint::UPDATE_ROOM_INFO;
-use crate::api::print_dry_run;
-use crate::api::retry::NoPacer;
 use crate::cmd::Ctx;
 use crate::cmd::args::{RoomFieldArgs, invalid, room_of, spec_from_flags};
-use crate::cmd::call::fail;
+use crate::cmd::call::Session;
 use crate::error::Error;
 use crate::room::{self, Field, FieldError, Naming, RoomSpec, SeatTemplate};
-use crate::settle::{Record, Status, finish, settle};
+use crate::settle::{Record, Status, finish};
 
 #[derive(Args, Debug, Clone)]
 pub struct UpdateArgs {
@@ -91,21 +89,12 @@ pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
         )));
     }
     let body = spec.update_body();
-    let settings = ctx.settings()?;
-    if args.dry_run {
-        print_dry_run(
-            &ctx.dry_client(&settings)?,
-            UPDATE_ROOM_INFO.path,
-            &body,
-            ctx.format(),
-        );
-        return Ok(());
-    }
-    let client = ctx.client(&settings)?;
-    let out = client.execute(UPDATE_ROOM_INFO.path, &body, ctx.policy(), &NoPacer);
     let id = &spec.room_id;
-    let answer =
-        settle(out).map_err(|f| fail(ctx, id, &f, &format!("room \"{id}\" was not updated")))?;
+    let what = format!("room \"{id}\" was not updated");
+    let session = Session::open(ctx, args.dry_run)?;
+    let Some(answer) = session.call(&UPDATE_ROOM_INFO, id, &body, &what)? else {
+        return Ok(());
+    };
     let rec = Record::settled(
         id,
         Status::Updated,

@@ -11,6 +11,7 @@ use super::faults::{Clock, Faults};
 use super::state::State;
 use super::wire::{Body, Fail, Out, fail};
 use super::{admins, members, messages, meta, rooms, seats};
+use crate::api::endpoint as ep;
 
 /// Revision switches.
 #[derive(Clone, Debug, Default)]
@@ -31,51 +32,53 @@ pub struct Call<'a> {
 
 type Handler = fn(&mut Call, &Body) -> Result<Out, Fail>;
 
-/// The live-room service (live-api.md section 2).
-pub const LIVE: &str = "live_engine_http_srv";
-/// The seat service.
-pub const MIC: &str = "room_engine_http_mic";
-/// Emulator-only commands, on the same URL scheme and credentials.
+/// The emulator's own commands, on the same URL scheme and credentials.
 pub const EMULATOR: &str = "livectl_emulator";
 
-/// (service, command, handler, changes the state)
-const COMMANDS: &[(&str, &str, Handler, bool)] = &[
-    (LIVE, "create_room", rooms::create, true),
-    (LIVE, "destroy_room", rooms::destroy, true),
-    (LIVE, "get_room_info", rooms::get, false),
-    (LIVE, "update_room_info", rooms::update, true),
-    (LIVE, "get_room_list", rooms::list, false),
-    (LIVE, "get_room_metadata", meta::get, false),
-    (LIVE, "set_room_metadata", meta::set, true),
-    (LIVE, "del_room_metadata", meta::del, true),
-    (LIVE, "get_member_list", members::list, false),
-    (LIVE, "ban_member", members::ban, true),
-    (LIVE, "unban_member", members::unban, true),
-    (LIVE, "get_banned_member_list", members::banned, true),
-    (LIVE, "mute_member", members::mute, true),
-    (LIVE, "get_muted_member_list", members::muted, true),
-    (LIVE, "get_admin_list", admins::list, false),
-    (LIVE, "modify_admin", admins::modify, true),
-    (LIVE, "add_robot", admins::add_robot, true),
-    (LIVE, "get_robot", admins::robots, false),
-    (LIVE, "del_robot", admins::del_robot, true),
-    (LIVE, "send_text_msg", messages::send_text, true),
-    (LIVE, "send_custom_msg", messages::send_custom, true),
-    (LIVE, "change_room_owner", messages::change_owner, true),
-    (LIVE, "get_room_stats", messages::stats, false),
-    (MIC, "get_seat_list", seats::list, false),
-    (MIC, "pick_user_on_seat", seats::pick, true),
-    (MIC, "kick_user_off_seat", seats::kick, true),
-    (MIC, "lock_seat", seats::lock, true),
-    (MIC, "move_user_to_seat", seats::move_to, true),
-    (EMULATOR, "join_room", members::join, true),
-    (EMULATOR, "leave_room", members::leave, true),
-    (EMULATOR, "advance_clock", messages::advance_clock, true),
+/// (path under `/v4/`, handler, changes the state): the service's
+/// endpoints from livectl's own table (`api::endpoint`), then the
+/// emulator's own.
+const COMMANDS: &[(&str, Handler, bool)] = &[
+    (ep::CREATE_ROOM.path, rooms::create, true),
+    (ep::DESTROY_ROOM.path, rooms::destroy, true),
+    (ep::GET_ROOM_INFO.path, rooms::get, false),
+    (ep::UPDATE_ROOM_INFO.path, rooms::update, true),
+    (ep::GET_ROOM_LIST.path, rooms::list, false),
+    (ep::GET_ROOM_METADATA.path, meta::get, false),
+    (ep::SET_ROOM_METADATA.path, meta::set, true),
+    (ep::DEL_ROOM_METADATA.path, meta::del, true),
+    (ep::GET_MEMBER_LIST.path, members::list, false),
+    (ep::BAN_MEMBER.path, members::ban, true),
+    (ep::UNBAN_MEMBER.path, members::unban, true),
+    (ep::GET_BANNED_MEMBER_LIST.path, members::banned, true),
+    (ep::MUTE_MEMBER.path, members::mute, true),
+    (ep::GET_MUTED_MEMBER_LIST.path, members::muted, true),
+    (ep::GET_ADMIN_LIST.path, admins::list, false),
+    (ep::MODIFY_ADMIN.path, admins::modify, true),
+    (ep::ADD_ROBOT.path, admins::add_robot, true),
+    (ep::GET_ROBOT.path, admins::robots, false),
+    (ep::DEL_ROBOT.path, admins::del_robot, true),
+    (ep::SEND_TEXT_MSG.path, messages::send_text, true),
+    (ep::SEND_CUSTOM_MSG.path, messages::send_custom, true),
+    (ep::CHANGE_ROOM_OWNER.path, messages::change_owner, true),
+    (ep::GET_ROOM_STATS.path, messages::stats, false),
+    (ep::GET_SEAT_LIST.path, seats::list, false),
+    (ep::PICK_USER_ON_SEAT.path, seats::pick, true),
+    (ep::KICK_USER_OFF_SEAT.path, seats::kick, true),
+    (ep::LOCK_SEAT.path, seats::lock, true),
+    (ep::MOVE_USER_TO_SEAT.path, seats::move_to, true),
+    ("livectl_emulator/join_room", members::join, true),
+    ("livectl_emulator/leave_room", members::leave, true),
+    (
+        "livectl_emulator/advance_clock",
+        messages::advance_clock,
+        true,
+    ),
 ];
 
 /// Every command served, as `service/command` (for the README and tests).
 pub fn commands() -> impl Iterator<Item = String> {
-    COMMANDS.iter().map(|(s, c, _, _)| format!("{s}/{c}"))
+    COMMANDS.iter().map(|(p, _, _)| p.to_string())
 }
 
 /// A request as the transport read it.
@@ -171,12 +174,9 @@ impl Service {
         query: &str,
         body: Option<Body>,
     ) -> Result<Out, Fail> {
-        let mut parts = path.trim_start_matches('/').split('/');
-        let (v4, svc, cmd, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
-        let found = COMMANDS.iter().find(|(s, c, _, _)| {
-            v4 == Some("v4") && svc == Some(*s) && cmd == Some(*c) && rest.is_none()
-        });
-        let Some((_, name, handler, writes)) = found else {
+        let command = path.trim_start_matches('/').strip_prefix("v4/");
+        let found = COMMANDS.iter().find(|(p, _, _)| command == Some(*p));
+        let Some((name, handler, writes)) = found else {
             return Err(fail(60009, format!("unknown service or command: {path}")));
         };
         if req.method != "POST" {
@@ -188,13 +188,13 @@ impl Service {
         let now_ms = self.clock.now_ms();
         auth::check(query, &self.creds, now_ms / 1000)?;
         // Faults are for the service's commands, not the emulator's own.
-        let real = svc != Some(EMULATOR);
+        let real = !name.starts_with(EMULATOR);
         if let Some(w) = self.faults.rate_limit.as_ref().filter(|_| real)
             && !w.admit(now_ms)
         {
             return Err(fail(60007, "REST call rate over the limit"));
         }
-        if *name == "get_room_list" && !self.faults.list_limit.admit(now_ms) {
+        if *name == ep::GET_ROOM_LIST.path && !self.faults.list_limit.admit(now_ms) {
             return Err(fail(60007, "get_room_list allows 10 requests per second"));
         }
         if real && self.faults.draw_failure() {
