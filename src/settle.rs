@@ -1,4 +1,4 @@
-//! How a retried call ends: [`settle`] splits an `Outcome` into an
+//! How a retried call ends: [`split_outcome`] splits an `Outcome` into an
 //! [`Answer`] or a [`Failed`], and a room's end is a [`Record`] (created,
 //! exists, destroyed, ..., failed) that the report, `-o json` and the batch
 //! summary all show. [`finish`] prints a single-room command's record.
@@ -248,7 +248,7 @@ pub struct Failed {
 /// Splits a retried call's outcome into success and failure. Service
 /// answers stay data: the caller decides what a code means (e.g. 100004
 /// under `--missing-ok`) before turning it into an error.
-pub fn settle(out: Outcome) -> Result<Answer, Failed> {
+pub fn split_outcome(out: Outcome) -> Result<Answer, Failed> {
     let attempts = out.attempts;
     let uncertain = out.uncertain;
     match out.result {
@@ -358,7 +358,7 @@ pub fn read_create_time(
         policy,
         pacer,
     );
-    settle(out).ok().as_ref().and_then(create_time_of)
+    split_outcome(out).ok().as_ref().and_then(create_time_of)
 }
 
 #[cfg(test)]
@@ -388,10 +388,10 @@ mod tests {
 
     #[test]
     fn success_failure_and_network_settle_apart() {
-        let a = settle(outcome(Ok(reply(0)), 2)).unwrap();
+        let a = split_outcome(outcome(Ok(reply(0)), 2)).unwrap();
         assert_eq!((a.reply.request_id.as_str(), a.attempts), ("Id-9", 2));
 
-        let f = settle(outcome(Ok(reply(100_006)), 1)).unwrap_err();
+        let f = split_outcome(outcome(Ok(reply(100_006)), 1)).unwrap_err();
         let e = f.error("room \"r\" was not destroyed");
         assert_eq!(exit_code(&e), 5);
         assert!(
@@ -406,7 +406,7 @@ mod tests {
             uncertain: true,
             rate_limited: false,
         };
-        let f = settle(outcome(Err(t), 4)).unwrap_err();
+        let f = split_outcome(outcome(Err(t), 4)).unwrap_err();
         let e = f.error("could not list rooms");
         assert_eq!(exit_code(&e), 7);
         assert_eq!(

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::api::retry::Pacer;
 
 /// Time as the pacer sees it: a monotonic reading and a way to wait.
-pub trait Clock: Sync {
+pub trait PaceClock: Sync {
     /// Time since some fixed start.
     fn now(&self) -> Duration;
     fn sleep(&self, d: Duration);
@@ -31,7 +31,7 @@ impl Default for SystemClock {
     }
 }
 
-impl Clock for SystemClock {
+impl PaceClock for SystemClock {
     fn now(&self) -> Duration {
         self.0.elapsed()
     }
@@ -44,7 +44,7 @@ impl Clock for SystemClock {
 pub const MAX_INTERVAL: Duration = Duration::from_secs(2);
 
 /// Starts requests at least `interval` apart.
-pub struct Interval<C: Clock> {
+pub struct Interval<C: PaceClock> {
     clock: C,
     base: Duration,
     state: Mutex<State>,
@@ -55,7 +55,7 @@ struct State {
     interval: Duration,
 }
 
-impl<C: Clock> Interval<C> {
+impl<C: PaceClock> Interval<C> {
     pub fn new(clock: C, base: Duration) -> Self {
         Interval {
             clock,
@@ -76,7 +76,7 @@ impl<C: Clock> Interval<C> {
     }
 }
 
-impl<C: Clock> Pacer for Interval<C> {
+impl<C: PaceClock> Pacer for Interval<C> {
     fn before_attempt(&self) -> bool {
         // The lock is held while sleeping: starts stay in order and apart
         // even if a caller ever shares the pacer between threads.
@@ -120,7 +120,7 @@ mod tests {
         }
     }
 
-    impl Clock for &FakeClock {
+    impl PaceClock for &FakeClock {
         fn now(&self) -> Duration {
             *self.now.lock().unwrap()
         }
@@ -141,12 +141,12 @@ mod tests {
         let mut starts = Vec::new();
         for _ in 0..3 {
             p.before_attempt();
-            starts.push(Clock::now(&&clock));
+            starts.push(PaceClock::now(&&clock));
         }
         assert_eq!(starts, vec![ms(0), ms(100), ms(200)]);
         clock.advance(ms(30));
         p.before_attempt();
-        assert_eq!(Clock::now(&&clock), ms(300));
+        assert_eq!(PaceClock::now(&&clock), ms(300));
         assert_eq!(*clock.slept.lock().unwrap(), vec![ms(100), ms(100), ms(70)]);
     }
 

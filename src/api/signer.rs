@@ -8,7 +8,7 @@ use crate::secret::Secret;
 use crate::usersig;
 
 /// Seconds since the Unix epoch.
-pub type Clock = fn() -> u64;
+pub type SignerClock = fn() -> u64;
 
 pub fn system_clock() -> u64 {
     std::time::SystemTime::now()
@@ -21,12 +21,18 @@ pub struct Signer {
     identifier: String,
     key: Secret,
     ttl: u64,
-    clock: Clock,
+    clock: SignerClock,
     cached: Mutex<Option<(Secret, u64)>>,
 }
 
 impl Signer {
-    pub fn new(sdkappid: u64, identifier: &str, key: Secret, ttl: u64, clock: Clock) -> Signer {
+    pub fn new(
+        sdkappid: u64,
+        identifier: &str,
+        key: Secret,
+        ttl: u64,
+        clock: SignerClock,
+    ) -> Signer {
         Signer {
             sdkappid,
             identifier: identifier.to_string(),

@@ -1,7 +1,7 @@
 //! The batch's pacer: at most R request starts in any one-second window,
 //! halved when the service answers with a rate-limit code, then raised again
 //! step by step while it does not. The clock is injected (the list pacer's
-//! [`Clock`]), so the tests need no real time.
+//! [`PaceClock`]), so the tests need no real time.
 //!
 //! Where a start lands: a request leaves some time after its permit (signing,
 //! connection set-up, a busy machine) and reaches the service before its
@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::api::pace::{Clock, SystemClock};
+use crate::api::pace::{PaceClock, SystemClock};
 use crate::api::retry::Pacer;
 
 pub const WINDOW: Duration = Duration::from_secs(1);
@@ -40,7 +40,7 @@ struct State {
 
 /// A limiter shared by the batch's workers. Once `stop` says so, it lets no
 /// request start and cuts backoffs short.
-pub struct RateLimiter<'a, C: Clock = SystemClock> {
+pub struct RateLimiter<'a, C: PaceClock = SystemClock> {
     max: u64,
     clock: C,
     state: Mutex<State>,
@@ -53,7 +53,7 @@ impl<'a> RateLimiter<'a, SystemClock> {
     }
 }
 
-impl<'a, C: Clock> RateLimiter<'a, C> {
+impl<'a, C: PaceClock> RateLimiter<'a, C> {
     pub fn with_clock(max: u64, stop: &'a (dyn Fn() -> bool + Sync), clock: C) -> Self {
         let max = max.max(1);
         let now = clock.now();
@@ -130,7 +130,7 @@ fn raise(s: &mut State, now: Duration, max: u64) {
     }
 }
 
-impl<C: Clock> Pacer for RateLimiter<'_, C> {
+impl<C: PaceClock> Pacer for RateLimiter<'_, C> {
     fn before_attempt(&self) -> bool {
         loop {
             let wait = {
@@ -192,7 +192,7 @@ mod tests {
     #[derive(Default)]
     struct FakeClock(AtomicU64);
 
-    impl Clock for &FakeClock {
+    impl PaceClock for &FakeClock {
         fn now(&self) -> Duration {
             Duration::from_nanos(self.0.load(Ordering::SeqCst))
         }
@@ -235,7 +235,7 @@ mod tests {
                         // Set-up time before the request arrives, then the
                         // time its answer takes.
                         (&*clock).sleep(ms(((t * 7 + i * 13) % 40) as u64));
-                        arrivals.lock().unwrap().push(Clock::now(&clock));
+                        arrivals.lock().unwrap().push(PaceClock::now(&clock));
                         (&*clock).sleep(ms(((t * 3 + i * 5) % 30) as u64));
                         limiter.attempt_done();
                         if pushback && i % 9 == 4 {

@@ -1,7 +1,7 @@
 //! One service call for a one-room command: a [`Session`] resolves the
 //! settings, dry-runs or sends a call to an endpoint of the table
 //! (`api::endpoint`) through that endpoint's pacer, and settles the outcome;
-//! [`fail`] reports a failure the same way for every command.
+//! [`room_failure`] reports a failure the same way for every command.
 
 use serde_json::Value;
 
@@ -11,7 +11,7 @@ use crate::api::retry::Outcome;
 use crate::api::{Client, print_dry_run};
 use crate::cmd::Ctx;
 use crate::output::{self, Format};
-use crate::settle::{Answer, Failed, read_create_time, settle};
+use crate::settle::{Answer, Failed, read_create_time, split_outcome};
 
 /// 100004: no such room.
 pub const NOT_FOUND: i64 = 100_004;
@@ -72,14 +72,14 @@ impl<'a> Session<'a> {
         what: &str,
     ) -> anyhow::Result<Option<Answer>> {
         self.send(ep, body)
-            .map_err(|f| fail(self.ctx, room, &f, what))
+            .map_err(|f| room_failure(self.ctx, room, &f, what))
     }
 
     /// Like [`Session::call`], but a failure comes back unprinted, as data:
     /// for a command that reports it per user, or reads a list it can do
     /// without.
     pub fn send(&self, ep: &Endpoint, body: &Value) -> Result<Option<Answer>, Failed> {
-        self.outcome(ep, body).map(settle).transpose()
+        self.outcome(ep, body).map(split_outcome).transpose()
     }
 
     /// A room's CreateTime, read with get_room_info at its pace; `None` when
@@ -110,7 +110,7 @@ pub fn response(answer: &Answer) -> &Value {
 /// Reports a failed single-room command: under `-o json` the failure line
 /// on stdout, then the error for stderr and the exit code. 100004 reads
 /// `room "ID" not found`, whatever the command; otherwise `what`.
-pub fn fail(ctx: &Ctx, room_id: &str, f: &Failed, what: &str) -> anyhow::Error {
+pub fn room_failure(ctx: &Ctx, room_id: &str, f: &Failed, what: &str) -> anyhow::Error {
     if ctx.format() == Format::Json {
         output::print_json(&f.record(room_id).output_json());
     }

@@ -85,10 +85,10 @@ pub const EXISTS: i64 = 100_010;
 /// the room is read back and its CreateTime says who made it: this run
 /// (`created`), or an earlier run, someone before the job, or unknown
 /// (`exists`, with `by`). Never `created` on a guess.
-pub fn settle(room_id: &str, out: Outcome, exists_ok: bool, lookup: &Lookup) -> Settled {
+pub fn settle_create(room_id: &str, out: Outcome, exists_ok: bool, lookup: &Lookup) -> Settled {
     let (uncertain, first_sent) = (out.uncertain, out.first_sent);
     let what = format!("room \"{room_id}\" was not created");
-    match settle::settle(out) {
+    match settle::split_outcome(out) {
         Ok(a) => (
             Record::settled(
                 room_id,
@@ -143,7 +143,7 @@ pub fn settle(room_id: &str, out: Outcome, exists_ok: bool, lookup: &Lookup) -> 
 }
 
 /// The validated spec of `livectl create` flags.
-pub fn spec_from_args(args: &CreateArgs) -> RoomSpec {
+pub fn create_spec(args: &CreateArgs) -> RoomSpec {
     // The batch form has no room: its rows do.
     let room = args.room.as_deref().or(args.room_id.as_deref());
     let mut spec = spec_from_flags(room, &args.fields);
@@ -169,7 +169,7 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
         )));
     }
     room_of(&args.room, &args.room_id)?;
-    let spec = spec_from_args(args);
+    let spec = create_spec(args);
     let errs = spec.validate(Naming::Flag);
     if !errs.is_empty() {
         return Err(invalid(&errs));
@@ -187,7 +187,7 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
         create_time: &read,
         job: None,
     };
-    let (rec, err) = settle(&spec.room_id, out, args.exists_ok, &lookup);
+    let (rec, err) = settle_create(&spec.room_id, out, args.exists_ok, &lookup);
     if let Some(note) = already_note(&rec).filter(|_| err.is_none() && ctx.format() == Format::Text)
     {
         output::note(note);
@@ -197,7 +197,7 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
 
 /// `livectl create --from-csv`: the flags are defaults for every row.
 fn run_batch(ctx: &Ctx, args: &CreateArgs, opts: &Options) -> anyhow::Result<()> {
-    let defaults = spec_from_args(args);
+    let defaults = create_spec(args);
     // The flags are defaults for every row: check them on their own first,
     // so a bad flag is named as a flag, not as every row's problem.
     let probe = RoomSpec {
@@ -252,7 +252,7 @@ impl Plan for CreatePlan {
             create_time: &read,
             job: s.job,
         };
-        settle(id, out, self.exists_ok, &lookup)
+        settle_create(id, out, self.exists_ok, &lookup)
     }
 
     fn done(&self) -> &'static [&'static str] {

@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     let Some(out) = Session::open(ctx, args.dry_run)?.outcome(&DESTROY_ROOM, &body) else {
         return Ok(());
     };
-    let (rec, err) = settle(id, out, args.missing_ok);
+    let (rec, err) = settle_destroy(id, out, args.missing_ok);
     // Text mode says when there was nothing to destroy (`already gone`).
     if let Some(note) = already_note(&rec).filter(|_| err.is_none() && ctx.format() == Format::Text)
     {
@@ -91,8 +91,8 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
 /// A destroy outcome as a record, and the error when it failed. 100004 is
 /// done after an uncertain attempt (that attempt destroyed the room:
 /// `destroyed`) and under `missing_ok` (`missing`). Shared with the batch.
-pub fn settle(room_id: &str, out: Outcome, missing_ok: bool) -> Settled {
-    match settle::settle(out) {
+pub fn settle_destroy(room_id: &str, out: Outcome, missing_ok: bool) -> Settled {
+    match settle::split_outcome(out) {
         Ok(a) => (
             Record::settled(
                 room_id,
@@ -153,7 +153,7 @@ impl Plan for DestroyPlan {
     }
 
     fn settle_row(&self, id: &str, out: Outcome, _: &Sender) -> Settled {
-        settle(id, out, self.missing_ok)
+        settle_destroy(id, out, self.missing_ok)
     }
 
     fn done(&self) -> &'static [&'static str] {

@@ -16,7 +16,7 @@ use crate::cmd::Ctx;
 use crate::config::{self, LoadedFile, SecretSource, Settings, Source, Sourced};
 use crate::error;
 use crate::region;
-use report::{Check, Kind, Report};
+use report::{Check, FailKind, Report};
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let mut r = Report::new(ctx.format());
@@ -28,9 +28,9 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         Ok(s) => s,
         Err(e) => {
             let kind = if error::exit_code(&e) == error::EXIT_USAGE {
-                Kind::Usage
+                FailKind::Usage
             } else {
-                Kind::Config
+                FailKind::Config
             };
             let fix = "correct the setting named above; `livectl profile show` shows each value and its source";
             r.add(Check::fail("settings", kind, e.to_string(), fix));
@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
         Err(t) => {
             let fix = "check the network, a firewall or proxy (HTTPS_PROXY), and --endpoint; \
                        a TLS error may mean a proxy intercepts HTTPS";
-            r.add(Check::fail("reach", Kind::Network, t.detail, fix));
+            r.add(Check::fail("reach", FailKind::Network, t.detail, fix));
         }
         Ok(reply) => {
             let ms = started.elapsed().as_millis();
@@ -106,7 +106,12 @@ fn config_file(
                  `livectl help config`); `livectl profile set NAME KEY VALUE` changes one key and checks it",
                 config::ENV_CONFIG
             );
-            r.add(Check::fail("config file", Kind::Config, e.to_string(), fix));
+            r.add(Check::fail(
+                "config file",
+                FailKind::Config,
+                e.to_string(),
+                fix,
+            ));
             return None;
         }
     };
@@ -173,7 +178,7 @@ fn required_settings(r: &mut Report, s: &Settings) -> bool {
             None => {
                 r.add(Check::fail(
                     name,
-                    Kind::Config,
+                    FailKind::Config,
                     "not set",
                     s.how_to_set(env, name),
                 ));
@@ -205,7 +210,12 @@ fn required_settings(r: &mut Report, s: &Settings) -> bool {
             }
         }
         Err(e) => {
-            r.add(Check::fail("secret key", Kind::Config, e.to_string(), fix));
+            r.add(Check::fail(
+                "secret key",
+                FailKind::Config,
+                e.to_string(),
+                fix,
+            ));
             complete = false;
         }
     }
@@ -218,7 +228,7 @@ fn endpoint(r: &mut Report, s: &Settings) -> Option<url::Url> {
         // resolve() checked it; unreachable in practice.
         r.add(Check::fail(
             "endpoint",
-            Kind::Config,
+            FailKind::Config,
             format!("\"{}\" is not a URL", s.endpoint.value),
             "fix --endpoint",
         ));
@@ -339,7 +349,7 @@ fn dns(r: &mut Report, url: &url::Url) -> Option<Vec<SocketAddr>> {
             let fix = format!("check the machine's network and DNS settings{backup}");
             r.add(Check::fail(
                 "dns",
-                Kind::Network,
+                FailKind::Network,
                 format!("{host} does not resolve: {e}"),
                 fix,
             ));
@@ -360,7 +370,7 @@ fn tcp_reach(r: &mut Report, addrs: &[SocketAddr], timeout: Duration) {
         )),
         Err(e) => r.add(Check::fail(
             "reach",
-            Kind::Network,
+            FailKind::Network,
             format!("cannot connect to {addr}: {e}"),
             "check the network, a firewall or proxy, and --endpoint",
         )),
@@ -377,7 +387,7 @@ mod tests {
             (name == "HTTPS_PROXY").then(|| "http://user:secretpw@proxy.corp:3128/".to_string())
         };
         let c = proxy("https://adminapisgp.im.qcloud.com", &env);
-        assert_eq!(c.status, report::Status::Ok);
+        assert_eq!(c.status, report::CheckStatus::Ok);
         assert!(
             c.detail.starts_with("HTTPS_PROXY is in use"),
             "{}",

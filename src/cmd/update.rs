@@ -42,7 +42,7 @@ const CHANGEABLE: &str = "--name, --max-members, --message-disabled, --cover-url
 const FIXED: [Field; 3] = [Field::Owner, Field::SeatEnabled, Field::MaxSeats];
 
 /// The room spec of `livectl update` flags.
-pub fn spec_from_args(args: &UpdateArgs) -> Result<RoomSpec, Error> {
+pub fn update_spec(args: &UpdateArgs) -> Result<RoomSpec, Error> {
     let room = room_of(&args.room, &args.room_id)?;
     let mut spec = spec_from_flags(Some(room), &args.fields);
     spec.notice = args.notice.clone();
@@ -77,7 +77,7 @@ pub fn validate(spec: &RoomSpec) -> Vec<FieldError> {
 }
 
 pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
-    let spec = spec_from_args(args)?;
+    let spec = update_spec(args)?;
     let errs = validate(&spec);
     if !errs.is_empty() {
         return Err(invalid(&errs));

@@ -1,7 +1,7 @@
 //! The emulator's clock and the faults an operator asks for: latency,
 //! a seeded fail rate (100001), a request-rate limit (60007), and the
 //! service's own 10/s limit on get_room_list. Pure apart from the system
-//! clock, which `Clock` offsets so tests move time without sleeping.
+//! clock, which `EmulatorClock` offsets so tests move time without sleeping.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -13,7 +13,7 @@ use std::time::Duration;
 /// rehearsals move forward (`--clock-offset`, `advance_clock`); it can be
 /// frozen so a test controls time exactly.
 #[derive(Debug)]
-pub struct Clock {
+pub struct EmulatorClock {
     offset_ms: AtomicI64,
     /// A base time instead of the system clock; `NOT_FROZEN` when none.
     frozen_ms: AtomicI64,
@@ -27,17 +27,17 @@ fn system_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-impl Clock {
-    pub fn new(offset_ms: i64) -> Clock {
-        Clock {
+impl EmulatorClock {
+    pub fn new(offset_ms: i64) -> EmulatorClock {
+        EmulatorClock {
             offset_ms: AtomicI64::new(offset_ms),
             frozen_ms: AtomicI64::new(NOT_FROZEN),
         }
     }
 
     /// A clock that stands still at `ms` until advanced (tests).
-    pub fn fixed(ms: u64) -> Clock {
-        Clock {
+    pub fn fixed(ms: u64) -> EmulatorClock {
+        EmulatorClock {
             offset_ms: AtomicI64::new(0),
             frozen_ms: AtomicI64::new(ms as i64),
         }
@@ -201,7 +201,7 @@ mod tests {
 
     #[test]
     fn a_frozen_clock_moves_only_by_advance() {
-        let c = Clock::new(0);
+        let c = EmulatorClock::new(0);
         c.freeze();
         let t = c.now_ms();
         std::thread::sleep(Duration::from_millis(5));
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn clock_moves_forward_only_by_advance() {
-        let c = Clock::new(5_000);
+        let c = EmulatorClock::new(5_000);
         let before = c.now_ms();
         c.advance(60_000);
         assert!(c.now_ms() >= before + 60_000);

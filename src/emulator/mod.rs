@@ -155,7 +155,7 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
     let rooms = loaded.rooms.len();
     let svc = service::Service::new(
         resolved.creds.clone(),
-        faults::Clock::new(offset_ms),
+        faults::EmulatorClock::new(offset_ms),
         faults::Faults::new(
             a.latency.unwrap_or_default(),
             a.fail_rate,

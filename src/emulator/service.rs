@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::auth::{self, Credentials};
-use super::faults::{Clock, Faults};
+use super::faults::{EmulatorClock, Faults};
 use super::state::State;
 use super::wire::{Body, Fail, Out, fail};
 use super::{admins, members, messages, meta, rooms, seats};
@@ -27,7 +27,7 @@ pub struct Call<'a> {
     pub rules: &'a Rules,
     /// The app admin the request came from (default room owner).
     pub admin: &'a str,
-    pub clock: &'a Clock,
+    pub clock: &'a EmulatorClock,
 }
 
 type Handler = fn(&mut Call, &Body) -> Result<Out, Fail>;
@@ -102,7 +102,7 @@ pub struct Answered {
 
 pub struct Service {
     pub creds: Credentials,
-    pub clock: Clock,
+    pub clock: EmulatorClock,
     pub faults: Faults,
     pub rules: Rules,
     pub state: Mutex<State>,
@@ -115,7 +115,7 @@ pub struct Service {
 impl Service {
     pub fn new(
         creds: Credentials,
-        clock: Clock,
+        clock: EmulatorClock,
         faults: Faults,
         rules: Rules,
         state: State,

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::auth::Credentials;
-use super::faults::{Clock, Faults};
+use super::faults::{EmulatorClock, Faults};
 use super::service::{Request, Rules, Service};
 use super::state::{FORMAT, State};
 use crate::secret::Secret;
@@ -21,7 +21,7 @@ fn service(faults: Faults) -> Service {
             identifier: "administrator".into(),
             key: Secret::new(KEY),
         },
-        Clock::fixed(T0),
+        EmulatorClock::fixed(T0),
         faults,
         Rules::default(),
         State {

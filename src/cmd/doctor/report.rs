@@ -13,25 +13,25 @@ use crate::error::{Error, ServiceFailure};
 use crate::output::{self, Format};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
+pub enum CheckStatus {
     Ok,
     Warn,
     Fail,
 }
 
-impl Status {
+impl CheckStatus {
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Ok => "ok",
-            Status::Warn => "warn",
-            Status::Fail => "fail",
+            CheckStatus::Ok => "ok",
+            CheckStatus::Warn => "warn",
+            CheckStatus::Fail => "fail",
         }
     }
 }
 
 /// Which exit code a failure leads to.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Kind {
+pub enum FailKind {
     /// Configuration or credentials missing or unsafe, or the clock (3).
     Config,
     /// A bad flag value (2).
@@ -50,37 +50,37 @@ pub enum Kind {
 #[derive(Clone, Debug)]
 pub struct Check {
     pub name: &'static str,
-    pub status: Status,
+    pub status: CheckStatus,
     pub detail: String,
     pub fix: Option<String>,
-    pub kind: Kind,
+    pub kind: FailKind,
 }
 
 impl Check {
     pub fn ok(name: &'static str, detail: impl Into<String>) -> Check {
         Check {
             name,
-            status: Status::Ok,
+            status: CheckStatus::Ok,
             detail: detail.into(),
             fix: None,
-            kind: Kind::Config,
+            kind: FailKind::Config,
         }
     }
     pub fn warn(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
         Check {
-            status: Status::Warn,
+            status: CheckStatus::Warn,
             fix: Some(fix.into()),
             ..Check::ok(name, detail)
         }
     }
     pub fn fail(
         name: &'static str,
-        kind: Kind,
+        kind: FailKind,
         detail: impl Into<String>,
         fix: impl Into<String>,
     ) -> Check {
         Check {
-            status: Status::Fail,
+            status: CheckStatus::Fail,
             fix: Some(fix.into()),
             kind,
             ..Check::ok(name, detail)
@@ -134,7 +134,7 @@ impl Report {
         let failed: Vec<&Check> = self
             .checks
             .iter()
-            .filter(|c| c.status == Status::Fail)
+            .filter(|c| c.status == CheckStatus::Fail)
             .collect();
         let Some(first) = failed.first() else {
             return Ok(());
@@ -144,10 +144,10 @@ impl Report {
             n => format!("doctor: {n} checks failed; the first, `{}`", first.name),
         };
         Err(match &first.kind {
-            Kind::Config => Error::config(format!("{what}: {}", first.detail)),
-            Kind::Usage => Error::usage(format!("{what}: {}", first.detail)),
-            Kind::Network => Error::Network(format!("{what}: {}", first.detail)).into(),
-            Kind::Service {
+            FailKind::Config => Error::config(format!("{what}: {}", first.detail)),
+            FailKind::Usage => Error::usage(format!("{what}: {}", first.detail)),
+            FailKind::Network => Error::Network(format!("{what}: {}", first.detail)).into(),
+            FailKind::Service {
                 code,
                 info,
                 request_id,
@@ -197,7 +197,7 @@ pub fn clock(date: Option<&str>, now: SystemTime) -> Check {
     match skew.abs() {
         s if s <= CLOCK_WARN_SECS => Check::ok("clock", detail),
         s if s <= CLOCK_FAIL_SECS => Check::warn("clock", detail, fix),
-        _ => Check::fail("clock", Kind::Config, detail, fix),
+        _ => Check::fail("clock", FailKind::Config, detail, fix),
     }
 }
 
@@ -218,7 +218,7 @@ pub fn credentials(reply: &Reply) -> Check {
             ),
         );
     }
-    let kind = Kind::Service {
+    let kind = FailKind::Service {
         code,
         info: reply.error_info.clone(),
         request_id: reply.request_id.clone(),
@@ -277,23 +277,23 @@ mod tests {
             };
             clock(Some(&date), now)
         };
-        assert_eq!(at(0).status, Status::Ok);
-        assert_eq!(at(60).status, Status::Ok);
-        assert_eq!(at(-61).status, Status::Warn);
+        assert_eq!(at(0).status, CheckStatus::Ok);
+        assert_eq!(at(60).status, CheckStatus::Ok);
+        assert_eq!(at(-61).status, CheckStatus::Warn);
         assert!(at(-61).detail.contains("61 s behind"), "{}", at(-61).detail);
-        assert_eq!(at(300).status, Status::Warn);
+        assert_eq!(at(300).status, CheckStatus::Warn);
         let far = at(301);
-        assert_eq!(far.status, Status::Fail);
+        assert_eq!(far.status, CheckStatus::Fail);
         assert!(far.detail.contains("301 s ahead of"));
-        assert_eq!(far.kind, Kind::Config);
-        assert_eq!(clock(None, server).status, Status::Warn);
-        assert_eq!(clock(Some("yesterday"), server).status, Status::Warn);
+        assert_eq!(far.kind, FailKind::Config);
+        assert_eq!(clock(None, server).status, CheckStatus::Warn);
+        assert_eq!(clock(Some("yesterday"), server).status, CheckStatus::Warn);
     }
 
     #[test]
     fn credentials_judgement_and_exit_codes() {
-        assert_eq!(credentials(&reply(100004)).status, Status::Ok);
-        assert_eq!(credentials(&reply(0)).status, Status::Ok);
+        assert_eq!(credentials(&reply(100004)).status, CheckStatus::Ok);
+        assert_eq!(credentials(&reply(0)).status, CheckStatus::Ok);
         let exit = |code| {
             let mut r = Report::new(Format::Text);
             r.checks.push(credentials(&reply(code)));
@@ -320,10 +320,14 @@ mod tests {
             .push(Check::warn("config permissions", "0644", "chmod 600 f"));
         assert!(r.finish().is_ok());
         let mut r = Report::new(Format::Text);
+        r.checks.push(Check::fail(
+            "secret key",
+            FailKind::Config,
+            "not set",
+            "set it",
+        ));
         r.checks
-            .push(Check::fail("secret key", Kind::Config, "not set", "set it"));
-        r.checks
-            .push(Check::fail("reach", Kind::Network, "refused", "check"));
+            .push(Check::fail("reach", FailKind::Network, "refused", "check"));
         let err = r.finish().unwrap_err();
         assert_eq!(crate::error::exit_code(&err), 3);
         assert!(

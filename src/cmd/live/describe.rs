@@ -16,7 +16,7 @@ use crate::api::endpoint::{
     GET_ROBOT, GET_ROOM_INFO, GET_ROOM_METADATA, GET_ROOM_STATS, GET_SEAT_LIST,
 };
 use crate::cmd::Ctx;
-use crate::cmd::call::fail;
+use crate::cmd::call::room_failure;
 use crate::cmd::view::RoomView;
 use crate::codes;
 use crate::output::{self, Format};
@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, a: &DescribeArgs) -> anyhow::Result<()> {
         .map(|(r, res)| (r.key, res.map(|a| a.reply.response.unwrap_or(Value::Null))))
         .collect();
     if let (_, Err(f)) = &sections[0] {
-        return Err(fail(
+        return Err(room_failure(
             ctx,
             room,
             f,

@@ -20,7 +20,7 @@ pub mod transfer;
 use serde_json::Value;
 use std::time::Duration;
 
-pub use crate::cmd::call::{Session, fail, response};
+pub use crate::cmd::call::{Session, response, room_failure};
 use crate::codes::{self, Class};
 use crate::output;
 use crate::settle::Failed;
@@ -51,7 +51,12 @@ pub fn optional_read<T>(
             ));
             Ok(None)
         }
-        Err(f) => Err(fail(s.ctx(), room, &f, &format!("could not read {what}"))),
+        Err(f) => Err(room_failure(
+            s.ctx(),
+            room,
+            &f,
+            &format!("could not read {what}"),
+        )),
     }
 }
 

@@ -10,7 +10,7 @@ use super::args::UsersArg;
 use super::{Session, optional_read, response, strings};
 use crate::api::endpoint::Endpoint;
 use crate::cmd::Ctx;
-use crate::cmd::call::fail;
+use crate::cmd::call::room_failure;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::settle::Failed;
@@ -42,7 +42,7 @@ impl Roster {
         let what = format!("could not list the {}s of room \"{room}\"", self.noun);
         let Some(accounts) = self
             .read(&s, room)
-            .map_err(|f| fail(ctx, room, &f, &what))?
+            .map_err(|f| room_failure(ctx, room, &f, &what))?
         else {
             return Ok(());
         };

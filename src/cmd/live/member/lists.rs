@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::{ListArgs, ReadArgs};
 use crate::api::endpoint::{GET_BANNED_MEMBER_LIST, GET_MEMBER_LIST, GET_MUTED_MEMBER_LIST};
 use crate::cmd::Ctx;
-use crate::cmd::call::fail;
+use crate::cmd::call::room_failure;
 use crate::cmd::live::time::{local_zone, now_unix, when};
 use crate::cmd::live::{Session, response};
 use crate::output::{self, Col, Format, Table};
@@ -31,7 +31,7 @@ pub fn members(ctx: &Ctx, a: &ListArgs) -> anyhow::Result<()> {
         mut list,
         count,
         more,
-    }) = read_members(&s, room, limit).map_err(|f| fail(ctx, room, &f, &what))?
+    }) = read_members(&s, room, limit).map_err(|f| room_failure(ctx, room, &f, &what))?
     else {
         return Ok(());
     };
@@ -112,7 +112,7 @@ pub fn banned(ctx: &Ctx, a: &ReadArgs) -> anyhow::Result<()> {
     let room = &a.room.room;
     let s = Session::open(ctx, a.dry_run)?;
     let what = format!("could not list the banned users of room \"{room}\"");
-    let Some(list) = read_banned(&s, room).map_err(|f| fail(ctx, room, &f, &what))? else {
+    let Some(list) = read_banned(&s, room).map_err(|f| room_failure(ctx, room, &f, &what))? else {
         return Ok(());
     };
     show(ctx, room, "banned", &list, "BannedUntil", "BANNED UNTIL");
