@@ -6,9 +6,13 @@ use std::time::Duration;
 use crate::cli::{Cli, Command};
 use crate::cmd::{self, Ctx};
 use crate::config::Overrides;
+use crate::error::End;
 use crate::output;
 
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+/// Runs the command; how it ended, or the error that stopped it. Results
+/// lost to a full disk are an error when nothing else failed (a closed pipe
+/// is not: `output.rs`).
+pub fn run(cli: Cli) -> anyhow::Result<End> {
     let g = cli.global;
     output::set_verbosity(g.verbose, g.quiet);
     let ctx = Ctx {
@@ -22,34 +26,47 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         timeout: Duration::from_secs(g.timeout),
         retries: g.retries,
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Create(args) => cmd::create::run(&ctx, &args),
-        Command::Get(args) => cmd::get::run(&ctx, &args),
-        Command::Update(args) => cmd::update::run(&ctx, &args),
+        Command::Get(args) => done(cmd::get::run(&ctx, &args)),
+        Command::Update(args) => done(cmd::update::run(&ctx, &args)),
         Command::Destroy(args) => cmd::destroy::run(&ctx, &args),
-        Command::List(args) => cmd::list::run(&ctx, &args),
-        Command::Explain(args) => cmd::explain::run(&ctx, &args),
-        Command::Usersig(args) => cmd::usersig::run(&ctx, &args),
-        Command::Profile(p) => cmd::profile::run(&ctx, &p),
-        Command::Doctor => cmd::doctor::run(&ctx),
-        Command::Completions(args) => cmd::manual::completions(args.shell),
-        Command::Man => cmd::manual::man(),
-        Command::Help(args) => cmd::manual::help(&args.words),
-        Command::Version => cmd::manual::version(),
+        Command::List(args) => done(cmd::list::run(&ctx, &args)),
+        Command::Explain(args) => done(cmd::explain::run(&ctx, &args)),
+        Command::Usersig(args) => done(cmd::usersig::run(&ctx, &args)),
+        Command::Profile(p) => done(cmd::profile::run(&ctx, &p)),
+        Command::Doctor => done(cmd::doctor::run(&ctx)),
+        Command::Completions(args) => done(cmd::manual::completions(args.shell)),
+        Command::Man => done(cmd::manual::man()),
+        Command::Help(args) => done(cmd::manual::help(&args.words)),
+        Command::Version => done(cmd::manual::version()),
         // live-event operations: members, robots
-        Command::Member(c) => cmd::live::member::run(&ctx, &c),
-        Command::Robot(c) => cmd::live::robot::run(&ctx, &c),
+        Command::Member(c) => done(cmd::live::member::run(&ctx, &c)),
+        Command::Robot(c) => done(cmd::live::robot::run(&ctx, &c)),
 
         // live-event operations: admins
-        Command::Admin(c) => cmd::live::admin::run(&ctx, &c),
+        Command::Admin(c) => done(cmd::live::admin::run(&ctx, &c)),
         // live-event operations: seats, metadata, messages, owner, stats, describe
-        Command::Seat(c) => cmd::live::seat::run(&ctx, &c),
-        Command::Meta(c) => cmd::live::meta::run(&ctx, &c),
-        Command::Send(a) => cmd::live::send::run(&ctx, &a),
-        Command::Transfer(a) => cmd::live::transfer::run(&ctx, &a),
-        Command::Stats(a) => cmd::live::stats::run(&ctx, &a),
-        Command::Describe(a) => cmd::live::describe::run(&ctx, &a),
+        Command::Seat(c) => done(cmd::live::seat::run(&ctx, &c)),
+        Command::Meta(c) => done(cmd::live::meta::run(&ctx, &c)),
+        Command::Send(a) => done(cmd::live::send::run(&ctx, &a)),
+        Command::Transfer(a) => done(cmd::live::transfer::run(&ctx, &a)),
+        Command::Stats(a) => done(cmd::live::stats::run(&ctx, &a)),
+        Command::Describe(a) => done(cmd::live::describe::run(&ctx, &a)),
         // the local emulator
-        Command::Emulator(args) => crate::emulator::run(&ctx, &args),
+        Command::Emulator(args) => done(crate::emulator::run(&ctx, &args)),
+    };
+    match output::stdout_error() {
+        Some(lost) if matches!(result, Ok(End::Done)) => Err(anyhow::anyhow!(lost)),
+        Some(lost) => {
+            output::error_line(&lost);
+            result
+        }
+        None => result,
     }
+}
+
+/// A command that has no other end than done (or an error).
+fn done(result: anyhow::Result<()>) -> anyhow::Result<End> {
+    result.map(|()| End::Done)
 }

@@ -70,19 +70,37 @@ pub enum Error {
     /// a UserSig in it (see `api`).
     #[error("{0}")]
     Network(String),
-    /// A batch finished with at least one failed row (already reported).
-    #[error("{0}")]
-    BatchFailed(String),
-    /// SIGINT (Ctrl-C).
-    #[error("interrupted")]
-    Interrupted,
     /// The service took the request but did not do it, without a failure
     /// code (a message dropped with `MsgDropReason`): exit 5.
     #[error("{0}")]
     Refused(String),
-    /// SIGTERM.
-    #[error("terminated")]
+}
+
+/// How a run that went to its end ended. Not an error: each failed row and
+/// the summary were already reported, so there is nothing left to print,
+/// only an exit code to give. Everything else ends as an `Err`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// Everything asked for was done.
+    Done,
+    /// A batch finished with at least one failed row.
+    RowsFailed,
+    /// SIGINT (Ctrl-C) stopped a batch: rows in flight finished, the rest
+    /// did not start.
+    Interrupted,
+    /// SIGTERM, the same way.
     Terminated,
+}
+
+impl std::fmt::Display for End {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            End::Done => "done",
+            End::RowsFailed => "some rows failed",
+            End::Interrupted => "interrupted",
+            End::Terminated => "terminated",
+        })
+    }
 }
 
 impl Error {
@@ -104,17 +122,26 @@ pub fn exit_for_code(code: i64) -> u8 {
     }
 }
 
-/// The one mapping from an error to the process's exit code.
+/// The one mapping from how a run ended to the process's exit code: an
+/// [`End`] by its kind, an error by [`exit_code`].
+pub fn exit_status(result: &anyhow::Result<End>) -> u8 {
+    match result {
+        Ok(End::Done) => EXIT_OK,
+        Ok(End::RowsFailed) => EXIT_BATCH,
+        Ok(End::Interrupted) => EXIT_INTERRUPTED,
+        Ok(End::Terminated) => EXIT_TERMINATED,
+        Err(e) => exit_code(e),
+    }
+}
+
+/// The exit code of an error: its kind, or internal (1).
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     match err.downcast_ref::<Error>() {
         Some(Error::Usage(_)) => EXIT_USAGE,
         Some(Error::Config(_)) => EXIT_CONFIG,
         Some(Error::Service(f)) => exit_for_code(f.code),
         Some(Error::Network(_)) => EXIT_NETWORK,
-        Some(Error::BatchFailed(_)) => EXIT_BATCH,
-        Some(Error::Interrupted) => EXIT_INTERRUPTED,
         Some(Error::Refused(_)) => EXIT_REFUSED,
-        Some(Error::Terminated) => EXIT_TERMINATED,
         None => EXIT_INTERNAL,
     }
 }
@@ -161,10 +188,14 @@ mod tests {
             assert_eq!(exit_code(&service(code)), 7, "{code}");
         }
         assert_eq!(exit_code(&Error::Network("timeout".into()).into()), 7);
-        assert_eq!(exit_code(&Error::BatchFailed("1 failed".into()).into()), 8);
-        assert_eq!(exit_code(&Error::Interrupted.into()), 130);
         assert_eq!(exit_code(&Error::Refused("dropped".into()).into()), 5);
-        assert_eq!(exit_code(&Error::Terminated.into()), 143);
+        // The ends that are not errors.
+        assert_eq!(exit_status(&Ok(End::Done)), 0);
+        assert_eq!(exit_status(&Ok(End::RowsFailed)), 8);
+        assert_eq!(exit_status(&Ok(End::Interrupted)), 130);
+        assert_eq!(exit_status(&Ok(End::Terminated)), 143);
+        // An error keeps its own code through exit_status.
+        assert_eq!(exit_status(&Err(Error::usage("bad flag"))), 2);
     }
 
     #[test]

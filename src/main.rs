@@ -1,5 +1,6 @@
 //! livectl: creates and manages Tencent Cloud live rooms from a terminal.
-//! `main` parses, runs, reports the error once and returns the exit code.
+//! `main` parses, runs, prints the error once and gives the exit code that
+//! `error::exit_status` maps the run's end to.
 
 use clap::Parser;
 use livectl::{app, cli, error, output};
@@ -27,29 +28,8 @@ fn main() -> ExitCode {
         }
     };
     let result = app::run(cli);
-    // Results lost to a full disk are an error (exit 1 if nothing else
-    // failed); a closed pipe is not (output.rs).
-    let lost = output::stdout_error();
-    if let Some(msg) = &lost {
-        output::error_line(msg);
+    if let Err(e) = &result {
+        output::error_line(&format!("{e:#}"));
     }
-    match result {
-        Ok(()) if lost.is_some() => ExitCode::from(error::EXIT_INTERNAL),
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let code = error::exit_code(&e);
-            // Batch failures and interrupts were already summarised.
-            if !matches!(
-                e.downcast_ref::<error::Error>(),
-                Some(
-                    error::Error::BatchFailed(_)
-                        | error::Error::Interrupted
-                        | error::Error::Terminated
-                )
-            ) {
-                output::error_line(&format!("{e:#}"));
-            }
-            ExitCode::from(code)
-        }
-    }
+    ExitCode::from(error::exit_status(&result))
 }

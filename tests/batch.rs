@@ -179,6 +179,13 @@ fn one_taken_room_fails_that_row_and_exits_8() {
         "{err}"
     );
     assert!(err.contains("failed 1"), "{err}");
+    // Failed rows are an end, not an error: the row's error once, then the
+    // summary last, and nothing after it.
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(
+        err.trim_end().lines().last().unwrap().contains("failed 1"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -25,7 +25,7 @@ use std::time::Instant;
 use crate::api::endpoint::Endpoint;
 use crate::api::retry::{Outcome, Pacer, Policy};
 use crate::api::{Client, print_dry_run};
-use crate::error::Error;
+use crate::error::{End, Error};
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
 use crate::settle::{Record, Settled, Status};
@@ -106,8 +106,10 @@ struct Tally {
     doom: Option<Doom>,
 }
 
-/// Runs a batch; `defaults` are the command-line flags.
-pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> anyhow::Result<()> {
+/// Runs a batch to its end (`defaults` are the command-line flags): `Done`, `RowsFailed` or stopped by a signal,
+/// each after its summary; an `Err` for what stopped it otherwise (a bad
+/// file, settings, a report that cannot be written, a doomed run).
+pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> anyhow::Result<End> {
     let input = Input::open(&opts.file)?;
     let (total, problems) = input::check(&input, plan.columns(), defaults, &mut |p| {
         output::stderr_line(p)
@@ -127,7 +129,7 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
             }
         }
         output::note(format!("dry run: {total} request(s) checked, nothing sent"));
-        return Ok(());
+        return Ok(End::Done);
     }
     let client = (io.connect)(false)?;
     if opts.confirm
@@ -174,7 +176,7 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
         },
         &mut writer,
     )?;
-    let stopped_by = signals.error();
+    let stopped_by = signals.end();
     drop(signals);
     if let Some(b) = &bar {
         b.finish();
@@ -202,15 +204,15 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
             total.saturating_sub(tally.settled),
             signals::continue_hint(&argv, opts.report.is_some(), &plan.already(), stdin)
         ));
-        return Err(stopped_by.into());
+        return Ok(stopped_by);
     }
     if let Some(doom) = &tally.doom {
         return Err(doom.error(total.saturating_sub(tally.settled)));
     }
     if tally.counts.failed > 0 {
-        return Err(Error::BatchFailed(format!("{} row(s) failed", tally.counts.failed)).into());
+        return Ok(End::RowsFailed);
     }
-    Ok(())
+    Ok(End::Done)
 }
 
 /// When the job's first run began: the report's creation time (that run

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use signal_hook::consts::{SIGINT, SIGTERM};
 
 use super::progress::Already;
-use crate::error::{EXIT_INTERRUPTED, EXIT_TERMINATED, Error};
+use crate::error::{EXIT_INTERRUPTED, EXIT_TERMINATED, End};
 
 /// The installed handlers; removed on drop.
 pub struct Signals {
@@ -37,18 +37,18 @@ impl Signals {
         Signals { ids, which }
     }
 
-    /// The error that ends an interrupted run: SIGTERM is `Terminated`
-    /// (exit 143), anything else `Interrupted` (exit 130).
-    pub fn error(&self) -> Error {
-        stop_error(self.which.load(Ordering::SeqCst))
+    /// How an interrupted run ends: SIGTERM is `Terminated` (exit 143),
+    /// anything else `Interrupted` (exit 130).
+    pub fn end(&self) -> End {
+        stop_end(self.which.load(Ordering::SeqCst))
     }
 }
 
-fn stop_error(signal: usize) -> Error {
+fn stop_end(signal: usize) -> End {
     if signal == SIGTERM as usize {
-        Error::Terminated
+        End::Terminated
     } else {
-        Error::Interrupted
+        End::Interrupted
     }
 }
 
@@ -125,9 +125,9 @@ mod tests {
 
     #[test]
     fn sigterm_is_terminated_and_anything_else_interrupted() {
-        assert!(matches!(stop_error(SIGTERM as usize), Error::Terminated));
-        assert!(matches!(stop_error(SIGINT as usize), Error::Interrupted));
-        assert!(matches!(stop_error(0), Error::Interrupted));
+        assert_eq!(stop_end(SIGTERM as usize), End::Terminated);
+        assert_eq!(stop_end(SIGINT as usize), End::Interrupted);
+        assert_eq!(stop_end(0), End::Interrupted);
     }
 
     #[test]

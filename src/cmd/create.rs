@@ -14,7 +14,7 @@ use crate::batch::{self, Options, Plan, Sender};
 use crate::cmd::Ctx;
 use crate::cmd::args::{BatchArgs, RoomFieldArgs, invalid, room_of, spec_from_flags};
 use crate::cmd::call::Session;
-use crate::error::Error;
+use crate::error::{End, Error};
 use crate::output::{self, Format};
 use crate::room::{self, CaveatsOnce, Naming, RoomSpec, SeatTemplate};
 use crate::settle::{self, By, Lookup, Record, Settled, Status, already_note, read_create_time};
@@ -154,7 +154,8 @@ pub fn create_spec(args: &CreateArgs) -> RoomSpec {
     spec
 }
 
-pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
+/// One room, or many with `--from-csv`; a batch ends as an [`End`].
+pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<End> {
     args.batch.check("create").map_err(Error::usage)?;
     if let Some(opts) = args.batch.options(args.dry_run, false) {
         return run_batch(ctx, args, &opts);
@@ -180,7 +181,7 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     let body = spec.create_body();
     let session = Session::open(ctx, args.dry_run)?;
     let Some(out) = session.outcome(&CREATE_ROOM, &body) else {
-        return Ok(());
+        return Ok(End::Done);
     };
     let read = |id: &str| session.read_create_time(id);
     let lookup = Lookup {
@@ -192,11 +193,11 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<()> {
     {
         output::note(note);
     }
-    settle::finish(ctx.format(), &rec, err)
+    settle::finish(ctx.format(), &rec, err).map(|()| End::Done)
 }
 
 /// `livectl create --from-csv`: the flags are defaults for every row.
-fn run_batch(ctx: &Ctx, args: &CreateArgs, opts: &Options) -> anyhow::Result<()> {
+fn run_batch(ctx: &Ctx, args: &CreateArgs, opts: &Options) -> anyhow::Result<End> {
     let defaults = create_spec(args);
     // The flags are defaults for every row: check them on their own first,
     // so a bad flag is named as a flag, not as every row's problem.

@@ -17,7 +17,7 @@ use crate::batch::{self, Plan, Sender};
 use crate::cmd::Ctx;
 use crate::cmd::args::{BatchArgs, require_room_id, room_of};
 use crate::cmd::call::{NOT_FOUND, Session};
-use crate::error::Error;
+use crate::error::{End, Error};
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
 use crate::settle::{self, Record, Settled, Status, already_note};
@@ -55,7 +55,8 @@ pub struct DestroyArgs {
     pub batch: BatchArgs,
 }
 
-pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
+/// One room, or many with `--from-csv`; a batch ends as an [`End`].
+pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<End> {
     // Batch flags without --from-csv are refused, not ignored.
     args.batch.check("destroy").map_err(Error::usage)?;
     if let Some(opts) = args.batch.options(args.dry_run, !args.yes) {
@@ -77,7 +78,7 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     require_room_id(id)?;
     let body = json!({ "RoomId": id });
     let Some(out) = Session::open(ctx, args.dry_run)?.outcome(&DESTROY_ROOM, &body) else {
-        return Ok(());
+        return Ok(End::Done);
     };
     let (rec, err) = settle_destroy(id, out, args.missing_ok);
     // Text mode says when there was nothing to destroy (`already gone`).
@@ -85,7 +86,7 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<()> {
     {
         output::note(note);
     }
-    settle::finish(ctx.format(), &rec, err)
+    settle::finish(ctx.format(), &rec, err).map(|()| End::Done)
 }
 
 /// A destroy outcome as a record, and the error when it failed. 100004 is
