@@ -104,7 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Usersig(args) => cmd::usersig(&ctx, args.ttl),
         Command::Profile(p) => cmd::profile::run(&ctx, &p),
         Command::Doctor => cmd::doctor::run(&ctx),
-        Command::Completions(args) => cmd::manual::completions(args.shell),
+        Command::Completions(args) => cmd::manual::completions(&ctx, args.shell),
         Command::Man => cmd::manual::man(),
         Command::Help(args) => cmd::manual::help(&args.words),
         Command::Version => cmd::manual::version(),
