@@ -36,7 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         Command::Usersig(args) => done(cmd::usersig::run(&ctx, &args)),
         Command::Profile(p) => done(cmd::profile::run(&ctx, &p)),
         Command::Doctor => done(cmd::doctor::run(&ctx)),
-        Command::Completions(args) => done(cmd::manual::completions(args.shell)),
+        Command::Completions(args) => done(cmd::manual::completions(&ctx, args.shell)),
         Command::Man => done(cmd::manual::man()),
         Command::Help(args) => done(cmd::manual::help(&args.words)),
         Command::Version => done(cmd::manual::version()),

@@ -9,15 +9,31 @@ use crate::cli::Cli;
 use crate::error::Error;
 use crate::{help, output};
 
-/// The completion script for `shell`.
-pub fn completion_script(shell: clap_complete::Shell) -> String {
+/// The completion script for `shell`. `profiles` (the config file's, when
+/// the script is made) become the values `--profile` completes: a generated
+/// list, so run `livectl completions` again after adding a profile.
+pub fn completion_script(shell: clap_complete::Shell, profiles: &[String]) -> String {
+    let mut cmd = Cli::command();
+    if !profiles.is_empty() {
+        // clap wants `'static` names; the process ends right after.
+        let names: Vec<&'static str> = profiles
+            .iter()
+            .map(|p| &*Box::leak(p.clone().into_boxed_str()))
+            .collect();
+        cmd = cmd.mut_arg("profile", |a| {
+            a.value_parser(clap::builder::PossibleValuesParser::new(names))
+        });
+    }
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "livectl", &mut buf);
+    clap_complete::generate(shell, &mut cmd, "livectl", &mut buf);
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
-    print_text(&completion_script(shell));
+/// `livectl completions SHELL`: profile names from the config file when it
+/// can be read (a broken or missing file only means none are offered).
+pub fn completions(ctx: &crate::cmd::Ctx, shell: clap_complete::Shell) -> anyhow::Result<()> {
+    let profiles = ctx.settings().map(|s| s.profile_names).unwrap_or_default();
+    print_text(&completion_script(shell, &profiles));
     Ok(())
 }
 
@@ -128,7 +144,7 @@ mod tests {
     #[test]
     fn every_shell_gets_a_script_naming_the_commands() {
         for shell in clap_complete::Shell::value_variants() {
-            let script = completion_script(*shell);
+            let script = completion_script(*shell, &[]);
             assert!(script.contains("livectl"), "{shell}");
             assert!(script.contains("doctor"), "{shell}");
             // Values, not only flags: regions, seat modes, output formats
@@ -140,6 +156,20 @@ mod tests {
             for value in ["singapore", "silicon-valley", "ApplyToTake", "json"] {
                 assert!(script.contains(value), "{shell}: {value}");
             }
+        }
+    }
+
+    #[test]
+    fn profile_names_are_completed_when_known() {
+        let names = ["prod-sgp".to_string(), "staging-usa".to_string()];
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+        ] {
+            let script = completion_script(shell, &names);
+            assert!(script.contains("staging-usa"), "{shell}");
+            assert!(!completion_script(shell, &[]).contains("staging-usa"));
         }
     }
 
