@@ -18,6 +18,21 @@ use crate::error;
 use crate::region;
 use report::{Check, FailKind, Report};
 
+/// The end of `livectl doctor --help`: exit codes and examples.
+pub const HELP: &str = "\
+Exit codes:
+  0  every check passed (warnings allowed)
+  2  a flag value is invalid (e.g. --region)
+  3  configuration or credentials missing, unreadable or unsafe, or the clock is off by > 300 s
+  4  the service rejected the credentials (wrong key, app, region, or not an App admin)
+  5  the service refused the request for another reason (e.g. 60021, IP not allowed)
+  7  DNS, connection, TLS or HTTP failure, or the service is busy
+
+Examples:
+  livectl doctor
+  livectl doctor --profile staging -o json
+  livectl explain 70009    # the meaning and fix of a code doctor reports";
+
 pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
     let mut r = Report::new(ctx.format());
     let ov = ctx.overrides();

@@ -4,12 +4,17 @@
 //! `show` gives `****` plus the last four characters at most, and `list` only
 //! names the secret's source.
 
+mod args;
 pub mod edit;
 pub mod write;
 
+pub use args::{
+    ProfileAddArgs, ProfileCommand, ProfileRemoveArgs, ProfileSetArgs, ProfileShowArgs,
+    ProfileUnsetArgs, ProfileUseArgs,
+};
+
 use serde_json::{Value, json};
 
-use crate::cli::ProfileCommand;
 use crate::cmd::Ctx;
 use crate::config::{self, SecretSource, Settings, Source, Sourced};
 use crate::output::{self, Format};

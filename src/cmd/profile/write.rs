@@ -8,7 +8,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::edit::{NewProfile, NewSecret, add_to, remove_from, set_in, unset_in, use_in};
-use crate::cli::{ProfileAddArgs, ProfileSetArgs, ProfileUnsetArgs};
+use super::{ProfileAddArgs, ProfileSetArgs, ProfileUnsetArgs};
 use crate::cmd::Ctx;
 use crate::config::{self, Checked, Source};
 use crate::error::Error;
@@ -354,7 +354,7 @@ mod tests {
         )
         .unwrap();
         match cli.command {
-            crate::cli::Command::Profile(crate::cli::ProfileCommand::Add(a)) => a,
+            crate::cli::Command::Profile(crate::cmd::profile::ProfileCommand::Add(a)) => a,
             _ => unreachable!(),
         }
     }
