@@ -63,7 +63,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
     /// Output format of results on stdout
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = Format::Text)]
+    #[arg(
+        short = 'o',
+        long,
+        global = true,
+        value_name = "FORMAT",
+        value_parser = crate::cmd::args::format_hint(),
+        default_value = "text"
+    )]
     pub output: Format,
     /// Log each request to stderr (-vv adds bodies); secrets are always redacted
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]

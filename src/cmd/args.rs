@@ -44,6 +44,15 @@ impl<P: clap::builder::TypedValueParser> clap::builder::TypedValueParser for Hin
 
 type Parse<T> = fn(&str) -> Result<T, String>;
 
+/// `-o`: livectl's own parsing (output knows nothing of clap), the values
+/// for completions.
+pub fn format_hint() -> Hinted<Parse<crate::output::Format>> {
+    Hinted {
+        parser: crate::output::Format::parse,
+        values: || vec!["text", "json"],
+    }
+}
+
 fn seat_mode_hint() -> Hinted<Parse<SeatMode>> {
     Hinted {
         parser: room::parse_seat_mode,
