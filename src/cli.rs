@@ -109,19 +109,23 @@ pub enum Command {
         after_long_help = "Examples:\n  livectl list --limit 50\n  livectl list -o json | jq -r .room_id"
     )]
     List(crate::cmd::list::ListArgs),
+    #[command(display_order = 101)]
     /// Explain a service error code (offline); no CODE lists them all
     #[command(
         after_long_help = "Examples:\n  livectl explain 100010\n  livectl explain          # every code, with its exit code"
     )]
     Explain(crate::cmd::explain::ExplainArgs),
+    #[command(display_order = 102)]
     /// Print a UserSig for the profile's identifier (for curl and debugging)
     #[command(
         after_long_help = "Example:\n  SIG=$(livectl usersig --ttl 300)   # keep it out of logs: it is a credential"
     )]
     Usersig(crate::cmd::usersig::UsersigArgs),
+    #[command(display_order = 103)]
     /// List, show, add, change (use, set, unset) and remove credential profiles
     #[command(subcommand)]
     Profile(crate::cmd::profile::ProfileCommand),
+    #[command(display_order = 104)]
     /// Check config, permissions, clock, network and credentials; safe to paste
     ///
     /// Prints one line per check, `ok|warn|fail  CHECK: DETAIL`, with a `fix:` line under
@@ -134,15 +138,19 @@ pub enum Command {
     /// `****` plus its last 4 characters, the UserSig never.
     #[command(after_long_help = crate::cmd::doctor::HELP)]
     Doctor,
+    #[command(display_order = 106)]
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_long_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
+    #[command(display_order = 107)]
     /// Print the manual page (roff) to stdout: livectl(1), then a page per command
     #[command(after_long_help = "Example:\n  livectl man > livectl.1 && man -l livectl.1")]
     Man,
+    #[command(display_order = 108)]
     /// Help on a command or a topic: csv, config, environment, exit-codes
     #[command(after_long_help = HELP_EXAMPLES)]
     Help(HelpArgs),
+    #[command(display_order = 109)]
     /// Print the version, the commit and the service API revision it targets
     #[command(after_long_help = "Example:\n  livectl version")]
     Version,
@@ -180,6 +188,7 @@ pub enum Command {
     #[command(after_long_help = "Example:\n  livectl describe live-1")]
     Describe(crate::cmd::live::describe::DescribeArgs),
     // ---- the local emulator ----
+    #[command(display_order = 105)]
     /// Serve a local stand-in of the live-room REST service (try, script and rehearse without an account)
     #[command(after_long_help = crate::emulator::EMULATOR_HELP)]
     Emulator(crate::emulator::EmulatorArgs),
