@@ -9,60 +9,42 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::process::Stdio;
 
-/// destroy_room over a set of existing rooms, with scripted codes first.
-fn mount_destroy(env: &TestEnv, existing: &[&str], script: &[(&str, i64)]) -> SharedRooms {
-    let state: SharedRooms = Default::default();
-    {
-        let mut s = state.lock().unwrap();
-        s.created = existing.iter().map(|s| s.to_string()).collect();
-        for (id, code) in script {
-            s.script.insert(id.to_string(), vec![*code]);
-        }
+/// The observing fake with `existing` rooms and scripted codes first.
+fn destroy_fake(existing: &[&str], script: &[(&str, i64)]) -> Fake {
+    let fake = Fake::start(std::time::Duration::ZERO);
+    for id in existing {
+        fake.existing(id, unix_now());
     }
-    let st = state.clone();
-    env.server.mock(move |when, then| {
-        when.path(path("destroy_room")).is_true(valid_request);
-        then.respond_with(move |req| {
-            let body: Value = serde_json::from_slice(req.body_ref()).unwrap();
-            assert_eq!(
-                body.as_object().unwrap().len(),
-                1,
-                "body is {{\"RoomId\":..}} only"
-            );
-            let id = body["RoomId"].as_str().unwrap().to_string();
-            let mut s = st.lock().unwrap();
-            s.requests.push(id.clone());
-            let scripted = s.script.get_mut(&id).and_then(|v| v.pop());
-            let reply = match scripted {
-                Some(code) => fail_reply(code, "scripted"),
-                None => match s.created.iter().position(|r| *r == id) {
-                    Some(i) => {
-                        s.created.remove(i);
-                        ok_reply(&id)
-                    }
-                    None => fail_reply(100004, "room not exist"),
-                },
-            };
-            httpmock::HttpMockResponse::builder()
-                .status(200)
-                .body(reply.to_string())
-                .build()
-        });
-    });
-    state
+    for (id, code) in script {
+        fake.script(id, &[Step::code(*code)]);
+    }
+    fake
+}
+
+/// The destroy requests the fake got, each checked to be `{"RoomId":…}` only.
+fn destroys(fake: &Fake) -> Vec<String> {
+    let s = fake.lock();
+    for h in s.hits.iter().filter(|h| h.command == "destroy_room") {
+        assert_eq!(
+            h.body.as_object().unwrap().len(),
+            1,
+            "body is {{\"RoomId\":..}} only"
+        );
+    }
+    s.sent("destroy_room")
 }
 
 #[test]
 fn destroy_from_csv_with_a_failure_then_resume() {
     let env = TestEnv::new();
-    let state = mount_destroy(&env, &["r1", "r2", "r3", "r4"], &[("r3", 100006)]);
+    let fake = destroy_fake(&["r1", "r2", "r3", "r4"], &[("r3", 100006)]);
     let csv = env.write(
         "gone.csv",
         "status,room_id\ncreated,r1\ncreated,r2\ncreated,r3\ncreated,r4\ncreated,r5\n",
     );
     let report = env.dir.path().join("destroy.jsonl");
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["destroy", "--yes", "--missing-ok", "--from-csv"])
         .arg(&csv)
         .arg("--report")
@@ -82,8 +64,8 @@ fn destroy_from_csv_with_a_failure_then_resume() {
         stderr(&out)
     );
 
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["destroy", "--yes", "--resume", "--from-csv"])
         .arg(&csv)
         .arg("--report")
@@ -91,10 +73,11 @@ fn destroy_from_csv_with_a_failure_then_resume() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let s = state.lock().unwrap();
-    assert!(s.created.is_empty(), "every room is gone: {:?}", s.created);
+    let sent = destroys(&fake);
+    let left: Vec<String> = fake.lock().rooms.keys().cloned().collect();
+    assert!(left.is_empty(), "every room is gone: {left:?}");
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in &s.requests {
+    for r in &sent {
         *counts.entry(r.as_str()).or_default() += 1;
     }
     assert_eq!(
@@ -118,10 +101,10 @@ fn destroy_from_csv_with_a_failure_then_resume() {
 #[test]
 fn destroy_from_csv_missing_room_fails_without_missing_ok() {
     let env = TestEnv::new();
-    let _state = mount_destroy(&env, &["r1"], &[]);
+    let fake = destroy_fake(&["r1"], &[]);
     let csv = env.write("gone.csv", "room_id\nr1\nr2\n");
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["destroy", "--yes", "-o", "json", "--from-csv"])
         .arg(&csv)
         .output()
@@ -139,7 +122,7 @@ fn destroy_from_csv_missing_room_fails_without_missing_ok() {
         stderr(&out)
     );
     // With --missing-ok it is done, and text mode says it was gone already.
-    env.cmd()
+    fake.cmd(&env)
         .args(["destroy", "--yes", "--missing-ok", "--from-csv"])
         .arg(&csv)
         .assert()
@@ -164,10 +147,11 @@ fn destroy_from_csv_missing_room_fails_without_missing_ok() {
 /// Runs `livectl ARGS` on a pseudo-terminal (util-linux `script`), typing
 /// `answer` on its stdin. Without `script` the test fails: a test that
 /// passes without running protects nothing.
-fn on_a_terminal(env: &TestEnv, args: &str, answer: &str) -> std::process::Output {
+fn on_a_terminal(env: &TestEnv, fake: &Fake, args: &str, answer: &str) -> std::process::Output {
     let bin = assert_cmd::cargo::cargo_bin("livectl");
     let mut child = env
         .process("script")
+        .env("LIVECTL_ENDPOINT", &fake.url)
         .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -187,9 +171,9 @@ fn on_a_terminal(env: &TestEnv, args: &str, answer: &str) -> std::process::Outpu
 #[test]
 fn destroy_from_csv_asks_on_a_terminal() {
     let env = TestEnv::new();
-    let state = mount_destroy(&env, &["r1", "r2"], &[]);
+    let fake = destroy_fake(&["r1", "r2"], &[]);
     env.write("gone.csv", "room_id\nr1\nr2\n");
-    let out = on_a_terminal(&env, "destroy --from-csv gone.csv", "n\n");
+    let out = on_a_terminal(&env, &fake, "destroy --from-csv gone.csv", "n\n");
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("destroy 2 rooms listed in gone.csv? [y/N]"),
@@ -201,35 +185,32 @@ fn destroy_from_csv_asks_on_a_terminal() {
         "{}",
         stdout(&out)
     );
-    assert!(
-        state.lock().unwrap().requests.is_empty(),
-        "declined: nothing sent"
-    );
+    assert!(destroys(&fake).is_empty(), "declined: nothing sent");
 
-    let out = on_a_terminal(&env, "destroy --from-csv gone.csv", "y\n");
+    let out = on_a_terminal(&env, &fake, "destroy --from-csv gone.csv", "y\n");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert_eq!(state.lock().unwrap().requests.len(), 2);
+    assert_eq!(destroys(&fake).len(), 2);
 
     // --yes skips the question.
     let env = TestEnv::new();
-    let state = mount_destroy(&env, &["r1", "r2"], &[]);
+    let fake = destroy_fake(&["r1", "r2"], &[]);
     env.write("gone.csv", "room_id\nr1\nr2\n");
-    let out = on_a_terminal(&env, "destroy --yes --from-csv gone.csv", "");
+    let out = on_a_terminal(&env, &fake, "destroy --yes --from-csv gone.csv", "");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(!stdout(&out).contains("[y/N]"));
-    assert_eq!(state.lock().unwrap().requests.len(), 2);
+    assert_eq!(destroys(&fake).len(), 2);
 }
 
 #[test]
 fn destroy_from_csv_off_a_terminal_needs_yes() {
     let env = TestEnv::new();
-    let state = mount_destroy(&env, &["r1", "r2"], &[]);
+    let fake = destroy_fake(&["r1", "r2"], &[]);
     let csv = env.write("gone.csv", "room_id\nr1\nr2\n");
     for args in [
         &["destroy", "--from-csv"][..],
         &["destroy", "--missing-ok", "--from-csv"],
     ] {
-        env.cmd()
+        fake.cmd(&env)
             .args(args)
             .arg(&csv)
             .assert()
@@ -239,23 +220,23 @@ fn destroy_from_csv_off_a_terminal_needs_yes() {
             ));
     }
     // The CSV on stdin: not a terminal either.
-    env.cmd()
+    fake.cmd(&env)
         .args(["destroy", "--from-csv", "-"])
         .write_stdin("room_id\nr1\n")
         .assert()
         .code(2)
         .stderr(predicates::str::contains("needs --yes"));
-    assert!(state.lock().unwrap().requests.is_empty(), "nothing sent");
+    assert!(destroys(&fake).is_empty(), "nothing sent");
     // A dry run sends nothing and needs no --yes.
-    env.cmd()
+    fake.cmd(&env)
         .args(["destroy", "--dry-run", "--from-csv"])
         .arg(&csv)
         .assert()
         .code(0);
-    env.cmd()
+    fake.cmd(&env)
         .args(["destroy", "--yes", "--from-csv"])
         .arg(&csv)
         .assert()
         .code(0);
-    assert_eq!(state.lock().unwrap().requests.len(), 2);
+    assert_eq!(destroys(&fake).len(), 2);
 }

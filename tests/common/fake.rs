@@ -91,6 +91,8 @@ pub struct Hit {
     pub room_id: String,
     /// Since the fake started.
     pub at: std::time::Duration,
+    /// The request body as sent.
+    pub body: Value,
 }
 
 #[derive(Default)]
@@ -282,6 +284,7 @@ fn answer(
         command: command.clone(),
         room_id: room_id.clone(),
         at,
+        body: body.clone(),
     });
     if command == "create_room" {
         *s.creates.entry(room_id.clone()).or_default() += 1;
