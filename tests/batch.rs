@@ -105,8 +105,7 @@ fn bad_rows_stop_the_run_before_any_request() {
 #[test]
 fn retryable_and_rate_limit_answers_still_create_each_room_once() {
     let env = TestEnv::new();
-    let state = FakeRooms::mount(
-        &env,
+    let fake = Fake::with_codes(
         &[
             ("r2", &[100001]),
             ("r4", &[60018, 60007]),
@@ -116,8 +115,8 @@ fn retryable_and_rate_limit_answers_still_create_each_room_once() {
     );
     let csv = env.write("rooms.csv", &rooms_csv(10));
     let report = env.dir.path().join("report.jsonl");
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "--concurrency", "3", "--rate", "1000", "--report"])
         .arg(&report)
         .arg("--from-csv")
@@ -125,13 +124,17 @@ fn retryable_and_rate_limit_answers_still_create_each_room_once() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let s = state.lock().unwrap();
-    let mut created = s.created.clone();
+    let s = fake.lock();
+    let mut created = s.rooms.keys().cloned().collect::<Vec<_>>();
     created.sort();
     let mut want: Vec<String> = (1..=10).map(|i| format!("r{i}")).collect();
     want.sort();
     assert_eq!(created, want, "each room created exactly once");
-    assert_eq!(s.requests.len(), 15, "10 rows + 5 scripted failures");
+    assert_eq!(
+        s.sent("create_room").len(),
+        15,
+        "10 rows + 5 scripted failures"
+    );
     let rep = read_report(&report);
     assert_eq!(rep.len(), 10);
     assert!(rep.iter().all(|r| r["status"] == "created"));
@@ -153,11 +156,11 @@ fn retryable_and_rate_limit_answers_still_create_each_room_once() {
 #[test]
 fn one_taken_room_fails_that_row_and_exits_8() {
     let env = TestEnv::new();
-    let _state = FakeRooms::mount(&env, &[("r3", &[100003])], Duration::ZERO);
+    let fake = Fake::with_codes(&[("r3", &[100003])], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(5));
     let report = env.dir.path().join("report.jsonl");
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "--from-csv"])
         .arg(&csv)
         .arg("--report")
@@ -191,10 +194,10 @@ fn one_taken_room_fails_that_row_and_exits_8() {
 #[test]
 fn exists_fails_without_exists_ok_and_passes_with_it() {
     let env = TestEnv::new();
-    let _state = FakeRooms::mount(&env, &[("r1", &[100010])], Duration::ZERO);
+    let fake = Fake::with_codes(&[("r1", &[100010])], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(2));
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "-o", "json", "--from-csv"])
         .arg(&csv)
         .output()
@@ -213,10 +216,10 @@ fn exists_fails_without_exists_ok_and_passes_with_it() {
     );
 
     let env = TestEnv::new();
-    let _state = FakeRooms::mount(&env, &[("r1", &[100010])], Duration::ZERO);
+    let fake = Fake::with_codes(&[("r1", &[100010])], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(2));
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "--exists-ok", "--from-csv"])
         .arg(&csv)
         .output()
@@ -237,13 +240,13 @@ fn exists_fails_without_exists_ok_and_passes_with_it() {
 #[test]
 fn stdin_csv_and_report_refuses_overwrite() {
     let env = TestEnv::new();
-    let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let fake = Fake::with_codes(&[], Duration::ZERO);
     let report = env.write(
         "report.jsonl",
         "{\"room_id\":\"old\",\"status\":\"created\"}\n",
     );
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "--from-csv", "-", "--report"])
         .arg(&report)
         .write_stdin(rooms_csv(2))
@@ -251,8 +254,8 @@ fn stdin_csv_and_report_refuses_overwrite() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--resume"));
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "--from-csv", "-"])
         .write_stdin(rooms_csv(2))
         .output()
@@ -292,11 +295,12 @@ fn dry_run_prints_every_request_and_sends_nothing() {
 
 fn spawn_batch(
     env: &TestEnv,
+    fake: &Fake,
     csv: &std::path::Path,
     report: &std::path::Path,
     extra: &[&str],
 ) -> std::process::Child {
-    let mut cmd = env.process(assert_cmd::cargo::cargo_bin("livectl"));
+    let mut cmd = fake.process(env);
     cmd.args([
         "create",
         "--concurrency",
@@ -329,10 +333,10 @@ fn wait_for_lines(report: &std::path::Path, n: usize) {
 #[test]
 fn sigint_finishes_rows_in_flight_and_exits_130() {
     let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[], Duration::from_millis(30));
+    let fake = Fake::with_codes(&[], Duration::from_millis(30));
     let csv = env.write("rooms.csv", &rooms_csv(200));
     let report = env.dir.path().join("report.jsonl");
-    let child = spawn_batch(&env, &csv, &report, &[]);
+    let child = spawn_batch(&env, &fake, &csv, &report, &[]);
     wait_for_lines(&report, 8);
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -352,7 +356,7 @@ fn sigint_finishes_rows_in_flight_and_exits_130() {
         .iter()
         .map(|r| r["room_id"].as_str().unwrap().to_string())
         .collect();
-    let received: BTreeSet<String> = state.lock().unwrap().requests.iter().cloned().collect();
+    let received: BTreeSet<String> = fake.lock().sent("create_room").iter().cloned().collect();
     assert_eq!(
         reported, received,
         "the report matches what the server received"
@@ -371,9 +375,9 @@ fn sigint_finishes_rows_in_flight_and_exits_130() {
 }
 
 /// Waits (without asserting on time) until the fake got `n` requests.
-fn wait_for_requests(state: &SharedRooms, n: usize) {
+fn wait_for_requests(fake: &Fake, n: usize) {
     for _ in 0..3000 {
-        if state.lock().unwrap().requests.len() >= n {
+        if fake.lock().sent("create_room").len() >= n {
             return;
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -384,10 +388,10 @@ fn wait_for_requests(state: &SharedRooms, n: usize) {
 #[test]
 fn sigterm_ends_with_143_and_says_how_to_rerun_safely_without_a_report() {
     let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[], Duration::from_millis(30));
+    let fake = Fake::with_codes(&[], Duration::from_millis(30));
     let csv = env.write("rooms.csv", &rooms_csv(200));
-    let child = env
-        .process(assert_cmd::cargo::cargo_bin("livectl"))
+    let child = fake
+        .process(&env)
         .args([
             "create",
             "-q",
@@ -403,7 +407,7 @@ fn sigterm_ends_with_143_and_says_how_to_rerun_safely_without_a_report() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for_requests(&state, 4);
+    wait_for_requests(&fake, 4);
     let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -422,7 +426,7 @@ fn sigterm_ends_with_143_and_says_how_to_rerun_safely_without_a_report() {
     );
     assert!(err.trim_end().ends_with(&line), "{err}");
     // Rows in flight finished: every room the server made is on stdout.
-    let made = state.lock().unwrap().requests.len();
+    let made = fake.lock().sent("create_room").len();
     assert!(made < 200, "stopped part way");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), made);
 }
@@ -430,10 +434,10 @@ fn sigterm_ends_with_143_and_says_how_to_rerun_safely_without_a_report() {
 #[test]
 fn rate_above_the_service_limit_warns_and_quiet_silences_the_summary() {
     let env = TestEnv::new();
-    let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let fake = Fake::with_codes(&[], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(3));
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "--rate", "500", "--from-csv"])
         .arg(&csv)
         .output()
@@ -452,10 +456,10 @@ fn rate_above_the_service_limit_warns_and_quiet_silences_the_summary() {
     );
 
     let env = TestEnv::new();
-    let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let fake = Fake::with_codes(&[], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(3));
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "-q", "--rate", "500", "--from-csv"])
         .arg(&csv)
         .output()
@@ -468,10 +472,10 @@ fn rate_above_the_service_limit_warns_and_quiet_silences_the_summary() {
 #[test]
 fn verbose_batch_lines_name_their_row() {
     let env = TestEnv::new();
-    let _state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let fake = Fake::with_codes(&[], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(6));
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "-v", "--concurrency", "3", "--from-csv"])
         .arg(&csv)
         .output()

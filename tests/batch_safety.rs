@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The number of create requests the fake received per room ID.
-fn per_room(state: &SharedRooms) -> BTreeMap<String, usize> {
+fn per_room(fake: &Fake) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    for id in &state.lock().unwrap().requests {
+    for id in &fake.lock().sent("create_room") {
         *counts.entry(id.clone()).or_default() += 1;
     }
     counts
@@ -31,19 +31,19 @@ fn crlf_csv(six: &str) -> String {
 #[test]
 fn crlf_file_names_the_line_an_editor_shows_in_errors_and_report() {
     let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let fake = Fake::with_codes(&[], Duration::ZERO);
     let csv = env.write("rooms.csv", &crlf_csv("zero"));
-    env.cmd()
+    fake.cmd(&env)
         .args(["create", "--from-csv"])
         .arg(&csv)
         .assert()
         .code(2)
         .stderr(contains("rooms.csv:6: max_members: \"zero\"").and(contains("rooms.csv:5:").not()));
-    assert!(state.lock().unwrap().requests.is_empty(), "nothing sent");
+    assert!(fake.lock().sent("create_room").is_empty(), "nothing sent");
 
     let csv = env.write("rooms.csv", &crlf_csv("1"));
     let report = env.dir.path().join("r.jsonl");
-    env.cmd()
+    fake.cmd(&env)
         .args(["create", "--from-csv"])
         .arg(&csv)
         .arg("--report")
@@ -69,12 +69,12 @@ fn crlf_file_names_the_line_an_editor_shows_in_errors_and_report() {
 #[test]
 fn report_that_is_the_input_csv_is_refused() {
     let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let fake = Fake::with_codes(&[], Duration::ZERO);
     let text = rooms_csv(2);
     env.write("rooms.csv", &text);
     std::fs::create_dir(env.dir.path().join("sub")).unwrap();
     for resume in [false, true] {
-        let mut cmd = env.cmd();
+        let mut cmd = fake.cmd(&env);
         cmd.args([
             "create",
             "--from-csv",
@@ -89,7 +89,7 @@ fn report_that_is_the_input_csv_is_refused() {
             .code(2)
             .stderr(contains("is the CSV file given to --from-csv"));
     }
-    assert!(state.lock().unwrap().requests.is_empty(), "nothing sent");
+    assert!(fake.lock().sent("create_room").is_empty(), "nothing sent");
     assert_eq!(
         std::fs::read_to_string(env.dir.path().join("rooms.csv")).unwrap(),
         text
@@ -99,11 +99,11 @@ fn report_that_is_the_input_csv_is_refused() {
 #[test]
 fn resume_on_a_file_that_is_not_a_report_is_refused() {
     let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let fake = Fake::with_codes(&[], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(2));
     // The mistake this guards against: the CSV's sibling given as report.
     let other = env.write("other.csv", "room_id,name\nr1,x\n");
-    env.cmd()
+    fake.cmd(&env)
         .args(["create", "--resume", "--from-csv"])
         .arg(&csv)
         .arg("--report")
@@ -113,7 +113,7 @@ fn resume_on_a_file_that_is_not_a_report_is_refused() {
         .stderr(contains(
             "other.csv: line 1 is not a livectl report entry (it is not JSON)",
         ));
-    assert!(state.lock().unwrap().requests.is_empty(), "nothing sent");
+    assert!(fake.lock().sent("create_room").is_empty(), "nothing sent");
     assert_eq!(
         std::fs::read_to_string(&other).unwrap(),
         "room_id,name\nr1,x\n"
@@ -123,7 +123,7 @@ fn resume_on_a_file_that_is_not_a_report_is_refused() {
 #[test]
 fn a_report_in_use_by_another_run_is_refused_at_once() {
     let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let fake = Fake::with_codes(&[], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(2));
     let report = env.write("r.jsonl", "");
     // Another run holds the lock, as a running livectl does.
@@ -133,7 +133,7 @@ fn a_report_in_use_by_another_run_is_refused_at_once() {
         .unwrap();
     held.try_lock().unwrap();
     for resume in [false, true] {
-        let mut cmd = env.cmd();
+        let mut cmd = fake.cmd(&env);
         cmd.args(["create", "--from-csv"])
             .arg(&csv)
             .arg("--report")
@@ -149,9 +149,9 @@ fn a_report_in_use_by_another_run_is_refused_at_once() {
                 report.display()
             )));
     }
-    assert!(state.lock().unwrap().requests.is_empty(), "nothing sent");
+    assert!(fake.lock().sent("create_room").is_empty(), "nothing sent");
     drop(held);
-    env.cmd()
+    fake.cmd(&env)
         .args(["create", "--from-csv"])
         .arg(&csv)
         .arg("--report")
@@ -165,10 +165,10 @@ fn a_report_in_use_by_another_run_is_refused_at_once() {
 #[test]
 fn a_report_write_failure_stops_the_run_and_prints_the_summary() {
     let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[], Duration::ZERO);
+    let fake = Fake::with_codes(&[], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(20));
-    let out = env
-        .cmd()
+    let out = fake
+        .cmd(&env)
         .args(["create", "--concurrency", "2", "--from-csv"])
         .arg(&csv)
         .args(["--report", "/dev/full"])
@@ -181,7 +181,7 @@ fn a_report_write_failure_stops_the_run_and_prints_the_summary() {
         "{err}"
     );
     // Every row sent is accounted for in the summary, and stdout names it.
-    let created = state.lock().unwrap().created.len();
+    let created = fake.lock().rooms.len();
     assert!((1..20).contains(&created), "the run stopped: {created}");
     assert!(
         err.contains(&format!(
@@ -196,11 +196,11 @@ fn a_report_write_failure_stops_the_run_and_prints_the_summary() {
 #[test]
 fn resuming_twice_appends_no_skipped_lines() {
     let env = TestEnv::new();
-    let state = FakeRooms::mount(&env, &[("r2", &[100002])], Duration::ZERO);
+    let fake = Fake::with_codes(&[("r2", &[100002])], Duration::ZERO);
     let csv = env.write("rooms.csv", &rooms_csv(3));
     let report = env.dir.path().join("r.jsonl");
     let run = |resume: bool| {
-        let mut cmd = env.cmd();
+        let mut cmd = fake.cmd(&env);
         cmd.args(["create", "--from-csv"])
             .arg(&csv)
             .arg("--report")
@@ -245,5 +245,5 @@ fn resuming_twice_appends_no_skipped_lines() {
         .iter()
         .map(|(id, n)| (id.to_string(), *n))
         .collect();
-    assert_eq!(per_room(&state), want, "each row sent once more at most");
+    assert_eq!(per_room(&fake), want, "each row sent once more at most");
 }

@@ -146,9 +146,9 @@ fn a_doubt_that_cannot_be_resolved_is_exists_never_created() {
 #[test]
 fn timeouts_run_out_with_exit_7_and_a_hint() {
     let env = TestEnv::new();
-    let _state = FakeRooms::mount(&env, &[], std::time::Duration::from_millis(1500));
-    let out = env
-        .cmd()
+    let fake = Fake::with_codes(&[], std::time::Duration::from_millis(1500));
+    let out = fake
+        .cmd(&env)
         .args([
             "create",
             "--room-id",

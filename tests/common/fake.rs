@@ -180,6 +180,17 @@ impl Fake {
         Fake { url, state }
     }
 
+    /// Started with these ErrorCodes answered first, in order, for some
+    /// rooms (`&[("r3", &[100003])]`); every answer held `delay`.
+    pub fn with_codes(script: &[(&str, &[i64])], delay: std::time::Duration) -> Fake {
+        let fake = Fake::start(delay);
+        for (id, codes) in script {
+            let steps: Vec<Step> = codes.iter().map(|c| Step::code(*c)).collect();
+            fake.script(id, &steps);
+        }
+        fake
+    }
+
     /// Adds scripted answers for a room.
     pub fn script(&self, room_id: &str, steps: &[Step]) -> &Fake {
         self.lock()

@@ -176,68 +176,6 @@ pub fn looks_like_usersig(text: &str) -> bool {
     })
 }
 
-/// A stateful stand-in for create_room/destroy_room: remembers rooms, answers
-/// 100010 for a room created before, and plays scripted error codes first.
-#[derive(Default)]
-pub struct FakeRooms {
-    /// room_id -> codes to answer (in order) before behaving normally.
-    pub script: std::collections::HashMap<String, Vec<i64>>,
-    /// Rooms that exist, in creation order.
-    pub created: Vec<String>,
-    /// Every request's room_id, in arrival order.
-    pub requests: Vec<String>,
-}
-
-pub type SharedRooms = std::sync::Arc<std::sync::Mutex<FakeRooms>>;
-
-impl FakeRooms {
-    /// Mounts create_room on the server, answering after `delay`.
-    pub fn mount(
-        env: &TestEnv,
-        script: &[(&str, &[i64])],
-        delay: std::time::Duration,
-    ) -> SharedRooms {
-        let state: SharedRooms = Default::default();
-        {
-            let mut s = state.lock().unwrap();
-            for (id, codes) in script {
-                s.script.insert(id.to_string(), codes.to_vec());
-            }
-        }
-        let st = state.clone();
-        env.server.mock(move |when, then| {
-            when.path(path("create_room")).is_true(valid_request);
-            then.delay(delay).respond_with(move |req| {
-                let body: Value = serde_json::from_slice(req.body_ref()).unwrap();
-                let id = body["RoomInfo"]["RoomId"].as_str().unwrap().to_string();
-                let mut s = st.lock().unwrap();
-                s.requests.push(id.clone());
-                let scripted = s.script.get_mut(&id).and_then(|v| {
-                    if v.is_empty() {
-                        None
-                    } else {
-                        Some(v.remove(0))
-                    }
-                });
-                let reply = match scripted {
-                    Some(code) => fail_reply(code, "scripted"),
-                    None if s.created.contains(&id) => fail_reply(100010, "exists, yours"),
-                    None => {
-                        s.created.push(id.clone());
-                        ok_reply(&id)
-                    }
-                };
-                httpmock::HttpMockResponse::builder()
-                    .status(200)
-                    .header("content-type", "application/json")
-                    .body(reply.to_string())
-                    .build()
-            });
-        });
-        state
-    }
-}
-
 /// Reads a JSON-lines report.
 pub fn read_report(p: &std::path::Path) -> Vec<Value> {
     std::fs::read_to_string(p)
