@@ -140,16 +140,16 @@ pub enum Command {
     Doctor,
     #[command(display_order = 106)]
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
-    #[command(after_long_help = COMPLETIONS_HELP)]
-    Completions(CompletionsArgs),
+    #[command(after_long_help = crate::cmd::manual::COMPLETIONS_HELP)]
+    Completions(crate::cmd::manual::CompletionsArgs),
     #[command(display_order = 107)]
     /// Print the manual page (roff) to stdout: livectl(1), then a page per command
     #[command(after_long_help = "Example:\n  livectl man > livectl.1 && man -l livectl.1")]
     Man,
     #[command(display_order = 108)]
     /// Help on a command or a topic: csv, config, environment, exit-codes
-    #[command(after_long_help = HELP_EXAMPLES)]
-    Help(HelpArgs),
+    #[command(after_long_help = crate::cmd::manual::HELP_EXAMPLES)]
+    Help(crate::cmd::manual::HelpArgs),
     #[command(display_order = 109)]
     /// Print the version, the commit and the service API revision it targets
     #[command(after_long_help = "Example:\n  livectl version")]
@@ -206,33 +206,6 @@ fn after_long_help() -> String {
     }
     out.push_str(&crate::help::list());
     out
-}
-
-const HELP_EXAMPLES: &str = "\
-Examples:
-  livectl help csv          # the CSV format of --from-csv
-  livectl help exit-codes   # what each exit code means
-  livectl help profile add  # the same as livectl profile add --help";
-
-#[derive(Args, Debug, Clone)]
-pub struct HelpArgs {
-    /// A topic (csv, config, environment, exit-codes) or a command, e.g. `profile add`
-    #[arg(value_name = "TOPIC|COMMAND")]
-    pub words: Vec<String>,
-}
-
-const COMPLETIONS_HELP: &str = "\
-Examples:
-  livectl completions bash > ~/.local/share/bash-completion/completions/livectl
-  livectl completions zsh > ~/.zfunc/_livectl      # with fpath+=~/.zfunc before compinit
-  livectl completions fish > ~/.config/fish/completions/livectl.fish
-  livectl completions powershell >> $PROFILE";
-
-#[derive(Args, Debug, Clone)]
-pub struct CompletionsArgs {
-    /// Shell to generate the script for
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

@@ -2,12 +2,39 @@
 //! `livectl version`: generated from the clap definition in `cli.rs` and the
 //! topics of [`crate::help`], so they cannot drift from the real flags.
 
-use clap::CommandFactory;
+use clap::{Args, CommandFactory};
 use clap_mangen::roff::{Roff, roman};
 
 use crate::cli::Cli;
 use crate::error::Error;
 use crate::{help, output};
+
+pub const HELP_EXAMPLES: &str = "\
+Examples:
+  livectl help csv          # the CSV format of --from-csv
+  livectl help exit-codes   # what each exit code means
+  livectl help profile add  # the same as livectl profile add --help";
+
+#[derive(Args, Debug, Clone)]
+pub struct HelpArgs {
+    /// A topic (csv, config, environment, exit-codes) or a command, e.g. `profile add`
+    #[arg(value_name = "TOPIC|COMMAND")]
+    pub words: Vec<String>,
+}
+
+pub const COMPLETIONS_HELP: &str = "\
+Examples:
+  livectl completions bash > ~/.local/share/bash-completion/completions/livectl
+  livectl completions zsh > ~/.zfunc/_livectl      # with fpath+=~/.zfunc before compinit
+  livectl completions fish > ~/.config/fish/completions/livectl.fish
+  livectl completions powershell >> $PROFILE";
+
+#[derive(Args, Debug, Clone)]
+pub struct CompletionsArgs {
+    /// Shell to generate the script for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
 
 /// The completion script for `shell`. `profiles` (the config file's, when
 /// the script is made) become the values `--profile` completes: a generated
