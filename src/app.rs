@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::cli::{Cli, Command};
-use crate::cmd::{self, Ctx};
+use crate::cmd::{self, Ctx, Stop};
 use crate::config::Overrides;
 use crate::error::End;
 use crate::output;
@@ -27,10 +27,10 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         retries: g.retries,
     };
     let result = match cli.command {
-        Command::Create(args) => cmd::create::run(&ctx, &args),
+        Command::Create(args) => ended(cmd::create::run(&ctx, &args)),
         Command::Get(args) => done(cmd::get::run(&ctx, &args)),
         Command::Update(args) => done(cmd::update::run(&ctx, &args)),
-        Command::Destroy(args) => cmd::destroy::run(&ctx, &args),
+        Command::Destroy(args) => ended(cmd::destroy::run(&ctx, &args)),
         Command::List(args) => done(cmd::list::run(&ctx, &args)),
         Command::Explain(args) => done(cmd::explain::run(&ctx, &args)),
         Command::Usersig(args) => done(cmd::usersig::run(&ctx, &args)),
@@ -56,17 +56,27 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         // the local emulator
         Command::Emulator(args) => done(crate::emulator::run(&ctx, &args)),
     };
-    match output::stdout_error() {
+    let result = match output::stdout_error() {
         Some(lost) if matches!(result, Ok(End::Done)) => Err(anyhow::anyhow!(lost)),
         Some(lost) => {
             output::error_line(&lost);
             result
         }
         None => result,
+    };
+    // The one place a refusal's line is said (an `Err` is said by `main`).
+    if let Ok(End::Refused(f)) = &result {
+        output::error_line(&format!("{f:#}"));
     }
+    result
 }
 
-/// A command that has no other end than done (or an error).
-fn done(result: anyhow::Result<()>) -> anyhow::Result<End> {
-    result.map(|()| End::Done)
+/// A command that has no other end than done, refused (or an error).
+fn done<E: Into<Stop>>(result: Result<(), E>) -> anyhow::Result<End> {
+    ended(result.map(|()| End::Done))
+}
+
+/// A command's end: a refusal is data (`End::Refused`), never an `Err`.
+fn ended<E: Into<Stop>>(result: Result<End, E>) -> anyhow::Result<End> {
+    result.or_else(|e| e.into().into_end())
 }

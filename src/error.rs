@@ -19,7 +19,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 pub const EXIT_TERMINATED: u8 = 143;
 
 /// A failure answer from the service, after retries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceFailure {
     /// What failed, e.g. `room "r1" was not created`.
     pub what: String,
@@ -54,6 +54,27 @@ impl std::fmt::Display for ServiceFailure {
     }
 }
 
+/// A service call that ended without doing what was asked: the service's
+/// failure code, or no answer at all. Data, not an error: it ends a run as
+/// [`End::Refused`], its exit code picked by [`exit_status`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The service answered with a failure code.
+    Service(ServiceFailure),
+    /// Network failure or timeout, after the retries: the whole sentence.
+    /// Never holds a URL with a UserSig in it (see `api`).
+    Network(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Service(s) => s.fmt(f),
+            Failure::Network(s) => f.write_str(s),
+        }
+    }
+}
+
 /// Every error that picks its own exit code. Anything else is internal (1).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -63,23 +84,19 @@ pub enum Error {
     /// Configuration or credentials missing, unreadable or unsafe.
     #[error("{0}")]
     Config(String),
-    /// The service answered with a failure code.
+    /// A local socket could not be opened (the emulator's `--listen`): exit 7.
     #[error("{0}")]
-    Service(ServiceFailure),
-    /// Network failure or timeout, after the retries. Never holds a URL with
-    /// a UserSig in it (see `api`).
-    #[error("{0}")]
-    Network(String),
+    Listen(String),
     /// The service took the request but did not do it, without a failure
     /// code (a message dropped with `MsgDropReason`): exit 5.
     #[error("{0}")]
     Refused(String),
 }
 
-/// How a run that went to its end ended. Not an error: each failed row and
-/// the summary were already reported, so there is nothing left to print,
-/// only an exit code to give. Everything else ends as an `Err`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a run that went to its end ended. Not an error: each failed row, the
+/// summary or the refusal were already reported, so there is nothing left
+/// to print, only an exit code to give. Everything else ends as an `Err`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum End {
     /// Everything asked for was done.
     Done,
@@ -90,6 +107,9 @@ pub enum End {
     Interrupted,
     /// SIGTERM, the same way.
     Terminated,
+    /// The service refused (or never answered) a single-room command, or
+    /// stopped a batch early; its line is on stderr already.
+    Refused(Failure),
 }
 
 impl std::fmt::Display for End {
@@ -99,6 +119,7 @@ impl std::fmt::Display for End {
             End::RowsFailed => "some rows failed",
             End::Interrupted => "interrupted",
             End::Terminated => "terminated",
+            End::Refused(_) => "refused",
         })
     }
 }
@@ -123,13 +144,16 @@ pub fn exit_for_code(code: i64) -> u8 {
 }
 
 /// The one mapping from how a run ended to the process's exit code: an
-/// [`End`] by its kind, an error by [`exit_code`].
+/// [`End`] by its kind (a refusal by its service code), an error by
+/// [`exit_code`].
 pub fn exit_status(result: &anyhow::Result<End>) -> u8 {
     match result {
         Ok(End::Done) => EXIT_OK,
         Ok(End::RowsFailed) => EXIT_BATCH,
         Ok(End::Interrupted) => EXIT_INTERRUPTED,
         Ok(End::Terminated) => EXIT_TERMINATED,
+        Ok(End::Refused(Failure::Service(f))) => exit_for_code(f.code),
+        Ok(End::Refused(Failure::Network(_))) => EXIT_NETWORK,
         Err(e) => exit_code(e),
     }
 }
@@ -139,8 +163,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     match err.downcast_ref::<Error>() {
         Some(Error::Usage(_)) => EXIT_USAGE,
         Some(Error::Config(_)) => EXIT_CONFIG,
-        Some(Error::Service(f)) => exit_for_code(f.code),
-        Some(Error::Network(_)) => EXIT_NETWORK,
+        Some(Error::Listen(_)) => EXIT_NETWORK,
         Some(Error::Refused(_)) => EXIT_REFUSED,
         None => EXIT_INTERNAL,
     }
@@ -150,15 +173,19 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 mod tests {
     use super::*;
 
-    fn service(code: i64) -> anyhow::Error {
-        Error::Service(ServiceFailure {
+    fn failure(code: i64) -> Failure {
+        Failure::Service(ServiceFailure {
             what: "room \"r\" was not created".into(),
             code,
             info: "text".into(),
             request_id: "Id-1".into(),
             attempts: 1,
         })
-        .into()
+    }
+
+    /// The exit code of a run the service refused.
+    fn refused(code: i64) -> u8 {
+        exit_status(&Ok(End::Refused(failure(code))))
     }
 
     #[test]
@@ -170,24 +197,27 @@ mod tests {
             60004, 60005, 60006, 60010, 60012, 70001, 70002, 70003, 70005, 70009, 70013, 70014,
             70016, 70020, 70052, 70403, 90009, 70006, 70008, 70010,
         ] {
-            assert_eq!(exit_code(&service(code)), 4, "{code}");
+            assert_eq!(refused(code), 4, "{code}");
         }
         for code in [
             100002, 100004, 100007, 100026, 60016, 60020, 70107, 80001, 12345, 93000, 100005,
             100020, 100200, 100202, 100203, 100205, 100210, 100211, 100427, 100500, 100501, 100502,
         ] {
-            assert_eq!(exit_code(&service(code)), 5, "{code}");
+            assert_eq!(refused(code), 5, "{code}");
         }
         for code in [100003, 100011, 100010] {
-            assert_eq!(exit_code(&service(code)), 6, "{code}");
+            assert_eq!(refused(code), 6, "{code}");
         }
         for code in [
             100001, 100012, 60007, 60008, 60011, 60018, 60019, 70169, 70500, 70202, 90992, 90994,
             90995, 91000, 100422, 100424,
         ] {
-            assert_eq!(exit_code(&service(code)), 7, "{code}");
+            assert_eq!(refused(code), 7, "{code}");
         }
-        assert_eq!(exit_code(&Error::Network("timeout".into()).into()), 7);
+        // No answer after the retries: 7.
+        let network = Failure::Network("timeout".into());
+        assert_eq!(exit_status(&Ok(End::Refused(network))), 7);
+        assert_eq!(exit_code(&Error::Listen("in use".into()).into()), 7);
         assert_eq!(exit_code(&Error::Refused("dropped".into()).into()), 5);
         // The ends that are not errors.
         assert_eq!(exit_status(&Ok(End::Done)), 0);
@@ -200,7 +230,7 @@ mod tests {
 
     #[test]
     fn service_message_has_code_text_explanation_and_request_id() {
-        let msg = service(100003).to_string();
+        let msg = failure(100003).to_string();
         assert_eq!(
             msg,
             "room \"r\" was not created: 100003 text (room ID already exists: choose another room ID) (RequestId Id-1)"

@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 use crate::api::Reply;
 use crate::api::retry::Outcome;
 use crate::codes;
-use crate::error::{Error, ServiceFailure};
+use crate::error::{Failure, ServiceFailure};
 use crate::output::{self, Format};
 
-/// A settled room, and its error when it failed.
-pub type Settled = (Record, Option<anyhow::Error>);
+/// A settled room, and its failure when it failed.
+pub type Settled = (Record, Option<Failure>);
 
 /// How a row or a single command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,32 +271,30 @@ pub fn split_outcome(out: Outcome) -> Result<Answer, Failed> {
 }
 
 impl Failed {
-    /// The error to report; `what` names what failed, e.g. `room "r1" was
-    /// not updated`. Its kind picks the exit code (`error::exit_code`).
-    pub fn error(&self, what: &str) -> anyhow::Error {
+    /// The failure to report; `what` names what failed, e.g. `room "r1" was
+    /// not updated`. Its code picks the exit code (`error::exit_status`).
+    pub fn error(&self, what: &str) -> Failure {
         self.error_with_hint(what, "")
     }
 
     /// Like [`Failed::error`]; `hint` follows a network failure whose
     /// attempts may have reached the service.
-    pub fn error_with_hint(&self, what: &str, hint: &str) -> anyhow::Error {
+    pub fn error_with_hint(&self, what: &str, hint: &str) -> Failure {
         match self.code {
-            Some(code) => Error::Service(ServiceFailure {
+            Some(code) => Failure::Service(ServiceFailure {
                 what: what.to_string(),
                 code,
                 info: self.info.clone(),
                 request_id: self.request_id.clone(),
                 attempts: self.attempts,
-            })
-            .into(),
+            }),
             None => {
                 let s = if self.attempts == 1 { "" } else { "s" };
                 let hint = if self.uncertain { hint } else { "" };
-                Error::Network(format!(
+                Failure::Network(format!(
                     "{what}: {} (after {} attempt{s}){hint}",
                     self.info, self.attempts
                 ))
-                .into()
             }
         }
     }
@@ -316,10 +314,10 @@ impl Failed {
     }
 }
 
-/// Prints a single-room command's record and returns its error: `-o json`
+/// Prints a single-room command's record and returns its failure: `-o json`
 /// prints the record either way (cli.md section 3); text prints the room ID
 /// alone on success.
-pub fn finish(format: Format, rec: &Record, err: Option<anyhow::Error>) -> anyhow::Result<()> {
+pub fn finish(format: Format, rec: &Record, err: Option<Failure>) -> Result<(), Failure> {
     match format {
         Format::Json => output::print_json(&rec.output_json()),
         Format::Text if err.is_none() => output::println(&rec.room_id),
@@ -366,7 +364,11 @@ mod tests {
     use super::*;
     use crate::api::Transport;
     use crate::api::retry::Outcome;
-    use crate::error::exit_code;
+    use crate::error::{End, exit_status};
+
+    fn exit_code(f: &Failure) -> u8 {
+        exit_status(&Ok(End::Refused(f.clone())))
+    }
 
     fn outcome(result: Result<Reply, Transport>, attempts: u32) -> Outcome {
         Outcome {

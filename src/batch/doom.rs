@@ -1,10 +1,10 @@
 //! When a batch is bound to fail: a credentials-class answer, or rows in a
 //! row that got no answer at all. [`Watch`] sees each settled row (in the
 //! worker, before it asks for another row) and says when to stop; [`Doom`]
-//! is the one error the run then ends with.
+//! is the one refusal the run then ends with (`End::Refused`).
 
 use crate::codes::{self, Class};
-use crate::error::{Error, ServiceFailure};
+use crate::error::{Failure, ServiceFailure};
 use crate::output;
 use crate::settle::{Record, Status};
 
@@ -22,8 +22,8 @@ pub enum Doom {
 }
 
 impl Doom {
-    /// The one error of a stopped run; the next step goes to stderr first.
-    pub fn error(&self, not_started: u64) -> anyhow::Error {
+    /// The one refusal of a stopped run; the next step goes to stderr first.
+    pub fn error(&self, not_started: u64) -> Failure {
         let what = format!("batch stopped ({not_started} row(s) not started)");
         let fix = match self {
             Doom::Credentials(_) => "fix the credentials (livectl doctor shows what is wrong)",
@@ -33,7 +33,7 @@ impl Doom {
             "{fix}, then run the same command again: with --report and --resume it sends only the rows not done"
         ));
         match self {
-            Doom::Credentials(rec) => Error::Service(ServiceFailure {
+            Doom::Credentials(rec) => Failure::Service(ServiceFailure {
                 what: format!(
                     "{what}: the service refused the credentials, so every row would fail"
                 ),
@@ -41,12 +41,10 @@ impl Doom {
                 info: rec.error_info.clone().unwrap_or_default(),
                 request_id: rec.request_id.clone().unwrap_or_default(),
                 attempts: rec.attempts,
-            })
-            .into(),
-            Doom::NoAnswer(detail) => Error::Network(format!(
+            }),
+            Doom::NoAnswer(detail) => Failure::Network(format!(
                 "{what}: {NO_ANSWER_STOP} rows in a row got no answer after their retries: {detail}"
-            ))
-            .into(),
+            )),
         }
     }
 }

@@ -25,7 +25,7 @@ use std::time::Instant;
 use crate::api::endpoint::Endpoint;
 use crate::api::retry::{Outcome, Pacer, Policy};
 use crate::api::{Client, print_dry_run};
-use crate::error::{End, Error};
+use crate::error::{End, Error, Failure};
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
 use crate::settle::{Record, Settled, Status};
@@ -107,8 +107,9 @@ struct Tally {
 }
 
 /// Runs a batch to its end (`defaults` are the command-line flags): `Done`, `RowsFailed` or stopped by a signal,
-/// each after its summary; an `Err` for what stopped it otherwise (a bad
-/// file, settings, a report that cannot be written, a doomed run).
+/// each after its summary, or `Refused` for a doomed run; an `Err` for what
+/// stopped it otherwise (a bad file, settings, a report that cannot be
+/// written).
 pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> anyhow::Result<End> {
     let input = Input::open(&opts.file)?;
     let (total, problems) = input::check(&input, plan.columns(), defaults, &mut |p| {
@@ -207,7 +208,9 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
         return Ok(stopped_by);
     }
     if let Some(doom) = &tally.doom {
-        return Err(doom.error(total.saturating_sub(tally.settled)));
+        return Ok(End::Refused(
+            doom.error(total.saturating_sub(tally.settled)),
+        ));
     }
     if tally.counts.failed > 0 {
         return Ok(End::RowsFailed);
@@ -273,7 +276,7 @@ fn run_rows(
     let workers = a.opts.concurrency.max(1) as usize;
     let (job_tx, job_rx) = mpsc::sync_channel::<(u64, String, Value)>(workers);
     let job_rx = Mutex::new(job_rx);
-    let (res_tx, res_rx) = mpsc::channel::<(Record, Option<anyhow::Error>, bool)>();
+    let (res_tx, res_rx) = mpsc::channel::<(Record, Option<Failure>, bool)>();
     let rows = input::rows(a.input, a.plan.columns(), a.defaults)?;
     let watch = Mutex::new(Watch::default());
     let mut tally = Tally::default();
@@ -362,7 +365,7 @@ fn settle_one(
     tally: &mut Tally,
     writer: &mut Option<ReportWriter>,
     rec: &Record,
-    err: Option<anyhow::Error>,
+    err: Option<Failure>,
     doomed: bool,
 ) -> anyhow::Result<()> {
     tally.settled += 1;

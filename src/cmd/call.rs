@@ -9,7 +9,7 @@ use crate::api::endpoint::{self, Endpoint};
 use crate::api::pace::{Interval, SystemClock};
 use crate::api::retry::Outcome;
 use crate::api::{Client, print_dry_run};
-use crate::cmd::Ctx;
+use crate::cmd::{self, Ctx, Stop};
 use crate::output::{self, Format};
 use crate::settle::{Answer, Failed, read_create_time, split_outcome};
 
@@ -62,7 +62,7 @@ impl<'a> Session<'a> {
     }
 
     /// Like [`Session::outcome`], settled: a failure is printed under
-    /// `-o json` and returned as the error, `what` naming what failed
+    /// `-o json` and returned as the refusal, `what` naming what failed
     /// (100004 always reads `room "ROOM" not found`).
     pub fn call(
         &self,
@@ -70,7 +70,7 @@ impl<'a> Session<'a> {
         room: &str,
         body: &Value,
         what: &str,
-    ) -> anyhow::Result<Option<Answer>> {
+    ) -> cmd::Result<Option<Answer>> {
         self.send(ep, body)
             .map_err(|f| room_failure(self.ctx, room, &f, what))
     }
@@ -108,15 +108,16 @@ pub fn response(answer: &Answer) -> &Value {
 }
 
 /// Reports a failed single-room command: under `-o json` the failure line
-/// on stdout, then the error for stderr and the exit code. 100004 reads
-/// `room "ID" not found`, whatever the command; otherwise `what`.
-pub fn room_failure(ctx: &Ctx, room_id: &str, f: &Failed, what: &str) -> anyhow::Error {
+/// on stdout, then the refusal (its stderr line and exit code come from
+/// `End::Refused`). 100004 reads `room "ID" not found`, whatever the
+/// command; otherwise `what`.
+pub fn room_failure(ctx: &Ctx, room_id: &str, f: &Failed, what: &str) -> Stop {
     if ctx.format() == Format::Json {
         output::print_json(&f.record(room_id).output_json());
     }
     if f.code == Some(NOT_FOUND) {
-        f.error(&format!("room \"{room_id}\" not found"))
+        Stop::Refused(f.error(&format!("room \"{room_id}\" not found")))
     } else {
-        f.error(what)
+        Stop::Refused(f.error(what))
     }
 }

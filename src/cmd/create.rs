@@ -155,7 +155,7 @@ pub fn create_spec(args: &CreateArgs) -> RoomSpec {
 }
 
 /// One room, or many with `--from-csv`; a batch ends as an [`End`].
-pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<End> {
+pub fn run(ctx: &Ctx, args: &CreateArgs) -> crate::cmd::Result<End> {
     args.batch.check("create").map_err(Error::usage)?;
     if let Some(opts) = args.batch.options(args.dry_run, false) {
         return run_batch(ctx, args, &opts);
@@ -167,13 +167,14 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<End> {
         return Err(Error::usage(format!(
             "ROOM \"{r}\" looks like the value of a bool flag: bool flags take `=` \
              (e.g. `--public=false`); nothing was sent"
-        )));
+        ))
+        .into());
     }
     room_of(&args.room, &args.room_id)?;
     let spec = create_spec(args);
     let errs = spec.validate(Naming::Flag);
     if !errs.is_empty() {
-        return Err(invalid(&errs));
+        return Err(invalid(&errs).into());
     }
     for c in spec.create_caveats() {
         output::warn(c.to_string());
@@ -193,11 +194,12 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> anyhow::Result<End> {
     {
         output::note(note);
     }
-    settle::finish(ctx.format(), &rec, err).map(|()| End::Done)
+    settle::finish(ctx.format(), &rec, err)?;
+    Ok(End::Done)
 }
 
 /// `livectl create --from-csv`: the flags are defaults for every row.
-fn run_batch(ctx: &Ctx, args: &CreateArgs, opts: &Options) -> anyhow::Result<End> {
+fn run_batch(ctx: &Ctx, args: &CreateArgs, opts: &Options) -> crate::cmd::Result<End> {
     let defaults = create_spec(args);
     // The flags are defaults for every row: check them on their own first,
     // so a bad flag is named as a flag, not as every row's problem.
@@ -207,7 +209,7 @@ fn run_batch(ctx: &Ctx, args: &CreateArgs, opts: &Options) -> anyhow::Result<End
     };
     let errs = probe.validate(Naming::Flag);
     if !errs.is_empty() {
-        return Err(invalid(&errs));
+        return Err(invalid(&errs).into());
     }
     let plan = CreatePlan {
         // Under --resume, 100010 means an interrupted run may have sent the
@@ -215,7 +217,7 @@ fn run_batch(ctx: &Ctx, args: &CreateArgs, opts: &Options) -> anyhow::Result<End
         exists_ok: args.exists_ok || args.batch.resume,
         caveats: CaveatsOnce::default(),
     };
-    batch::run(&ctx.batch_io(), &plan, opts, &defaults)
+    Ok(batch::run(&ctx.batch_io(), &plan, opts, &defaults)?)
 }
 
 /// The create plan of the batch engine.

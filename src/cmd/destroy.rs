@@ -56,7 +56,7 @@ pub struct DestroyArgs {
 }
 
 /// One room, or many with `--from-csv`; a batch ends as an [`End`].
-pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<End> {
+pub fn run(ctx: &Ctx, args: &DestroyArgs) -> crate::cmd::Result<End> {
     // Batch flags without --from-csv are refused, not ignored.
     args.batch.check("destroy").map_err(Error::usage)?;
     if let Some(opts) = args.batch.options(args.dry_run, !args.yes) {
@@ -65,14 +65,19 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<End> {
         if !args.yes && !args.dry_run && !std::io::stdin().is_terminal() {
             return Err(Error::usage(
                 "destroying rooms needs --yes when stdin is not a terminal; nothing was sent. Check the rooms with --dry-run, then add --yes",
-            ));
+            ).into());
         }
         let plan = DestroyPlan {
             // Under --resume, 100004 means the interrupted run may have
             // destroyed it.
             missing_ok: args.missing_ok || args.batch.resume,
         };
-        return batch::run(&ctx.batch_io(), &plan, &opts, &RoomSpec::default());
+        return Ok(batch::run(
+            &ctx.batch_io(),
+            &plan,
+            &opts,
+            &RoomSpec::default(),
+        )?);
     }
     let id = room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
@@ -86,7 +91,8 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> anyhow::Result<End> {
     {
         output::note(note);
     }
-    settle::finish(ctx.format(), &rec, err).map(|()| End::Done)
+    settle::finish(ctx.format(), &rec, err)?;
+    Ok(End::Done)
 }
 
 /// A destroy outcome as a record, and the error when it failed. 100004 is

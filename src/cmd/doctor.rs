@@ -33,7 +33,7 @@ Examples:
   livectl doctor --profile staging -o json
   livectl explain 70009    # the meaning and fix of a code doctor reports";
 
-pub fn run(ctx: &Ctx) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx) -> crate::cmd::Result<()> {
     let mut r = Report::new(ctx.format());
     let ov = ctx.overrides();
     let Some((path, file)) = config_file(&mut r, &ov) else {

@@ -23,7 +23,7 @@ pub struct GetArgs {
     pub room_id: Option<String>,
 }
 
-pub fn run(ctx: &Ctx, args: &GetArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, args: &GetArgs) -> crate::cmd::Result<()> {
     let id = room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
     let session = Session::open(ctx, false)?;

@@ -34,7 +34,7 @@ pub const PAGE_MAX: u64 = 20;
 /// cursors with nothing in them would otherwise page forever.
 pub const EMPTY_PAGES_MAX: u32 = 5;
 
-pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, args: &ListArgs) -> crate::cmd::Result<()> {
     // The session paces get_room_list at its documented 10 per second.
     let session = Session::open(ctx, false)?;
     let mut table = Table::default();
@@ -67,7 +67,7 @@ pub fn walk(
     limit: Option<u64>,
     mut fetch: impl FnMut(&Value) -> Result<Answer, Failed>,
     mut emit: impl FnMut(&[RoomView]),
-) -> anyhow::Result<u64> {
+) -> crate::cmd::Result<u64> {
     let mut cursor = String::new();
     let mut cursors = HashSet::new();
     let mut seen = 0u64;
@@ -101,11 +101,12 @@ pub fn walk(
         }
         // A cursor seen before would page forever.
         if next == cursor || !cursors.insert(next.clone()) {
-            anyhow::bail!(
+            return Err(anyhow::anyhow!(
                 "get_room_list returned the cursor \"{next}\" a second time; stopped after {seen} rooms \
                  to avoid an endless loop: report it with the RequestId {}",
                 answer.reply.request_id
-            );
+            )
+            .into());
         }
         cursor = next;
     }

@@ -21,3 +21,57 @@ pub mod usersig;
 pub mod view;
 
 pub use ctx::Ctx;
+
+use crate::error::{End, Failure};
+
+/// What a command returns: `?` on an `anyhow` error still works.
+pub type Result<T> = std::result::Result<T, Stop>;
+
+/// Why a command stopped before its end: the service refused (data: it
+/// becomes `End::Refused`, whose line `app::run` prints once) or a real
+/// error (usage, config, I/O, internal). Deliberately not a
+/// `std::error::Error`, so that `?` cannot turn a refusal into an `anyhow`
+/// error by accident.
+#[derive(Debug)]
+pub enum Stop {
+    Refused(Failure),
+    Error(anyhow::Error),
+}
+
+impl Stop {
+    /// How the run ends: a refusal is data (`End::Refused`), never an `Err`.
+    pub fn into_end(self) -> anyhow::Result<End> {
+        match self {
+            Stop::Refused(f) => Ok(End::Refused(f)),
+            Stop::Error(e) => Err(e),
+        }
+    }
+}
+
+/// The refusal's line, or the error's (`{:#}`: with its causes).
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::Refused(r) => r.fmt(f),
+            Stop::Error(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Stop {
+    fn from(e: anyhow::Error) -> Stop {
+        Stop::Error(e)
+    }
+}
+
+impl From<crate::error::Error> for Stop {
+    fn from(e: crate::error::Error) -> Stop {
+        Stop::Error(e.into())
+    }
+}
+
+impl From<Failure> for Stop {
+    fn from(f: Failure) -> Stop {
+        Stop::Refused(f)
+    }
+}

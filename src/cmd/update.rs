@@ -76,17 +76,18 @@ pub fn validate(spec: &RoomSpec) -> Vec<FieldError> {
     errs
 }
 
-pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, args: &UpdateArgs) -> crate::cmd::Result<()> {
     let spec = update_spec(args)?;
     let errs = validate(&spec);
     if !errs.is_empty() {
-        return Err(invalid(&errs));
+        return Err(invalid(&errs).into());
     }
     if !spec.has_changes() {
         return Err(Error::usage(format!(
             "nothing to update for room \"{}\": give at least one of {CHANGEABLE}",
             spec.room_id
-        )));
+        ))
+        .into());
     }
     let body = spec.update_body();
     let id = &spec.room_id;
@@ -102,7 +103,7 @@ pub fn run(ctx: &Ctx, args: &UpdateArgs) -> anyhow::Result<()> {
         None,
         answer.attempts,
     );
-    finish(ctx.format(), &rec, None)
+    Ok(finish(ctx.format(), &rec, None)?)
 }
 
 #[cfg(test)]

@@ -143,7 +143,7 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
         },
     };
     let listener = TcpListener::bind(a.listen).map_err(|e| {
-        Error::Network(format!(
+        Error::Listen(format!(
             "cannot listen on {}: {e}; choose another --listen, or :0 for a free port",
             a.listen
         ))

@@ -8,8 +8,9 @@ use serde_json::json;
 use std::time::SystemTime;
 
 use crate::api::Reply;
+use crate::cmd::Stop;
 use crate::codes::{self, Class};
-use crate::error::{Error, ServiceFailure};
+use crate::error::{Error, Failure, ServiceFailure};
 use crate::output::{self, Format};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,9 +129,10 @@ impl Report {
         self.checks.push(c);
     }
 
-    /// Ok when nothing failed (warnings allowed); else the error of the
-    /// first failure, whose kind picks the exit code.
-    pub fn finish(self) -> anyhow::Result<()> {
+    /// Ok when nothing failed (warnings allowed); else the first failure:
+    /// an error (config, usage) or a refusal (network, service), whose kind
+    /// picks the exit code.
+    pub fn finish(self) -> crate::cmd::Result<()> {
         let failed: Vec<&Check> = self
             .checks
             .iter()
@@ -144,21 +146,22 @@ impl Report {
             n => format!("doctor: {n} checks failed; the first, `{}`", first.name),
         };
         Err(match &first.kind {
-            FailKind::Config => Error::config(format!("{what}: {}", first.detail)),
-            FailKind::Usage => Error::usage(format!("{what}: {}", first.detail)),
-            FailKind::Network => Error::Network(format!("{what}: {}", first.detail)).into(),
+            FailKind::Config => Stop::Error(Error::config(format!("{what}: {}", first.detail))),
+            FailKind::Usage => Stop::Error(Error::usage(format!("{what}: {}", first.detail))),
+            FailKind::Network => {
+                Stop::Refused(Failure::Network(format!("{what}: {}", first.detail)))
+            }
             FailKind::Service {
                 code,
                 info,
                 request_id,
-            } => Error::Service(ServiceFailure {
+            } => Stop::Refused(Failure::Service(ServiceFailure {
                 what,
                 code: *code,
                 info: info.clone(),
                 request_id: request_id.clone(),
                 attempts: 1,
-            })
-            .into(),
+            })),
         })
     }
 }
@@ -290,6 +293,10 @@ mod tests {
         assert_eq!(clock(Some("yesterday"), server).status, CheckStatus::Warn);
     }
 
+    fn exit_of(stop: Stop) -> u8 {
+        crate::error::exit_status(&stop.into_end())
+    }
+
     #[test]
     fn credentials_judgement_and_exit_codes() {
         assert_eq!(credentials(&reply(100004)).status, CheckStatus::Ok);
@@ -297,7 +304,7 @@ mod tests {
         let exit = |code| {
             let mut r = Report::new(Format::Text);
             r.checks.push(credentials(&reply(code)));
-            crate::error::exit_code(&r.finish().unwrap_err())
+            exit_of(r.finish().unwrap_err())
         };
         assert_eq!(exit(70009), 4);
         assert_eq!(exit(60006), 4);
@@ -328,7 +335,9 @@ mod tests {
         ));
         r.checks
             .push(Check::fail("reach", FailKind::Network, "refused", "check"));
-        let err = r.finish().unwrap_err();
+        let Stop::Error(err) = r.finish().unwrap_err() else {
+            panic!("a config failure is an error")
+        };
         assert_eq!(crate::error::exit_code(&err), 3);
         assert!(
             err.to_string()

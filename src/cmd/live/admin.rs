@@ -49,7 +49,7 @@ pub struct Change {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Ctx, cmd: &AdminCommand) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, cmd: &AdminCommand) -> crate::cmd::Result<()> {
     match cmd {
         AdminCommand::List(r) => ADMINS.list(ctx, &r.room, false),
         AdminCommand::Add(c) => ADMINS.change(ctx, &c.room.room, &c.users, c.dry_run, true),

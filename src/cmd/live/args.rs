@@ -42,7 +42,7 @@ const USERS_FILE_MAX: u64 = 16 << 20;
 
 impl UsersArg {
     /// The users, in order, each once; at least one.
-    pub fn resolve(&self) -> anyhow::Result<Vec<String>> {
+    pub fn resolve(&self) -> crate::cmd::Result<Vec<String>> {
         let mut users: Vec<(String, String)> = self
             .users
             .iter()
@@ -68,9 +68,9 @@ impl UsersArg {
             }
         }
         if out.is_empty() {
-            return Err(Error::usage(
-                "no user given: name one or more USER, or --users-from FILE",
-            ));
+            return Err(
+                Error::usage("no user given: name one or more USER, or --users-from FILE").into(),
+            );
         }
         Ok(out)
     }
@@ -78,7 +78,7 @@ impl UsersArg {
 
 /// One user ID a line, `#` comments and blank lines skipped; each with
 /// `FILE:LINE` for messages.
-pub fn read_users(input: impl Read, name: &str) -> anyhow::Result<Vec<(String, String)>> {
+pub fn read_users(input: impl Read, name: &str) -> crate::cmd::Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (i, line) in BufReader::new(input).lines().enumerate() {
         let line = line.map_err(|e| Error::usage(format!("--users-from: {name}: {e}")))?;

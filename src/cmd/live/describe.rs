@@ -71,7 +71,7 @@ const _: () = {
     sync::<Session<'static>>();
 };
 
-pub fn run(ctx: &Ctx, a: &DescribeArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, a: &DescribeArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let s = Session::open(ctx, a.dry_run)?;
     let reads = reads(room);

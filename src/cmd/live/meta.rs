@@ -79,7 +79,7 @@ pub struct DeleteArgs {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Ctx, cmd: &MetaCommand) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, cmd: &MetaCommand) -> crate::cmd::Result<()> {
     match cmd {
         MetaCommand::Get(a) => get(ctx, a),
         MetaCommand::Set(a) => set(ctx, a),
@@ -227,7 +227,11 @@ pub type Pairs = Vec<(String, String)>;
 
 /// The room's metadata (`Keys` empty: all), and the `Response`; `None` in a
 /// dry run.
-pub fn read(s: &Session, room: &str, keys: &[String]) -> anyhow::Result<Option<(Pairs, Value)>> {
+pub fn read(
+    s: &Session,
+    room: &str,
+    keys: &[String],
+) -> crate::cmd::Result<Option<(Pairs, Value)>> {
     let what = format!("could not read the metadata of room \"{room}\"");
     let body = json!({"RoomId": room, "Keys": keys});
     let Some(answer) = s.call(&GET_ROOM_METADATA, room, &body, &what)? else {
@@ -237,7 +241,7 @@ pub fn read(s: &Session, room: &str, keys: &[String]) -> anyhow::Result<Option<(
     Ok(Some((pairs(&resp), resp)))
 }
 
-fn get(ctx: &Ctx, a: &GetArgs) -> anyhow::Result<()> {
+fn get(ctx: &Ctx, a: &GetArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     for k in &a.keys {
         check_key(k, "KEY").map_err(Error::usage)?;
@@ -271,7 +275,7 @@ fn get(ctx: &Ctx, a: &GetArgs) -> anyhow::Result<()> {
 /// The most bytes read from `--from-json`: far above 16 KB of values.
 const JSON_FILE_MAX: u64 = 1 << 20;
 
-fn read_json_file(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
+fn read_json_file(path: &PathBuf) -> crate::cmd::Result<Vec<(String, String)>> {
     let (name, mut input): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
         ("stdin".into(), Box::new(std::io::stdin()))
     } else {
@@ -286,10 +290,10 @@ fn read_json_file(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
         .take(JSON_FILE_MAX)
         .read_to_string(&mut text)
         .map_err(|e| Error::usage(format!("--from-json {name}: {e}")))?;
-    parse_json_object(&text, &name).map_err(Error::usage)
+    Ok(parse_json_object(&text, &name).map_err(Error::usage)?)
 }
 
-fn set(ctx: &Ctx, a: &SetArgs) -> anyhow::Result<()> {
+fn set(ctx: &Ctx, a: &SetArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let mut new = BTreeMap::new();
     if let Some(p) = &a.from_json {
@@ -300,9 +304,9 @@ fn set(ctx: &Ctx, a: &SetArgs) -> anyhow::Result<()> {
         new.insert(k, v);
     }
     if new.is_empty() {
-        return Err(Error::usage(
-            "nothing to set: give KEY=VALUE pairs or --from-json FILE",
-        ));
+        return Err(
+            Error::usage("nothing to set: give KEY=VALUE pairs or --from-json FILE").into(),
+        );
     }
     let s = Session::open(ctx, a.dry_run)?;
     // A dry run reads nothing: it shows only the change.
@@ -343,7 +347,7 @@ fn set(ctx: &Ctx, a: &SetArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn delete(ctx: &Ctx, a: &DeleteArgs) -> anyhow::Result<()> {
+fn delete(ctx: &Ctx, a: &DeleteArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let mut keys: Vec<String> = Vec::new();
     for k in &a.keys {

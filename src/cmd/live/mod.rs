@@ -37,7 +37,7 @@ pub fn optional_read<T>(
     room: &str,
     got: Result<Option<T>, Failed>,
     what: &str,
-) -> anyhow::Result<Option<T>> {
+) -> crate::cmd::Result<Option<T>> {
     match got {
         Ok(v) => Ok(v),
         Err(f)

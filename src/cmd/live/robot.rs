@@ -59,7 +59,7 @@ pub struct Change {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Ctx, cmd: &RobotCommand) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, cmd: &RobotCommand) -> crate::cmd::Result<()> {
     match cmd {
         RobotCommand::List(a) => ROBOTS.list(ctx, &a.room.room, a.dry_run),
         RobotCommand::Add(c) => ROBOTS.change(ctx, &c.room.room, &c.users, c.dry_run, true),

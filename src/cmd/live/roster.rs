@@ -37,7 +37,7 @@ impl Roster {
     }
 
     /// `… list ROOM`: one account per line; json `{"room_id":…,"<noun>s":[…]}`.
-    pub fn list(&self, ctx: &Ctx, room: &str, dry_run: bool) -> anyhow::Result<()> {
+    pub fn list(&self, ctx: &Ctx, room: &str, dry_run: bool) -> crate::cmd::Result<()> {
         let s = Session::open(ctx, dry_run)?;
         let what = format!("could not list the {}s of room \"{room}\"", self.noun);
         let Some(accounts) = self
@@ -64,14 +64,15 @@ impl Roster {
         users: &UsersArg,
         dry_run: bool,
         add: bool,
-    ) -> anyhow::Result<()> {
+    ) -> crate::cmd::Result<()> {
         let (noun, max) = (self.noun, self.max);
         let mut users = users.resolve()?;
         if add && users.len() > max {
             return Err(Error::usage(format!(
                 "{} users given; a room has at most {max} {noun}s; nothing was sent",
                 users.len()
-            )));
+            ))
+            .into());
         }
         let s = Session::open(ctx, dry_run)?;
         // A dry run reads nothing: it shows only the change it would send.
@@ -97,7 +98,7 @@ impl Roster {
                     current.len(),
                     current.join(", "),
                     users.len()
-                )));
+                )).into());
             }
         }
         if users.is_empty() {

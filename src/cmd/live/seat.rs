@@ -166,7 +166,7 @@ pub fn parse_user(s: &str) -> Result<String, String> {
     check_user(s).map(|()| s.to_string())
 }
 
-pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
     match cmd {
         SeatCommand::List(a) => list_cmd(ctx, a),
         SeatCommand::Pick(a) => {
@@ -309,7 +309,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> anyhow::Result<()> {
 }
 
 /// The seats of `room`; `None` in a dry run.
-pub fn read_seats(s: &Session, room: &str) -> anyhow::Result<Option<(Vec<Seat>, Value)>> {
+pub fn read_seats(s: &Session, room: &str) -> crate::cmd::Result<Option<(Vec<Seat>, Value)>> {
     let what = format!("could not list the seats of room \"{room}\"");
     let Some(answer) = s.call(&GET_SEAT_LIST, room, &json!({ "RoomId": room }), &what)? else {
         return Ok(None);
@@ -318,7 +318,7 @@ pub fn read_seats(s: &Session, room: &str) -> anyhow::Result<Option<(Vec<Seat>, 
     Ok(Some((parse_seats(resp), resp["SeatList"].clone())))
 }
 
-fn list_cmd(ctx: &Ctx, a: &ListArgs) -> anyhow::Result<()> {
+fn list_cmd(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let s = Session::open(ctx, a.dry_run)?;
     let Some((seats, raw)) = read_seats(&s, room)? else {
@@ -344,7 +344,7 @@ fn change(
     body: Value,
     what: &str,
     plan: impl FnOnce(&[Seat]) -> Result<Plan, String>,
-) -> anyhow::Result<Option<Answer>> {
+) -> crate::cmd::Result<Option<Answer>> {
     let s = Session::open(ctx, dry_run)?;
     // A dry run reads nothing: it shows only the change.
     let seats = if dry_run { None } else { read_seats(&s, room)? };

@@ -73,7 +73,7 @@ pub fn request(a: &SendArgs) -> Result<(&'static crate::api::endpoint::Endpoint,
     Ok((&SEND_CUSTOM_MSG, body))
 }
 
-pub fn run(ctx: &Ctx, a: &SendArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, a: &SendArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let (ep, body) = request(a).map_err(Error::usage)?;
     let s = Session::open(ctx, a.dry_run)?;

@@ -44,7 +44,7 @@ pub fn stats_lines(resp: &Value) -> Vec<String> {
 }
 
 /// The stats `Response` of `room`; `None` in a dry run.
-pub fn read(s: &Session, room: &str) -> anyhow::Result<Option<Value>> {
+pub fn read(s: &Session, room: &str) -> crate::cmd::Result<Option<Value>> {
     let what = format!("could not read the statistics of room \"{room}\"");
     Ok(
         s.call(&GET_ROOM_STATS, room, &json!({ "RoomId": room }), &what)?
@@ -52,7 +52,7 @@ pub fn read(s: &Session, room: &str) -> anyhow::Result<Option<Value>> {
     )
 }
 
-pub fn run(ctx: &Ctx, a: &StatsArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, a: &StatsArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let s = Session::open(ctx, a.dry_run)?;
     if let Some(resp) = read(&s, room)? {

@@ -36,7 +36,7 @@ pub fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
-pub fn run(ctx: &Ctx, a: &TransferArgs) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, a: &TransferArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let terminal = std::io::stdin().is_terminal();
     if !a.dry_run && !a.yes && !terminal {
@@ -44,7 +44,8 @@ pub fn run(ctx: &Ctx, a: &TransferArgs) -> anyhow::Result<()> {
             "transferring room \"{room}\" to {} needs --yes when stdin is not a terminal; \
              nothing was sent",
             a.to
-        )));
+        ))
+        .into());
     }
     let s = Session::open(ctx, a.dry_run)?;
     let what = format!("could not read room \"{room}\"");
@@ -72,11 +73,14 @@ pub fn run(ctx: &Ctx, a: &TransferArgs) -> anyhow::Result<()> {
             .unwrap_or_default();
         eprint!("transfer room \"{room}\"{from} to {}? [y/N] ", a.to);
         let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(anyhow::Error::from)?;
         if !is_yes(&answer) {
-            return Err(anyhow::anyhow!(
-                "transfer of room \"{room}\" declined: nothing was sent"
-            ));
+            return Err(
+                anyhow::anyhow!("transfer of room \"{room}\" declined: nothing was sent").into(),
+            );
         }
     }
     let body = json!({"RoomId": room, "NewOwner_Account": a.to});

@@ -22,7 +22,7 @@ pub const BANNED_PAGE: usize = crate::limits::BANNED_PAGE_MAX;
 const MAX_PAGES: usize = 1000;
 
 /// `member list`: every page, up to `--limit`.
-pub fn members(ctx: &Ctx, a: &ListArgs) -> anyhow::Result<()> {
+pub fn members(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let s = Session::open(ctx, a.dry_run)?;
     let limit = a.limit.map(|l| l as usize);
@@ -108,7 +108,7 @@ fn read_members(s: &Session, room: &str, limit: Option<usize>) -> Result<Option<
 }
 
 /// `member banned`: every page, as a USER / BANNED UNTIL table.
-pub fn banned(ctx: &Ctx, a: &ReadArgs) -> anyhow::Result<()> {
+pub fn banned(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let s = Session::open(ctx, a.dry_run)?;
     let what = format!("could not list the banned users of room \"{room}\"");
@@ -153,7 +153,7 @@ pub fn next_offset(offset: u64, page_len: usize, next: Option<u64>) -> Option<u6
 }
 
 /// `member muted`: one answer, as a USER / MUTED UNTIL table.
-pub fn muted(ctx: &Ctx, a: &ReadArgs) -> anyhow::Result<()> {
+pub fn muted(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let s = Session::open(ctx, a.dry_run)?;
     let what = format!("could not list the muted users of room \"{room}\"");

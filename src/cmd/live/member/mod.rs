@@ -114,7 +114,7 @@ pub struct Change {
     pub dry_run: bool,
 }
 
-pub fn run(ctx: &Ctx, cmd: &MemberCommand) -> anyhow::Result<()> {
+pub fn run(ctx: &Ctx, cmd: &MemberCommand) -> crate::cmd::Result<()> {
     match cmd {
         MemberCommand::List(a) => lists::members(ctx, a),
         MemberCommand::Banned(a) => lists::banned(ctx, a),
@@ -132,13 +132,14 @@ pub fn run(ctx: &Ctx, cmd: &MemberCommand) -> anyhow::Result<()> {
 }
 
 /// `--reason`: at most [`REASON_MAX`] bytes.
-pub fn check_reason(reason: &str) -> anyhow::Result<()> {
+pub fn check_reason(reason: &str) -> crate::cmd::Result<()> {
     if reason.len() > REASON_MAX {
         return Err(Error::usage(format!(
             "--reason: is {} bytes; a ban reason is at most {REASON_MAX} bytes: shorten it; \
              nothing was sent",
             reason.len()
-        )));
+        ))
+        .into());
     }
     Ok(())
 }

@@ -34,7 +34,7 @@ struct Write<'a> {
     secs: Option<u64>,
 }
 
-pub fn ban(ctx: &Ctx, a: &BanArgs) -> anyhow::Result<()> {
+pub fn ban(ctx: &Ctx, a: &BanArgs) -> crate::cmd::Result<()> {
     let users = a.users.resolve()?;
     let secs = a.duration.as_secs();
     let mut extra = Map::new();
@@ -54,7 +54,7 @@ pub fn ban(ctx: &Ctx, a: &BanArgs) -> anyhow::Result<()> {
     write(&s, &w, &users)
 }
 
-pub fn mute(ctx: &Ctx, a: &MuteArgs) -> anyhow::Result<()> {
+pub fn mute(ctx: &Ctx, a: &MuteArgs) -> crate::cmd::Result<()> {
     let users = a.users.resolve()?;
     let secs = a.duration.as_secs();
     let s = Session::open(ctx, a.dry_run)?;
@@ -72,7 +72,7 @@ pub fn mute(ctx: &Ctx, a: &MuteArgs) -> anyhow::Result<()> {
 /// MuteTime 0 lifts a mute. The muted list is not read first: it has no
 /// documented paging, and skipping a user missing from a cut-off list would
 /// leave them muted.
-pub fn unmute(ctx: &Ctx, a: &Change) -> anyhow::Result<()> {
+pub fn unmute(ctx: &Ctx, a: &Change) -> crate::cmd::Result<()> {
     let users = a.users.resolve()?;
     let s = Session::open(ctx, a.dry_run)?;
     let w = Write {
@@ -87,7 +87,7 @@ pub fn unmute(ctx: &Ctx, a: &Change) -> anyhow::Result<()> {
 }
 
 /// Reads the banned list (every page) and skips users not on it.
-pub fn unban(ctx: &Ctx, a: &Change) -> anyhow::Result<()> {
+pub fn unban(ctx: &Ctx, a: &Change) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let mut users = a.users.resolve()?;
     let s = Session::open(ctx, a.dry_run)?;
@@ -124,7 +124,7 @@ pub fn unban(ctx: &Ctx, a: &Change) -> anyhow::Result<()> {
 }
 
 /// Sends `users` in calls of [`PER_CALL`], reporting each user.
-fn write(s: &Session, w: &Write, users: &[String]) -> anyhow::Result<()> {
+fn write(s: &Session, w: &Write, users: &[String]) -> crate::cmd::Result<()> {
     let (ctx, room) = (s.ctx(), w.room);
     let mut done = 0;
     for (i, chunk) in users.chunks(PER_CALL).enumerate() {
@@ -154,7 +154,7 @@ fn write(s: &Session, w: &Write, users: &[String]) -> anyhow::Result<()> {
             }
             Err(f) => {
                 let rest = &users[((i + 1) * PER_CALL).min(users.len())..];
-                return Err(failed(s, w, chunk, rest, &f));
+                return Err(failed(s, w, chunk, rest, &f).into());
             }
         }
     }
@@ -174,7 +174,13 @@ fn write(s: &Session, w: &Write, users: &[String]) -> anyhow::Result<()> {
 
 /// Reports a failed call: under `-o json` a failure line for each of its
 /// users and a `skipped` line for each user not sent; the error names them.
-fn failed(s: &Session, w: &Write, chunk: &[String], rest: &[String], f: &Failed) -> anyhow::Error {
+fn failed(
+    s: &Session,
+    w: &Write,
+    chunk: &[String],
+    rest: &[String],
+    f: &Failed,
+) -> crate::error::Failure {
     let room = w.room;
     if s.ctx().format() == Format::Json {
         let record = f.record(room).output_json();
