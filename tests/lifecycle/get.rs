@@ -149,6 +149,43 @@ fn get_missing_room_exits_5_naming_the_room() {
     mock.assert_calls(2);
 }
 
+/// A refusal is an `End`, not an `Err`: its line is said once (not again
+/// by `main`), and its exit code is its service code's: 100004 -> 5,
+/// 70001 -> 4, 100001 -> 7 (after the retries), no answer -> 7.
+#[test]
+fn a_refusal_is_said_once_and_exits_by_its_code() {
+    use predicates::prelude::*;
+    for (code, exit) in [(100_004, 5), (70_001, 4), (100_001, 7)] {
+        let env = TestEnv::new();
+        env.server.mock(|when, then| {
+            when.path(path("get_room_info"));
+            then.status(200).json_body(fail_reply(code, "no"));
+        });
+        env.cmd()
+            .args(["get", "r1"])
+            .assert()
+            .code(exit)
+            .stdout("")
+            .stderr(predicate::str::contains(format!(": {code} no (")))
+            .stderr(said_once());
+    }
+    // No answer at all (nothing listens on port 1 of loopback).
+    let env = TestEnv::new();
+    env.cmd()
+        .env("LIVECTL_ENDPOINT", "http://127.0.0.1:1")
+        .args(["get", "r1", "--retries", "0"])
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains("error: could not get room \"r1\""))
+        .stderr(said_once());
+}
+
+/// Exactly one `error:` line, the first.
+fn said_once() -> impl predicates::Predicate<str> {
+    use predicates::prelude::*;
+    predicate::str::starts_with("error: ").and(predicate::str::contains("\nerror:").not())
+}
+
 #[test]
 fn get_json_shows_every_answer_field_unknown_ones_as_sent() {
     let env = TestEnv::new();
