@@ -1,6 +1,6 @@
-//! Error kinds and the one mapping from outcome to exit code (cli.md
-//! section 4). Everything that ends the program with a non-zero code goes
-//! through [`exit_code`].
+//! Error kinds, a service [`Failure`] (data, not an error), how a run
+//! ended ([`End`]) and the one mapping from that to the exit code (cli.md
+//! section 4): [`exit_status`].
 
 use crate::codes::{self, Class};
 
