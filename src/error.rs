@@ -64,13 +64,16 @@ pub enum Failure {
     /// Network failure or timeout, after the retries: the whole sentence.
     /// Never holds a URL with a UserSig in it (see `api`).
     Network(String),
+    /// The service took the request but did not do it, without a failure
+    /// code (a message dropped with `MsgDropReason`): the whole sentence.
+    Dropped(String),
 }
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Service(s) => s.fmt(f),
-            Failure::Network(s) => f.write_str(s),
+            Failure::Network(s) | Failure::Dropped(s) => f.write_str(s),
         }
     }
 }
@@ -87,10 +90,6 @@ pub enum Error {
     /// A local socket could not be opened (the emulator's `--listen`): exit 7.
     #[error("{0}")]
     Listen(String),
-    /// The service took the request but did not do it, without a failure
-    /// code (a message dropped with `MsgDropReason`): exit 5.
-    #[error("{0}")]
-    Refused(String),
 }
 
 /// How a run that went to its end ended. Not an error: each failed row, the
@@ -154,6 +153,7 @@ pub fn exit_status(result: &anyhow::Result<End>) -> u8 {
         Ok(End::Terminated) => EXIT_TERMINATED,
         Ok(End::Refused(Failure::Service(f))) => exit_for_code(f.code),
         Ok(End::Refused(Failure::Network(_))) => EXIT_NETWORK,
+        Ok(End::Refused(Failure::Dropped(_))) => EXIT_REFUSED,
         Err(e) => exit_code(e),
     }
 }
@@ -164,7 +164,6 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         Some(Error::Usage(_)) => EXIT_USAGE,
         Some(Error::Config(_)) => EXIT_CONFIG,
         Some(Error::Listen(_)) => EXIT_NETWORK,
-        Some(Error::Refused(_)) => EXIT_REFUSED,
         None => EXIT_INTERNAL,
     }
 }
@@ -218,7 +217,8 @@ mod tests {
         let network = Failure::Network("timeout".into());
         assert_eq!(exit_status(&Ok(End::Refused(network))), 7);
         assert_eq!(exit_code(&Error::Listen("in use".into()).into()), 7);
-        assert_eq!(exit_code(&Error::Refused("dropped".into()).into()), 5);
+        let dropped = Failure::Dropped("dropped".into());
+        assert_eq!(exit_status(&Ok(End::Refused(dropped))), 5);
         // The ends that are not errors.
         assert_eq!(exit_status(&Ok(End::Done)), 0);
         assert_eq!(exit_status(&Ok(End::RowsFailed)), 8);

@@ -258,6 +258,19 @@ fn a_state_file_that_is_not_one_is_refused_with_exit_3() {
 }
 
 #[test]
+fn an_address_in_use_is_a_listen_error_with_exit_7() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    harness::bare(dir.path())
+        .args(["emulator", "--listen", &addr])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(7)
+        .stderr(contains(format!("error: cannot listen on {addr}")).and(contains("--listen")));
+}
+
+#[test]
 fn a_non_loopback_address_needs_allow_remote() {
     let dir = tempfile::tempdir().unwrap();
     harness::bare(dir.path())

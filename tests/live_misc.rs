@@ -171,7 +171,10 @@ fn a_dropped_message_is_a_warning_and_exit_5() {
         .stderr(
             predicates::str::contains("warning: the service dropped the message")
                 .and(predicates::str::contains("MsgFreqCtrl"))
-                .and(predicates::str::contains("send more slowly")),
+                .and(predicates::str::contains("send more slowly"))
+                .and(predicates::str::contains(
+                    "error: the message to room \"live-1\" was dropped (MsgFreqCtrl); nobody received it",
+                )),
         );
     let out = env
         .cmd()

@@ -12,8 +12,8 @@ use super::seat::{int, parse_user, text};
 use super::time::{local_zone, now_unix, when};
 use super::{Session, response};
 use crate::api::endpoint::{SEND_CUSTOM_MSG, SEND_TEXT_MSG};
-use crate::cmd::Ctx;
-use crate::error::Error;
+use crate::cmd::{Ctx, Stop};
+use crate::error::{Error, Failure};
 use crate::output::{self, Format};
 
 #[derive(Args, Debug, Clone)]
@@ -113,11 +113,10 @@ pub fn run(ctx: &Ctx, a: &SendArgs) -> crate::cmd::Result<()> {
         output::warn(format!(
             "the service dropped the message to room \"{room}\": MsgDropReason {reason}{hint}"
         ));
-        return Err(Error::Refused(format!(
+        return Err(Stop::Refused(Failure::Dropped(format!(
             "the message to room \"{room}\" was dropped ({reason}); nobody received it (RequestId {})",
             answer.reply.request_id
-        ))
-        .into());
+        ))));
     }
     Ok(())
 }
