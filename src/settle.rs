@@ -247,7 +247,7 @@ pub struct Failed {
 
 /// Splits a retried call's outcome into success and failure. Service
 /// answers stay data: the caller decides what a code means (e.g. 100004
-/// under `--missing-ok`) before turning it into an error.
+/// under `--missing-ok`) before turning it into a `Failure`.
 pub fn split_outcome(out: Outcome) -> Result<Answer, Failed> {
     let attempts = out.attempts;
     let uncertain = out.uncertain;
