@@ -9,24 +9,6 @@ use super::state::Room;
 use super::wire::{Body, Fail, Out, account, bad, fail, int, no_room, opt_bool, opt_text, text};
 use crate::room::RoomSpec;
 
-/// Video templates fix their seat count (live-api.md 4.2); both spellings of
-/// the landscape one are accepted.
-const VIDEO_TEMPLATES: [(&str, usize); 10] = [
-    ("VideoDynamicGrid9Seats", 9),
-    ("VideoDynamicFloat7Seats", 7),
-    ("VideoFixedGrid9Seats", 9),
-    ("VideoFixedFloat7Seats", 7),
-    ("VideoLandscape4Seats", 4),
-    ("VideoLandscape4Seat", 4),
-    ("VideoLandscape10Seats", 10),
-    ("VideoPortrait10Seats", 10),
-    ("VideoLeftFocus9Seats", 9),
-    ("VideoUniformGrid9Seats", 9),
-];
-
-/// Voice templates take `MaxSeatCount`.
-const AUDIO_TEMPLATES: [&str; 2] = ["AudioSalon", "Karaoke"];
-
 /// Seats of a voice room when MaxSeatCount is not given (the console's default).
 pub const AUDIO_DEFAULT_SEATS: usize = 8;
 /// The emulator's plan: at most this many seats in a room.
@@ -43,14 +25,13 @@ pub fn count_for(template: Option<&str>, spec: &RoomSpec, optional: bool) -> Res
     let asked = spec.max_seats.map(|n| n as usize);
     match template {
         Some(t) => {
-            if let Some((_, n)) = VIDEO_TEMPLATES.iter().find(|(name, _)| *name == t) {
-                Ok(*n)
-            } else if AUDIO_TEMPLATES.contains(&t) {
-                Ok(asked.unwrap_or(AUDIO_DEFAULT_SEATS))
-            } else {
-                Err(bad(format!(
+            // The client's own table of layouts (room::template).
+            match crate::room::template::seats_of(t) {
+                Some(Some(fixed)) => Ok(fixed),
+                Some(None) => Ok(asked.unwrap_or(AUDIO_DEFAULT_SEATS)),
+                None => Err(bad(format!(
                     "SeatTemplate \"{t}\" is not a layout template; use e.g. VideoDynamicGrid9Seats, AudioSalon or Karaoke"
-                )))
+                ))),
             }
         }
         None if optional => Ok(if spec.seat_enabled == Some(true) {

@@ -31,6 +31,18 @@ const KNOWN: [(&str, Kind); 12] = [
     ("Karaoke", Kind::Audio),
 ];
 
+/// The seats a video layout fixes (live-api.md §4.2), in `KNOWN`'s order.
+const VIDEO_SEATS: [usize; 10] = [9, 7, 9, 7, 4, 4, 10, 10, 9, 9];
+
+/// How many seats the layout spelled exactly `name` gives a room:
+/// `Some(Some(n))` a video layout's fixed count, `Some(None)` an audio
+/// layout (`MaxSeatCount` decides), `None` not a layout livectl knows. The
+/// emulator's seat count and the client's `--max-seats` warning both read it.
+pub fn seats_of(name: &str) -> Option<Option<usize>> {
+    let i = KNOWN.iter().position(|(n, _)| *n == name)?;
+    Some(VIDEO_SEATS.get(i).copied())
+}
+
 /// Video layouts fix their seat count; audio layouts take `MaxSeatCount`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -100,4 +112,26 @@ pub fn parse(s: &str) -> Result<SeatTemplate, String> {
             || SeatTemplate::Other(t.to_string()),
             |&(n, k)| SeatTemplate::Known(n, k),
         ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn video_layouts_fix_their_seats_audio_ones_do_not() {
+        assert_eq!(seats_of("VideoDynamicGrid9Seats"), Some(Some(9)));
+        assert_eq!(seats_of("VideoFixedFloat7Seats"), Some(Some(7)));
+        assert_eq!(seats_of("VideoLandscape4Seat"), Some(Some(4)));
+        assert_eq!(seats_of("VideoPortrait10Seats"), Some(Some(10)));
+        assert_eq!(seats_of("Karaoke"), Some(None));
+        assert_eq!(seats_of("karaoke"), None, "exact spelling, as the service");
+        for (name, kind) in KNOWN {
+            assert_eq!(
+                seats_of(name).unwrap().is_some(),
+                kind == Kind::Video,
+                "{name}"
+            );
+        }
+    }
 }
