@@ -242,22 +242,8 @@ mod tests {
     }
 
     fn refused_client() -> Client {
-        use crate::api::{ClientConfig, Signer};
-        Client::new(ClientConfig {
-            // Port 1 on loopback: nothing listens, the connection is refused.
-            endpoint: "http://127.0.0.1:1".into(),
-            sdkappid: "1400000000".into(),
-            identifier: "admin".into(),
-            timeout: Duration::from_secs(5),
-            signer: Some(Signer::new(
-                1400000000,
-                "admin",
-                crate::secret::Secret::new("k"),
-                60,
-                || 1_700_000_000,
-            )),
-        })
-        .unwrap()
+        // Port 1 on loopback: nothing listens, the connection is refused.
+        crate::api::tests::client("http://127.0.0.1:1")
     }
 
     #[test]

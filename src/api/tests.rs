@@ -94,7 +94,9 @@ fn a_redirect_shows_its_host_only() {
     assert_eq!(redirect_host(e, None), "nowhere (no Location header)");
 }
 
-fn client(endpoint: &str) -> Client {
+/// A signing client for `endpoint` (a fixed clock and key); the retry
+/// tests use it too.
+pub(crate) fn client(endpoint: &str) -> Client {
     Client::new(ClientConfig {
         endpoint: endpoint.into(),
         sdkappid: "1400000000".into(),

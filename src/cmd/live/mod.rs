@@ -18,15 +18,11 @@ pub mod time;
 pub mod transfer;
 
 use serde_json::Value;
-use std::time::Duration;
 
 pub use crate::cmd::call::{Session, response, room_failure};
 use crate::codes::{self, Class};
 use crate::output;
 use crate::settle::Failed;
-
-/// The documented wait of a client that the service asks to slow down.
-pub const SLOW_DOWN: Duration = Duration::from_secs(1);
 
 /// A list read before a change, only to skip users the change would not
 /// change. A list the service refuses (e.g. 100002) is done without, with a
