@@ -293,6 +293,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn output_formats_parse_in_any_case_and_name_the_choices() {
+        assert_eq!(Format::parse("JSON"), Ok(Format::Json));
+        assert_eq!(Format::parse("text"), Ok(Format::Text));
+        assert!(Format::parse("xml").unwrap_err().contains("text or json"));
+    }
+
+    #[test]
     fn log_lines_carry_the_threads_context() {
         assert_eq!(in_context("POST x"), "POST x");
         let inner = with_log_context("rooms.csv:3 room \"r3\"".into(), || {
