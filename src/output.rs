@@ -165,6 +165,40 @@ pub fn error_line(msg: &str) {
     }
 }
 
+/// A value from the service as one visible line of text: nothing is
+/// dropped, and nothing can move the cursor, recolour the terminal or split
+/// a line. ESC shows as `\e`, LF/CR/TAB as `\n`/`\r`/`\t`, other control
+/// characters (C0, DEL, C1) as `\xNN` or `\u{NNNN}`, and a backslash as
+/// `\\`, so a shown value maps back to one value only. `-o json` carries the
+/// value itself, with JSON's own escapes.
+pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    // Line and paragraph separators and bidi overrides too: they split or
+    // reorder what a reader sees.
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !value.chars().any(|c| hidden(c) || c == '\\') {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\x1b' => out.push_str("\\e"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if hidden(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Columns on a terminal: Chinese, Japanese and Korean characters and most
 /// emoji take two, combining marks none.
 pub fn display_width(s: &str) -> usize {
@@ -218,9 +252,10 @@ impl Table {
     /// The lines of `rows`, after the header on the first call.
     pub fn lines(&mut self, rows: &[Vec<String>]) -> Vec<String> {
         let cell = |r: &Vec<String>, i: usize| -> String {
+            // Every cell is shown escaped: a value never splits a row.
             match r.get(i).map(String::as_str) {
                 None | Some("") => "-".to_string(),
-                Some(c) => c.to_string(),
+                Some(c) => shown(c).into_owned(),
             }
         };
         let mut out = Vec::new();
@@ -291,6 +326,27 @@ pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_shown_escaped_never_dropped() {
+        assert_eq!(shown("prod-main"), "prod-main");
+        assert_eq!(shown("\x1b[0mprod-main"), "\\e[0mprod-main");
+        assert_eq!(shown("a\nb\r\tc"), "a\\nb\\r\\tc");
+        assert_eq!(
+            shown("bel\x07 del\x7f c1\u{9b}"),
+            "bel\\x07 del\\x7f c1\\x9b"
+        );
+        assert_eq!(shown("back\\slash"), "back\\\\slash");
+        assert_eq!(shown("小明\u{2028}\u{202e}"), "小明\\u{2028}\\u{202e}");
+        // A shown value is one line.
+        assert!(!shown("x\ny\rz").contains(['\n', '\r']));
+        let mut t = Table::new(&[Col {
+            header: "USER",
+            min: 4,
+            max: 32,
+        }]);
+        assert_eq!(t.lines(&[vec!["a\nb".into()]]), ["USER", "a\\nb"]);
+    }
 
     #[test]
     fn output_formats_parse_in_any_case_and_name_the_choices() {

@@ -1,19 +1,28 @@
-//! Server text is untrusted data. This module owns the two rules applied
-//! where an answer enters livectl, so nothing downstream (stderr, `-o json`,
-//! `-vv`, the batch report) ever sees raw server text:
+//! Server text is untrusted data. This module owns the rules applied where
+//! an answer enters livectl:
 //!
-//! - [`scrub`]: terminal control characters out, livectl's own UserSig and
-//!   anything after `usersig=` replaced by `<redacted>` (an error page or an
-//!   `ErrorInfo` may quote the request URL);
+//! - [`scrub`], for free text only (`ErrorInfo`, `RequestId`, an HTML error
+//!   page, a transport error): terminal control characters out, livectl's
+//!   own UserSig and anything after `usersig=` replaced by `<redacted>` (an
+//!   error page or an `ErrorInfo` may quote the request URL);
+//! - values are data: the `Response` (room IDs, user IDs, metadata) is kept
+//!   exactly as sent, never scrubbed, so every decision compares what the
+//!   service holds; text output shows it escaped (`output::shown`). An
+//!   answer whose `Response` quotes this request's UserSig is refused whole
+//!   as unusable rather than altered or shown;
 //! - [`parse`]: an answer is usable only when it is a JSON object with an
 //!   integer `ErrorCode`, and a success only when that code is 0 and
-//!   `ActionStatus` is absent or `"OK"`. A proxy's `{}` is not a success.
+//!   `ActionStatus` is absent or `"OK"`. A proxy's `{}` is not a success;
+//! - [`check_shape`]: a success must carry what its endpoint returns (the
+//!   endpoint table's `returns`): `ErrorCode 0` without `Response.MemberList`
+//!   is unusable, never an empty list.
 //!
 //! It does not do HTTP (see the parent module).
 
 use serde_json::Value;
 
 use super::Reply;
+use super::endpoint::{Endpoint, Need};
 
 /// What replaces a secret in server text.
 pub const REDACTED: &str = "<redacted>";
@@ -34,13 +43,13 @@ pub fn scrub(text: &str, own_sig: Option<&str>) -> String {
     redact_after_key(&clean)
 }
 
-/// Scrubs every string (values, not keys) inside a JSON value.
-pub fn scrub_value(v: &mut Value, own_sig: Option<&str>) {
+/// Whether any string (key or value) inside `v` holds `sig`.
+fn quotes(v: &Value, sig: &str) -> bool {
     match v {
-        Value::String(s) => *s = scrub(s, own_sig),
-        Value::Array(items) => items.iter_mut().for_each(|i| scrub_value(i, own_sig)),
-        Value::Object(m) => m.values_mut().for_each(|i| scrub_value(i, own_sig)),
-        _ => {}
+        Value::String(s) => s.contains(sig),
+        Value::Array(items) => items.iter().any(|i| quotes(i, sig)),
+        Value::Object(m) => m.iter().any(|(k, i)| k.contains(sig) || quotes(i, sig)),
+        _ => false,
     }
 }
 
@@ -117,7 +126,8 @@ fn next_key(lower: &str, from: usize) -> Option<(usize, usize)> {
 }
 
 /// Reads a 200 answer. `Err` says why it is not a usable answer (the caller
-/// makes that an uncertain transport failure); every string kept is scrubbed.
+/// makes that an uncertain transport failure). `ErrorInfo` and `RequestId`
+/// are scrubbed; the `Response` is kept exactly as sent.
 pub fn parse(text: &str, own_sig: Option<&str>) -> Result<Reply, String> {
     let value: Value = serde_json::from_str(text)
         .map_err(|e| format!("not JSON ({})", scrub(&e.to_string(), own_sig)))?;
@@ -147,10 +157,13 @@ pub fn parse(text: &str, own_sig: Option<&str>) -> Result<Reply, String> {
     };
     let error_info = text_of(m.get("ErrorInfo"));
     let request_id = text_of(m.get("RequestId"));
-    let response = m.remove("Response").map(|mut v| {
-        scrub_value(&mut v, own_sig);
-        v
-    });
+    let response = m.remove("Response");
+    if let (Some(r), Some(sig)) = (&response, own_sig)
+        && sig.len() >= 16
+        && quotes(r, sig)
+    {
+        return Err("the Response quotes this request's UserSig (not shown)".into());
+    }
     Ok(Reply {
         error_code,
         error_info,
@@ -158,6 +171,97 @@ pub fn parse(text: &str, own_sig: Option<&str>) -> Result<Reply, String> {
         response,
         date: None,
     })
+}
+
+/// A success (`ErrorCode` 0) must carry what `ep` returns (its `returns`);
+/// `Err` names the first field missing or of the wrong form, as
+/// `Response.MemberList[2].Member_Account is missing`. A failure code is
+/// not checked: it carries no payload.
+pub fn check_shape(ep: &Endpoint, reply: &Reply) -> Result<(), String> {
+    if reply.error_code != 0 || ep.returns.is_empty() {
+        return Ok(());
+    }
+    let Some(root) = reply.response.as_ref() else {
+        return Err(format!(
+            "{} answered ErrorCode 0 without its Response",
+            ep.command()
+        ));
+    };
+    for (path, need) in ep.returns {
+        check_path(root, "Response", path, *need).map_err(|e| format!("{}: {e}", ep.command()))?;
+    }
+    Ok(())
+}
+
+/// Checks `path` (`A.B`, `A[]`, `A[].B`) under `v`, named `at` so far.
+fn check_path(v: &Value, at: &str, path: &str, need: Need) -> Result<(), String> {
+    if path.is_empty() {
+        return check_need(v, at, need);
+    }
+    let (head, rest) = match path.find(['.', '[']) {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    };
+    let (v, at) = if head.is_empty() {
+        (v, at.to_string())
+    } else {
+        let Value::Object(m) = v else {
+            return Err(format!("{at} is {}, not an object", a_kind(v)));
+        };
+        let at = format!("{at}.{head}");
+        match m.get(head) {
+            Some(x) => (x, at),
+            None => return Err(format!("{at} is missing")),
+        }
+    };
+    if let Some(rest) = rest.strip_prefix("[]") {
+        let Value::Array(items) = v else {
+            return Err(format!("{at} is {}, not a list", a_kind(v)));
+        };
+        let rest = rest.strip_prefix('.').unwrap_or(rest);
+        for (i, item) in items.iter().enumerate() {
+            let at_i = format!("{at}[{i}]");
+            if rest.is_empty() {
+                check_need(item, &at_i, need)?;
+            } else {
+                check_path(item, &at_i, rest, need)?;
+            }
+        }
+        return Ok(());
+    }
+    check_path(v, &at, rest.strip_prefix('.').unwrap_or(rest), need)
+}
+
+fn check_need(v: &Value, at: &str, need: Need) -> Result<(), String> {
+    let ok = match need {
+        Need::Object => v.is_object(),
+        Need::List => v.is_array(),
+        Need::Text => v.is_string(),
+        Need::Id => v.is_string() || v.is_i64() || v.is_u64(),
+        Need::Int => v.is_i64() || v.as_str().is_some_and(|s| s.trim().parse::<i64>().is_ok()),
+    };
+    if ok {
+        return Ok(());
+    }
+    let want = match need {
+        Need::Object => "an object",
+        Need::List => "a list",
+        Need::Text => "a string",
+        Need::Id => "an ID (a string or an integer)",
+        Need::Int => "an integer",
+    };
+    Err(format!("{at} is {}, not {want}", a_kind(v)))
+}
+
+fn a_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -174,6 +278,7 @@ fn kind(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::endpoint;
 
     const SIG: &str = "eJyrVgrxCdYrSy1SslJQMtIzUNJRAItkpqTmlWSmZUIkElNyM-Myi0uK";
 
@@ -204,6 +309,79 @@ mod tests {
             None,
         );
         assert_eq!(s, "ared bcdef\ng\thijkl");
+    }
+
+    fn shape(ep: &Endpoint, text: &str) -> Result<(), String> {
+        check_shape(ep, &parse(text, None).unwrap())
+    }
+
+    #[test]
+    fn a_success_without_what_the_endpoint_returns_is_unusable() {
+        let ep = &endpoint::GET_BANNED_MEMBER_LIST;
+        let bad = [
+            (
+                r#"{"ErrorCode":0}"#,
+                "get_banned_member_list answered ErrorCode 0 without its Response",
+            ),
+            (
+                r#"{"ErrorCode":0,"Response":{}}"#,
+                "get_banned_member_list: Response.BannedAccountList is missing",
+            ),
+            (
+                r#"{"ErrorCode":0,"Response":{"BannedAccountList":null}}"#,
+                "get_banned_member_list: Response.BannedAccountList is null, not a list",
+            ),
+            (
+                r#"{"ErrorCode":0,"Response":{"BannedAccountList":"u1"}}"#,
+                "get_banned_member_list: Response.BannedAccountList is a string, not a list",
+            ),
+            (
+                r#"{"ErrorCode":0,"Response":{"BannedAccountList":[{"Member_Account":"a"},{}]}}"#,
+                "get_banned_member_list: Response.BannedAccountList[1].Member_Account is missing",
+            ),
+            (
+                r#"{"ErrorCode":0,"Response":{"BannedAccountList":["a"]}}"#,
+                "get_banned_member_list: Response.BannedAccountList[0] is a string, not an object",
+            ),
+            (
+                r#"{"ErrorCode":0,"Response":{"BannedAccountList":[{"Member_Account":1.5}]}}"#,
+                "get_banned_member_list: Response.BannedAccountList[0].Member_Account is a number, not an ID (a string or an integer)",
+            ),
+            (
+                r#"{"ErrorCode":0,"Response":[]}"#,
+                "get_banned_member_list: Response is a list, not an object",
+            ),
+        ];
+        for (text, why) in bad {
+            assert_eq!(shape(ep, text).unwrap_err(), why, "{text}");
+        }
+        for ok in [
+            r#"{"ErrorCode":0,"Response":{"BannedAccountList":[]}}"#,
+            r#"{"ErrorCode":0,"Response":{"BannedAccountList":[{"Member_Account":10086,"BannedUntil":"x"}],"NextOffset":0}}"#,
+            // A failure carries no payload.
+            r#"{"ErrorCode":100004}"#,
+        ] {
+            assert_eq!(shape(ep, ok), Ok(()), "{ok}");
+        }
+        // Every list endpoint names what it returns; a write names nothing.
+        let admins = &endpoint::GET_ADMIN_LIST;
+        assert!(
+            shape(
+                admins,
+                r#"{"ErrorCode":0,"Response":{"Admin_Account":["a",{}]}}"#
+            )
+            .unwrap_err()
+            .contains("Admin_Account[1] is an object")
+        );
+        assert!(
+            shape(
+                &endpoint::GET_SEAT_LIST,
+                r#"{"ErrorCode":0,"Response":{"SeatList":[{"Index":"x"}]}}"#
+            )
+            .is_err()
+        );
+        assert!(shape(&endpoint::GET_ROOM_STATS, r#"{"ErrorCode":0}"#).is_err());
+        assert_eq!(shape(&endpoint::BAN_MEMBER, r#"{"ErrorCode":0}"#), Ok(()));
     }
 
     fn reason(text: &str) -> String {
@@ -244,15 +422,27 @@ mod tests {
     }
 
     #[test]
-    fn every_kept_string_is_scrubbed() {
+    fn free_text_is_scrubbed_values_are_kept_exactly() {
         let text = format!(
-            r#"{{"ErrorCode":70003,"ErrorInfo":"bad sig {SIG} in \u001b[2J?usersig={SIG}","RequestId":"Id\u0007-1","Response":{{"RoomInfo":{{"RoomName":"x\u001b]0;t\u0007y","Tags":["usersig=abc"]}}}}}}"#
+            r#"{{"ErrorCode":70003,"ErrorInfo":"bad sig {SIG} in \u001b[2J?usersig={SIG}","RequestId":"Id\u0007-1","Response":{{"RoomInfo":{{"RoomId":"\u001b[0mprod-main","RoomName":"x\u001b]0;t\u0007y\r\n","Tags":["usersig=abc"]}}}}}}"#
         );
         let r = parse(&text, Some(SIG)).unwrap();
         assert_eq!(r.error_info, "bad sig <redacted> in ?usersig=<redacted>");
         assert_eq!(r.request_id, "Id-1");
         let info = &r.response.unwrap()["RoomInfo"];
-        assert_eq!(info["RoomName"], "xy");
-        assert_eq!(info["Tags"][0], "usersig=<redacted>");
+        assert_eq!(info["RoomId"], "\u{1b}[0mprod-main");
+        assert_eq!(info["RoomName"], "x\u{1b}]0;t\u{7}y\r\n");
+        assert_eq!(info["Tags"][0], "usersig=abc");
+    }
+
+    #[test]
+    fn a_response_quoting_our_own_usersig_is_unusable_not_altered() {
+        for text in [
+            format!(r#"{{"ErrorCode":0,"Response":{{"RoomInfo":{{"RoomName":"x{SIG}"}}}}}}"#),
+            format!(r#"{{"ErrorCode":0,"Response":{{"List":[{{"{SIG}":1}}]}}}}"#),
+        ] {
+            let why = parse(&text, Some(SIG)).unwrap_err();
+            assert!(why.contains("UserSig") && !why.contains(SIG), "{why}");
+        }
     }
 }

@@ -1,6 +1,8 @@
-//! Every service command livectl calls, in one table: its path under `/v4/`
-//! and its documented rate limit per app (live-api.md §2). The client sends
-//! to `path`, a command's pacer spaces its requests by `per_second`.
+//! Every service command livectl calls, in one table: its path under `/v4/`,
+//! its documented rate limit per app (live-api.md §2) and what a success
+//! must carry (`returns`). The client sends to `path`, a command's pacer
+//! spaces its requests by `per_second`, and `answer::check_shape` refuses a
+//! success without its `returns` as unusable (never an empty result).
 //! A bare command name (`create_room`) means the live-room service.
 
 use std::time::Duration;
@@ -12,6 +14,23 @@ pub struct Endpoint {
     pub path: &'static str,
     /// The documented limit, requests per second per app.
     pub per_second: u32,
+    /// The fields a success must carry, by path in `Response`: `""` is the
+    /// `Response` itself, `A.B` a field of a field, `A[]` each element of
+    /// the array `A`. Fields not named here are optional and read leniently.
+    pub returns: &'static [(&'static str, Need)],
+}
+
+/// The form a required answer field must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Object,
+    List,
+    /// A string.
+    Text,
+    /// An identifier: a string, or an integer (some accounts are numbers).
+    Id,
+    /// An integer, or a string of one.
+    Int,
 }
 
 impl Endpoint {
@@ -26,13 +45,23 @@ impl Endpoint {
     }
 }
 
-const fn live(path: &'static str, per_second: u32) -> Endpoint {
-    Endpoint { path, per_second }
+const fn live(
+    path: &'static str,
+    per_second: u32,
+    returns: &'static [(&'static str, Need)],
+) -> Endpoint {
+    Endpoint {
+        path,
+        per_second,
+        returns,
+    }
 }
 
+use Need::{Id, Int, List, Object, Text};
+
 macro_rules! endpoints {
-    ($($name:ident = $path:literal, $rate:literal;)*) => {
-        $(pub const $name: Endpoint = live($path, $rate);)*
+    ($($name:ident = $path:literal, $rate:literal $(, $field:literal : $need:ident)*;)*) => {
+        $(pub const $name: Endpoint = live($path, $rate, &[$(($field, $need)),*]);)*
         /// Every endpoint, for lookups by path.
         pub const ALL: &[Endpoint] = &[$($name),*];
     };
@@ -41,28 +70,36 @@ macro_rules! endpoints {
 endpoints! {
     CREATE_ROOM = "live_engine_http_srv/create_room", 200;
     DESTROY_ROOM = "live_engine_http_srv/destroy_room", 200;
-    GET_ROOM_INFO = "live_engine_http_srv/get_room_info", 200;
+    GET_ROOM_INFO = "live_engine_http_srv/get_room_info", 200, "RoomInfo": Object;
     UPDATE_ROOM_INFO = "live_engine_http_srv/update_room_info", 200;
-    GET_ROOM_LIST = "live_engine_http_srv/get_room_list", 10;
-    GET_ROOM_METADATA = "live_engine_http_srv/get_room_metadata", 200;
+    GET_ROOM_LIST = "live_engine_http_srv/get_room_list", 10,
+        "RoomList": List, "RoomList[]": Object, "RoomList[].RoomId": Id, "Next": Text;
+    GET_ROOM_METADATA = "live_engine_http_srv/get_room_metadata", 200,
+        "Metadata": List, "Metadata[].Key": Text, "Metadata[].Value": Text;
     SET_ROOM_METADATA = "live_engine_http_srv/set_room_metadata", 200;
     DEL_ROOM_METADATA = "live_engine_http_srv/del_room_metadata", 200;
     CHANGE_ROOM_OWNER = "live_engine_http_srv/change_room_owner", 200;
-    GET_ROOM_STATS = "live_engine_http_srv/get_room_stats", 100;
-    GET_ADMIN_LIST = "live_engine_http_srv/get_admin_list", 200;
+    GET_ROOM_STATS = "live_engine_http_srv/get_room_stats", 100, "": Object;
+    GET_ADMIN_LIST = "live_engine_http_srv/get_admin_list", 200,
+        "Admin_Account": List, "Admin_Account[]": Id;
     MODIFY_ADMIN = "live_engine_http_srv/modify_admin", 200;
-    GET_MEMBER_LIST = "live_engine_http_srv/get_member_list", 200;
+    GET_MEMBER_LIST = "live_engine_http_srv/get_member_list", 200,
+        "MemberList": List, "MemberList[].Member_Account": Id, "Next": Text;
     BAN_MEMBER = "live_engine_http_srv/ban_member", 200;
     UNBAN_MEMBER = "live_engine_http_srv/unban_member", 200;
-    GET_BANNED_MEMBER_LIST = "live_engine_http_srv/get_banned_member_list", 200;
+    GET_BANNED_MEMBER_LIST = "live_engine_http_srv/get_banned_member_list", 200,
+        "BannedAccountList": List, "BannedAccountList[].Member_Account": Id;
     MUTE_MEMBER = "live_engine_http_srv/mute_member", 200;
-    GET_MUTED_MEMBER_LIST = "live_engine_http_srv/get_muted_member_list", 200;
+    GET_MUTED_MEMBER_LIST = "live_engine_http_srv/get_muted_member_list", 200,
+        "MutedAccountList": List, "MutedAccountList[].Member_Account": Id;
     SEND_TEXT_MSG = "live_engine_http_srv/send_text_msg", 200;
     SEND_CUSTOM_MSG = "live_engine_http_srv/send_custom_msg", 200;
     ADD_ROBOT = "live_engine_http_srv/add_robot", 100;
-    GET_ROBOT = "live_engine_http_srv/get_robot", 100;
+    GET_ROBOT = "live_engine_http_srv/get_robot", 100,
+        "RobotList_Account": List, "RobotList_Account[]": Id;
     DEL_ROBOT = "live_engine_http_srv/del_robot", 100;
-    GET_SEAT_LIST = "room_engine_http_mic/get_seat_list", 200;
+    GET_SEAT_LIST = "room_engine_http_mic/get_seat_list", 200,
+        "SeatList": List, "SeatList[]": Object, "SeatList[].Index": Int;
     PICK_USER_ON_SEAT = "room_engine_http_mic/pick_user_on_seat", 200;
     KICK_USER_OFF_SEAT = "room_engine_http_mic/kick_user_off_seat", 200;
     LOCK_SEAT = "room_engine_http_mic/lock_seat", 200;

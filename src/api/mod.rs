@@ -237,7 +237,9 @@ impl Client {
             });
         }
         log_body();
-        let mut reply = match answer::parse(&text, own) {
+        let parsed =
+            answer::parse(&text, own).and_then(|r| answer::check_shape(ep, &r).map(|()| r));
+        let mut reply = match parsed {
             Ok(r) => r,
             Err(why) => {
                 // A proxy's `{}` or an error page with status 200: the request
