@@ -18,6 +18,16 @@ fn main() -> ExitCode {
                 output::error_line(&hint);
                 return ExitCode::from(error::EXIT_USAGE);
             }
+            // clap quotes the value it refused: one shaped like a secret key
+            // (pasted as a ROOM or USER) is not echoed.
+            if e.use_stderr() && args.iter().any(|a| livectl::secret::looks_like_key(a)) {
+                let mut text = e.render().to_string();
+                for a in args.iter().filter(|a| livectl::secret::looks_like_key(a)) {
+                    text = text.replace(a.as_str(), "<redacted>");
+                }
+                eprint!("{}", livectl::secret::scrub_keys(&text));
+                return ExitCode::from(error::EXIT_USAGE);
+            }
             // --help and --version are successes; usage errors exit 2.
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() {

@@ -233,10 +233,10 @@ pub fn invalid(errs: &[FieldError]) -> anyhow::Error {
 /// rooms made by other tools with IDs `create` would refuse can still be
 /// reached.
 pub fn require_room_id(room_id: &str) -> anyhow::Result<()> {
-    if room_id.trim().is_empty() {
-        return Err(Error::usage(
-            "--room-id: is empty; give the ID of the room (livectl list shows public rooms)",
-        ));
-    }
-    Ok(())
+    crate::cmd::live::args::check_id(
+        "ROOM",
+        "a room ID (livectl list shows public rooms)",
+        room_id,
+    )
+    .map_err(|e| Error::usage(e).into())
 }

@@ -15,6 +15,7 @@ pub mod get;
 pub mod list;
 pub mod live;
 pub mod manual;
+pub mod pager;
 pub mod profile;
 pub mod update;
 pub mod usersig;

@@ -8,21 +8,42 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::room;
 
 /// The room a command acts on.
 #[derive(Args, Debug, Clone)]
 pub struct RoomArg {
-    /// Room ID (1 to 48 bytes of printable ASCII)
+    /// Room ID, exactly as the service holds it (as `-o json` prints it)
     #[arg(value_name = "ROOM", value_parser = parse_room)]
     pub room: String,
 }
 
-/// A room ID as `create` accepts it (the same 48-byte rule).
+/// A room that exists: any non-empty ID is sent exactly as given, so a room
+/// that `list -o json` shows (even one with control characters, made by
+/// another tool) can be named; only a value shaped like a secret key is
+/// refused, without being echoed.
 pub fn parse_room(s: &str) -> Result<String, String> {
-    room::check_room_id(s)
-        .map(|()| s.to_string())
-        .map_err(|m| format!("room ID {m}"))
+    check_id("ROOM", "a room ID", s)?;
+    if s.len() > crate::room::ROOM_ID_MAX {
+        return Err(format!(
+            "room ID is {} bytes; room IDs are at most {} bytes",
+            s.len(),
+            crate::room::ROOM_ID_MAX
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// The rule every ID argument shares: not empty, not blank, and not shaped
+/// like a secret key (refused without echo, so a key pasted into the wrong
+/// place is neither shown nor sent).
+pub fn check_id(slot: &str, expects: &str, s: &str) -> Result<(), String> {
+    if s.trim().is_empty() {
+        return Err(format!("{slot} is empty; give {expects}"));
+    }
+    if crate::secret::looks_like_key(s) {
+        return Err(crate::secret::key_in_wrong_place(slot, expects));
+    }
+    Ok(())
 }
 
 /// Users named on the command line and/or read from a file.
@@ -31,7 +52,7 @@ pub struct UsersArg {
     /// User IDs
     #[arg(value_name = "USER")]
     pub users: Vec<String>,
-    /// Read more user IDs from FILE (`-` for stdin): one per line, `#` starts a comment
+    /// Read more user IDs from FILE (`-` for stdin): one per line; a line that starts with `#` is a comment
     #[arg(long, value_name = "FILE|-")]
     pub users_from: Option<PathBuf>,
 }
@@ -59,12 +80,19 @@ impl UsersArg {
             };
             users.extend(read_users(input.take(USERS_FILE_MAX), &name)?);
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = std::collections::HashMap::new();
         let mut out = Vec::new();
         for (u, whence) in users {
             check_user(&u).map_err(|e| Error::usage(format!("{whence}: {e}")))?;
-            if seen.insert(u.clone()) {
-                out.push(u);
+            match seen.get(&u) {
+                Some(first) => crate::output::note(format!(
+                    "{whence}: user \"{}\" is given again (first at {first}): sent once",
+                    crate::output::shown(&u)
+                )),
+                None => {
+                    seen.insert(u.clone(), whence);
+                    out.push(u);
+                }
             }
         }
         if out.is_empty() {
@@ -76,35 +104,43 @@ impl UsersArg {
     }
 }
 
-/// One user ID a line, `#` comments and blank lines skipped; each with
-/// `FILE:LINE` for messages.
+/// One user ID a line, with the CSV reader's rules: a UTF-8 BOM at the
+/// start is dropped, CRLF or LF ends a line, blank lines and lines that
+/// start with `#` are skipped (a `#` elsewhere is part of the ID); each ID
+/// with `FILE:LINE` for messages.
 pub fn read_users(input: impl Read, name: &str) -> crate::cmd::Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (i, line) in BufReader::new(input).lines().enumerate() {
         let line = line.map_err(|e| Error::usage(format!("--users-from: {name}: {e}")))?;
-        let line = line.split('#').next().unwrap_or("").trim();
-        if !line.is_empty() {
+        let line = if i == 0 {
+            line.strip_prefix('\u{feff}').unwrap_or(&line)
+        } else {
+            &line
+        };
+        let line = line.trim();
+        if !line.is_empty() && !line.starts_with('#') {
             out.push((line.to_string(), format!("{name}:{}", i + 1)));
         }
     }
     Ok(out)
 }
 
-/// A user ID: not empty, no spaces or control characters, at most 32 bytes
-/// (the Chat service's limit for a UserID).
+/// A user ID: not empty, no whitespace (which would not survive a file's
+/// line), at most 32 bytes (the Chat service's limit for a UserID), and not
+/// shaped like a secret key (refused without echo). Other characters are
+/// sent exactly as given, so any ID `-o json` shows can be named.
 pub fn check_user(u: &str) -> Result<(), String> {
-    if u.is_empty() {
-        return Err("a user ID is empty".into());
-    }
+    check_id("USER", "a user ID", u)?;
+    let shown = crate::output::shown(u);
     if u.len() > 32 {
         return Err(format!(
-            "user ID \"{u}\" is {} bytes; user IDs are at most 32 bytes",
+            "user ID \"{shown}\" is {} bytes; user IDs are at most 32 bytes",
             u.len()
         ));
     }
-    if u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if u.chars().any(char::is_whitespace) {
         return Err(format!(
-            "user ID {u:?} contains a space or control character"
+            "user ID \"{shown}\" contains a space or line break"
         ));
     }
     Ok(())
@@ -161,14 +197,43 @@ mod tests {
 
     #[test]
     fn users_file_skips_comments_and_blanks_and_keeps_line_numbers() {
-        let got = read_users("alice\n\n# staff\nbob  # the host\n".as_bytes(), "u.txt").unwrap();
+        let got = read_users(
+            "\u{feff}alice\r\n\r\n# staff\r\n  # indented comment\nuser#1\n".as_bytes(),
+            "u.txt",
+        )
+        .unwrap();
         assert_eq!(
             got,
             vec![
                 ("alice".to_string(), "u.txt:1".to_string()),
-                ("bob".to_string(), "u.txt:4".to_string())
+                ("user#1".to_string(), "u.txt:5".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn a_key_shaped_id_is_refused_without_echo() {
+        let key = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2";
+        for e in [
+            check_user(&key[..32]).unwrap_err(),
+            parse_room(key).unwrap_err(),
+            check_id(
+                "--to",
+                "a user ID",
+                "Zm9vYmFyYmF6UXV4MTIzNDU2Nzg5MGFiY2RlZg",
+            )
+            .unwrap_err(),
+        ] {
+            assert!(e.contains("looks like a secret key"), "{e}");
+            assert!(!e.contains(&key[..16]) && !e.contains("Zm9vYmFy"), "{e}");
+        }
+        // Control characters are data: an ID the service holds can be named.
+        assert_eq!(
+            parse_room("\u{1b}[0mprod-main").unwrap(),
+            "\u{1b}[0mprod-main"
+        );
+        assert!(check_user("\u{1b}[0mu1").is_ok());
+        assert!(parse_room(" ").is_err());
     }
 
     #[test]
@@ -181,6 +246,7 @@ mod tests {
         let none = UsersArg::default();
         assert!(format!("{}", none.resolve().unwrap_err()).contains("no user"));
         assert!(check_user("has space").is_err());
+        assert!(check_user("line\nbreak").is_err());
         assert!(check_user(&"x".repeat(33)).is_err());
         assert!(check_user("user_1@x").is_ok());
     }

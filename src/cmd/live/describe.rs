@@ -202,7 +202,8 @@ fn section(key: &str, resp: &Value) -> (Option<String>, Vec<String>) {
         if v.is_empty() {
             "none".to_string()
         } else {
-            v.join(", ")
+            let shown: Vec<_> = v.iter().map(|a| output::shown(a)).collect();
+            shown.join(", ")
         }
     };
     let count = |field: &str| resp[field].as_array().map_or(0, Vec::len);

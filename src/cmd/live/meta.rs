@@ -89,6 +89,9 @@ pub fn run(ctx: &Ctx, cmd: &MetaCommand) -> crate::cmd::Result<()> {
 
 /// A key: not empty, at most 50 bytes.
 pub fn check_key(key: &str, whence: &str) -> Result<(), String> {
+    if crate::secret::looks_like_key(key) {
+        return Err(crate::secret::key_in_wrong_place(whence, "a metadata key"));
+    }
     check_meta_key(key).map_err(|b| format!("{whence}: {}", breach(&b, "", "")))
 }
 
@@ -188,8 +191,8 @@ pub fn pairs(resp: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// The KEY / VALUE table; control characters in values are escaped so a
-/// value stays on its line.
+/// The KEY / VALUE table; keys and values exactly as held, shown escaped
+/// by the table (`output::shown`) so a value stays on its line.
 pub fn meta_lines(pairs: &[(String, String)]) -> Vec<String> {
     let cols = [
         Col {
@@ -205,21 +208,9 @@ pub fn meta_lines(pairs: &[(String, String)]) -> Vec<String> {
     ];
     let rows: Vec<Vec<String>> = pairs
         .iter()
-        .map(|(k, v)| vec![escape(k), escape(v)])
+        .map(|(k, v)| vec![k.clone(), v.clone()])
         .collect();
     Table::new(&cols).lines(&rows)
-}
-
-fn escape(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// Keys and values, in the answer's order.
@@ -252,7 +243,10 @@ fn get(ctx: &Ctx, a: &GetArgs) -> crate::cmd::Result<()> {
     };
     for k in &a.keys {
         if !found.iter().any(|(f, _)| f == k) {
-            output::note(format!("key \"{k}\" is not set in room \"{room}\""));
+            output::note(format!(
+                "key \"{}\" is not set in room \"{room}\"",
+                output::shown(k)
+            ));
         }
     }
     match ctx.format() {
@@ -308,6 +302,9 @@ fn set(ctx: &Ctx, a: &SetArgs) -> crate::cmd::Result<()> {
             Error::usage("nothing to set: give KEY=VALUE pairs or --from-json FILE").into(),
         );
     }
+    // What the change breaks on its own (a value over 2 KB, more than 10
+    // keys or 16 KB given) is refused before anything is read or sent.
+    check_limits(&BTreeMap::new(), &new, room).map_err(Error::usage)?;
     let s = Session::open(ctx, a.dry_run)?;
     // A dry run reads nothing: it shows only the change.
     let current: BTreeMap<String, String> = match s.dry_run() {
@@ -322,7 +319,8 @@ fn set(ctx: &Ctx, a: &SetArgs) -> crate::cmd::Result<()> {
         .partition(|(k, v)| current.get(k) == Some(v));
     for k in same.keys() {
         output::note(format!(
-            "key \"{k}\" of room \"{room}\" has that value already: skipped"
+            "key \"{}\" of room \"{room}\" has that value already: skipped",
+            output::shown(k)
         ));
     }
     if change.is_empty() {
@@ -341,7 +339,7 @@ fn set(ctx: &Ctx, a: &SetArgs) -> crate::cmd::Result<()> {
                 "status": "set", "room_id": room, "keys": keys,
                 "request_id": answer.reply.request_id,
             })),
-            Format::Text => keys.iter().for_each(output::println),
+            Format::Text => keys.iter().for_each(|k| output::println(output::shown(k))),
         }
     }
     Ok(())
@@ -368,7 +366,8 @@ fn delete(ctx: &Ctx, a: &DeleteArgs) -> crate::cmd::Result<()> {
             .partition(|k| found.iter().any(|(f, _)| f == k));
         for k in &missing {
             output::note(format!(
-                "key \"{k}\" is not set in room \"{room}\": skipped"
+                "key \"{}\" is not set in room \"{room}\": skipped",
+                output::shown(k)
             ));
         }
         keys = keep;
@@ -384,7 +383,7 @@ fn delete(ctx: &Ctx, a: &DeleteArgs) -> crate::cmd::Result<()> {
                 "status": "deleted", "room_id": room, "keys": keys,
                 "request_id": answer.reply.request_id,
             })),
-            Format::Text => keys.iter().for_each(output::println),
+            Format::Text => keys.iter().for_each(|k| output::println(output::shown(k))),
         }
     }
     Ok(())
@@ -464,5 +463,7 @@ mod tests {
     fn table_escapes_control_characters() {
         let lines = meta_lines(&[("topic".into(), "a\nb".into()), ("empty".into(), "".into())]);
         assert_eq!(lines, ["KEY    VALUE", "topic  a\\nb", "empty  -"]);
+        let esc = meta_lines(&[("c".into(), "\x1b[31mred\r\n".into())]);
+        assert_eq!(esc[1], "c    \\e[31mred\\r\\n");
     }
 }

@@ -51,7 +51,9 @@ impl Roster {
                 "room_id": room,
                 format!("{}s", self.noun): accounts,
             })),
-            Format::Text => accounts.iter().for_each(output::println),
+            Format::Text => accounts
+                .iter()
+                .for_each(|a| output::println(output::shown(a))),
         }
         Ok(())
     }
@@ -88,7 +90,10 @@ impl Roster {
             for u in &skip {
                 let not = if add { "already" } else { "not" };
                 let a_noun = self.a_noun;
-                output::note(format!("{u} is {not} {a_noun} of room \"{room}\": skipped"));
+                output::note(format!(
+                    "{} is {not} {a_noun} of room \"{room}\": skipped",
+                    output::shown(u)
+                ));
             }
             users = keep;
             if add && !users.is_empty() && current.len() + users.len() > max {
@@ -96,7 +101,11 @@ impl Roster {
                     "room \"{room}\" has {} {noun}s ({}); adding {} would pass the limit of \
                      {max}: remove some first (livectl {noun} remove {room} USER); nothing was sent",
                     current.len(),
-                    current.join(", "),
+                    current
+                        .iter()
+                        .map(|c| output::shown(c))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     users.len()
                 )).into());
             }
@@ -117,7 +126,7 @@ impl Roster {
                     "status": done, "room_id": room, "users": users,
                     "request_id": answer.reply.request_id, "attempts": answer.attempts,
                 })),
-                Format::Text => users.iter().for_each(output::println),
+                Format::Text => users.iter().for_each(|u| output::println(output::shown(u))),
             }
         }
         Ok(())

@@ -183,7 +183,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
                 &PICK_USER_ON_SEAT,
                 body,
                 &what,
-                |seats| plan_pick(seats, room, &a.user, a.index),
+                |seats, _| plan_pick(seats, room, &a.user, a.index),
             )? {
                 done(
                     ctx,
@@ -211,7 +211,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
                 &KICK_USER_OFF_SEAT,
                 body,
                 &what,
-                |seats| Ok(plan_kick(seats, room, &a.user)),
+                |seats, _| Ok(plan_kick(seats, room, &a.user)),
             )? {
                 done(
                     ctx,
@@ -230,7 +230,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
             let body = json!({"RoomId": room, "Index": a.index, "ForbidTaken": lock});
             let verb = if lock { "locked" } else { "unlocked" };
             let what = format!("seat {} of room \"{room}\" was not {verb}", a.index);
-            if let Some(ans) = change(ctx, a.dry_run, room, &LOCK_SEAT, body, &what, |seats| {
+            if let Some(ans) = change(ctx, a.dry_run, room, &LOCK_SEAT, body, &what, |seats, _| {
                 plan_lock(seats, room, a.index, lock)
             })? {
                 done(
@@ -263,9 +263,21 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
             }
             let verb = if mute { "muted" } else { "unmuted" };
             let what = format!("seat {} of room \"{room}\" was not {verb}", a.index);
-            if let Some(ans) = change(ctx, a.dry_run, room, &LOCK_SEAT, body, &what, |seats| {
-                plan_mute(seats, room, a.index, (audio, video), mute)
-            })? {
+            // lock_seat does not document that an omitted flag keeps its
+            // value: the flag not changed is sent as the seat holds it.
+            let keep = |seats: &[Seat], body: &mut Value| {
+                let plan = plan_mute(seats, room, a.index, (audio, video), mute)?;
+                if let Some(seat) = seats.iter().find(|s| s.index == i64::from(a.index)) {
+                    if !audio {
+                        body["ForbidAudio"] = json!(seat.audio_off);
+                    }
+                    if !video {
+                        body["ForbidVideo"] = json!(seat.video_off);
+                    }
+                }
+                Ok(plan)
+            };
+            if let Some(ans) = change(ctx, a.dry_run, room, &LOCK_SEAT, body, &what, keep)? {
                 done(
                     ctx,
                     ans,
@@ -292,7 +304,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
                 &MOVE_USER_TO_SEAT,
                 body,
                 &what,
-                |seats| plan_move(seats, room, &a.user, a.to, a.if_taken),
+                |seats, _| plan_move(seats, room, &a.user, a.to, a.if_taken),
             )? {
                 done(
                     ctx,
@@ -341,15 +353,15 @@ fn change(
     dry_run: bool,
     room: &str,
     ep: &crate::api::endpoint::Endpoint,
-    body: Value,
+    mut body: Value,
     what: &str,
-    plan: impl FnOnce(&[Seat]) -> Result<Plan, String>,
+    plan: impl FnOnce(&[Seat], &mut Value) -> Result<Plan, String>,
 ) -> crate::cmd::Result<Option<Answer>> {
     let s = Session::open(ctx, dry_run)?;
     // A dry run reads nothing: it shows only the change.
     let seats = if dry_run { None } else { read_seats(&s, room)? };
     if let Some((seats, _)) = seats {
-        match plan(&seats).map_err(Error::usage)? {
+        match plan(&seats, &mut body).map_err(Error::usage)? {
             Plan::Send => {}
             Plan::Warn(w) => output::warn(w),
             Plan::Skip(note) => {

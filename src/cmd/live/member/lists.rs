@@ -4,152 +4,192 @@
 //! table both lists are shown as. Rendering takes `now` and the zone.
 
 use jiff::tz::TimeZone;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{ListArgs, ReadArgs};
 use crate::api::endpoint::{GET_BANNED_MEMBER_LIST, GET_MEMBER_LIST, GET_MUTED_MEMBER_LIST};
-use crate::cmd::Ctx;
 use crate::cmd::call::room_failure;
 use crate::cmd::live::time::{local_zone, now_unix, when};
 use crate::cmd::live::{Session, response};
+use crate::cmd::pager::{self, Cursor, Cut, Ended, Page};
+use crate::cmd::{Ctx, Stop};
 use crate::output::{self, Col, Format, Table};
-use crate::settle::Failed;
 
 /// The most users a banned-list page holds (`Limit` ≤ 100).
 pub const BANNED_PAGE: usize = crate::limits::BANNED_PAGE_MAX;
-/// A guard against a cursor that never ends: the member list holds at most
-/// 1000 users, the banned list is read 100 a page.
-const MAX_PAGES: usize = 1000;
 
-/// `member list`: every page, up to `--limit`.
+/// `member list`: every page, up to `--limit`, each member printed as its
+/// page arrives (`-o json`: one object per member).
 pub fn members(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let s = Session::open(ctx, a.dry_run)?;
-    let limit = a.limit.map(|l| l as usize);
-    let what = format!("could not list the members of room \"{room}\"");
-    let Some(Members {
-        mut list,
-        count,
-        more,
-    }) = read_members(&s, room, limit).map_err(|f| room_failure(ctx, room, &f, &what))?
-    else {
-        return Ok(());
+    // MemberCount (everyone online, beyond what is listed) from the last page.
+    let count = std::cell::Cell::new(None);
+    let walked = pager::walk(
+        GET_MEMBER_LIST.command(),
+        Cursor::Next(String::new()),
+        a.limit.map(u64::from),
+        &pager::BUDGET,
+        |c, _| {
+            let Cursor::Next(next) = c else {
+                unreachable!("a Next cursor")
+            };
+            s.send(&GET_MEMBER_LIST, &json!({ "RoomId": room, "Next": next }))
+        },
+        |answer| {
+            let r = response(answer);
+            count.set(r["MemberCount"].as_i64().or(count.get()));
+            Page {
+                entries: r["MemberList"].as_array().cloned().unwrap_or_default(),
+                next: pager::next_cursor(r.get("Next")),
+            }
+        },
+        |page| {
+            for m in page {
+                match ctx.format() {
+                    Format::Json => output::print_json(&member_json(room, &m)),
+                    Format::Text => output::println(output::shown(&account(&m))),
+                }
+            }
+        },
+    );
+    let w = match walked {
+        Ok(Some(w)) => w,
+        Ok(None) => return Ok(()),
+        Err(cut) => {
+            return Err(cut_failure(
+                ctx,
+                room,
+                &cut,
+                &format!("the members of room \"{room}\""),
+            ));
+        }
     };
-    let cut = more || limit.is_some_and(|l| list.len() > l);
-    if let Some(l) = limit {
-        list.truncate(l);
-    }
-    match ctx.format() {
-        Format::Json => output::print_json(&json!({
-            "room_id": room, "member_count": count, "members": list,
-        })),
-        Format::Text => list
-            .iter()
-            .map(account)
-            .filter(|a| !a.is_empty())
-            .for_each(output::println),
-    }
-    let total = count.map_or_else(|| "?".to_string(), |c| c.to_string());
-    let shown = if cut {
-        format!(", {} shown", list.len())
+    let total = count.get().map_or(w.seen, |c| c.max(0) as u64);
+    let shown = if w.ended == Ended::Limit || total != w.seen {
+        format!(", {} shown", w.seen)
     } else {
         String::new()
     };
     output::note(format!(
-        "{total} members online in room \"{room}\"{shown} (the service refreshes this list \
-         about every 40 s and returns at most 1000)"
+        "{} online in room \"{room}\"{shown} (the service refreshes this list about every 40 s \
+         and returns at most 1000)",
+        plural(total, "member")
     ));
     Ok(())
 }
 
-/// What the member list pages said.
-struct Members {
-    list: Vec<Value>,
-    /// `MemberCount`: everyone online, beyond the pages read.
-    count: Option<i64>,
-    /// Pages were left unread (`--limit`).
-    more: bool,
+/// A member as `-o json` shows it: `{"room_id", "user"}` with the account
+/// exactly as sent, and any other field under `extra`.
+pub fn member_json(room: &str, m: &Value) -> Value {
+    noun(room, m, &[("Member_Account", "user")])
 }
 
-/// Every page, or up to `limit` members; `None` in a dry run.
-fn read_members(s: &Session, room: &str, limit: Option<usize>) -> Result<Option<Members>, Failed> {
-    let (mut list, mut count, mut next) = (Vec::new(), None, String::new());
-    for _ in 0..MAX_PAGES {
-        let body = json!({ "RoomId": room, "Next": next });
-        let Some(answer) = s.send(&GET_MEMBER_LIST, &body)? else {
-            return Ok(None);
-        };
-        let r = response(&answer);
-        count = r["MemberCount"].as_i64().or(count);
-        list.extend(r["MemberList"].as_array().cloned().unwrap_or_default());
-        let cursor = r["Next"].as_str().unwrap_or_default();
-        // A cursor that does not move would loop for ever.
-        if cursor.is_empty() || cursor == next {
-            return Ok(Some(Members {
-                list,
-                count,
-                more: false,
-            }));
+/// A list entry as one of livectl's nouns: `room_id`, then the modelled
+/// fields renamed, values exactly as sent; the fields livectl does not
+/// model kept verbatim under `extra`.
+pub fn noun(room: &str, entry: &Value, fields: &[(&str, &str)]) -> Value {
+    let mut out = Map::new();
+    out.insert("room_id".into(), json!(room));
+    let mut extra = Map::new();
+    match entry {
+        Value::Object(m) => {
+            for (api, key) in fields {
+                if let Some(v) = m.get(*api) {
+                    out.insert((*key).into(), v.clone());
+                }
+            }
+            for (k, v) in m {
+                if !fields.iter().any(|(api, _)| api == k) {
+                    extra.insert(k.clone(), v.clone());
+                }
+            }
         }
-        if limit.is_some_and(|l| list.len() >= l) {
-            return Ok(Some(Members {
-                list,
-                count,
-                more: true,
-            }));
+        other => {
+            extra.insert("value".into(), other.clone());
         }
-        next = cursor.to_string();
     }
-    Ok(Some(Members {
-        list,
-        count,
-        more: true,
-    }))
+    if !extra.is_empty() {
+        out.insert("extra".into(), Value::Object(extra));
+    }
+    Value::Object(out)
 }
 
-/// `member banned`: every page, as a USER / BANNED UNTIL table.
+/// `1 member`, `2 members`.
+pub fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A list cut short, reported as every one-room failure is (a refused page:
+/// the `-o json` failure line, then the refusal); a broken budget says so.
+pub fn cut_failure(ctx: &Ctx, room: &str, cut: &Cut, what: &str) -> Stop {
+    match cut {
+        Cut::Failed { failed, page, seen } => room_failure(
+            ctx,
+            room,
+            failed,
+            &format!("could not read {what} (stopped at page {page}, {seen} listed before it)"),
+        ),
+        Cut::Budget(_) => Stop::Refused(cut.failure(what)),
+    }
+}
+
+/// `member banned`: every page, as a USER / BANNED UNTIL table, printed as
+/// pages arrive.
 pub fn banned(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let s = Session::open(ctx, a.dry_run)?;
-    let what = format!("could not list the banned users of room \"{room}\"");
-    let Some(list) = read_banned(&s, room).map_err(|f| room_failure(ctx, room, &f, &what))? else {
-        return Ok(());
-    };
-    show(ctx, room, "banned", &list, "BannedUntil", "BANNED UNTIL");
-    Ok(())
-}
-
-/// The entries of every banned-list page; `None` in a dry run.
-pub fn read_banned(s: &Session, room: &str) -> Result<Option<Vec<Value>>, Failed> {
-    let (mut list, mut offset) = (Vec::new(), 0u64);
-    for _ in 0..MAX_PAGES {
-        let body = json!({ "RoomId": room, "Offset": offset, "Limit": BANNED_PAGE });
-        let Some(answer) = s.send(&GET_BANNED_MEMBER_LIST, &body)? else {
-            return Ok(None);
-        };
-        let r = response(&answer);
-        let page = r["BannedAccountList"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let len = page.len();
-        list.extend(page);
-        match next_offset(offset, len, r["NextOffset"].as_u64()) {
-            Some(n) => offset = n,
-            None => break,
+    let mut view = UntilView::new(ctx, room, "BannedUntil", "BANNED UNTIL");
+    match walk_banned(&s, room, |page| view.page(page)) {
+        Ok(Some(_)) => {
+            view.done("banned");
+            Ok(())
         }
+        Ok(None) => Ok(()),
+        Err(cut) => Err(cut_failure(
+            ctx,
+            room,
+            &cut,
+            &format!("the banned users of room \"{room}\""),
+        )),
     }
-    Ok(Some(list))
 }
 
-/// Where the next banned-list page starts, or `None` when this one was the
-/// last: a short page, a `NextOffset` of 0 or none, or one that does not
-/// move forward (which would loop).
-pub fn next_offset(offset: u64, page_len: usize, next: Option<u64>) -> Option<u64> {
-    if page_len < BANNED_PAGE {
-        return None;
-    }
-    next.filter(|&n| n > offset)
+/// Walks every banned-list page (`Offset`/`Limit`, ended by a `NextOffset`
+/// of 0), handing each page's entries to `emit`; `None` in a dry run.
+pub fn walk_banned(
+    s: &Session,
+    room: &str,
+    emit: impl FnMut(Vec<Value>),
+) -> Result<Option<pager::Walk>, Cut> {
+    pager::walk(
+        GET_BANNED_MEMBER_LIST.command(),
+        Cursor::Offset(0),
+        None,
+        &pager::BUDGET,
+        |c, _| {
+            let Cursor::Offset(offset) = c else {
+                unreachable!("an Offset cursor")
+            };
+            let body = json!({ "RoomId": room, "Offset": offset, "Limit": BANNED_PAGE });
+            s.send(&GET_BANNED_MEMBER_LIST, &body)
+        },
+        |answer| {
+            let r = response(answer);
+            Page {
+                entries: r["BannedAccountList"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+                next: pager::next_offset(r.get("NextOffset")),
+            }
+        },
+        emit,
+    )
 }
 
 /// `member muted`: one answer, as a USER / MUTED UNTIL table.
@@ -165,28 +205,84 @@ pub fn muted(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {
         .as_array()
         .cloned()
         .unwrap_or_default();
-    show(ctx, room, "muted", &list, "MutedUntil", "MUTED UNTIL");
+    let mut view = UntilView::new(ctx, room, "MutedUntil", "MUTED UNTIL");
+    view.page(list);
+    view.done("muted");
     Ok(())
 }
 
-/// A banned or muted list: the table (nothing when empty) and a count on
-/// stderr, or `{"room_id":…,"<key>":[entries as the service sent them]}`.
-fn show(ctx: &Ctx, room: &str, key: &str, list: &[Value], field: &str, header: &'static str) {
-    match ctx.format() {
-        Format::Json => output::print_json(&json!({ "room_id": room, key: list })),
-        Format::Text if !list.is_empty() => {
-            until_lines(header, list, field, now_unix(), &local_zone())
-                .iter()
-                .for_each(output::println);
-        }
-        Format::Text => {}
-    }
-    let s = if list.len() == 1 { "" } else { "s" };
-    output::note(format!("{} {key} user{s} in room \"{room}\"", list.len()));
+/// A banned or muted list shown as its pages arrive: a USER / UNTIL table
+/// whose first page fixes the widths, or one JSON object per user
+/// (`{"room_id","user","until"}`, values as sent); a count on stderr.
+struct UntilView<'a> {
+    ctx: &'a Ctx,
+    room: &'a str,
+    field: &'static str,
+    table: Table,
+    seen: u64,
+    now: i64,
+    tz: TimeZone,
 }
 
-/// The USER / `header` table of `entries`, the time in `field` shown as
-/// local time and distance from `now`; `-` when it is missing.
+impl<'a> UntilView<'a> {
+    fn new(ctx: &'a Ctx, room: &'a str, field: &'static str, header: &'static str) -> Self {
+        UntilView {
+            ctx,
+            room,
+            field,
+            table: Table::new(&until_cols(header)),
+            seen: 0,
+            now: now_unix(),
+            tz: local_zone(),
+        }
+    }
+
+    fn page(&mut self, entries: Vec<Value>) {
+        if entries.is_empty() {
+            return;
+        }
+        self.seen += entries.len() as u64;
+        match self.ctx.format() {
+            Format::Json => entries.iter().for_each(|e| {
+                output::print_json(&noun(
+                    self.room,
+                    e,
+                    &[("Member_Account", "user"), (self.field, "until")],
+                ))
+            }),
+            Format::Text => until_rows(&mut self.table, &entries, self.field, self.now, &self.tz)
+                .iter()
+                .for_each(output::println),
+        }
+    }
+
+    fn done(&self, key: &str) {
+        output::note(format!(
+            "{} {key} {} in room \"{}\"",
+            self.seen,
+            if self.seen == 1 { "user" } else { "users" },
+            self.room
+        ));
+    }
+}
+
+fn until_cols(header: &'static str) -> [Col; 2] {
+    [
+        Col {
+            header: "USER",
+            min: 4,
+            max: usize::MAX,
+        },
+        Col {
+            header,
+            min: 0,
+            max: usize::MAX,
+        },
+    ]
+}
+
+/// The USER / `header` table of `entries` (one page), the time in `field`
+/// shown as local time and distance from `now`; `-` when it is missing.
 pub fn until_lines(
     header: &'static str,
     entries: &[Value],
@@ -194,18 +290,22 @@ pub fn until_lines(
     now: i64,
     tz: &TimeZone,
 ) -> Vec<String> {
-    let cols = [
-        Col {
-            header: "USER",
-            min: 4,
-            max: 32,
-        },
-        Col {
-            header,
-            min: 0,
-            max: usize::MAX,
-        },
-    ];
+    until_rows(
+        &mut Table::new(&until_cols(header)),
+        entries,
+        field,
+        now,
+        tz,
+    )
+}
+
+fn until_rows(
+    table: &mut Table,
+    entries: &[Value],
+    field: &str,
+    now: i64,
+    tz: &TimeZone,
+) -> Vec<String> {
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
@@ -213,7 +313,7 @@ pub fn until_lines(
             vec![account(e), until.unwrap_or_default()]
         })
         .collect();
-    Table::new(&cols).lines(&rows)
+    table.lines(&rows)
 }
 
 /// `Member_Account` of an entry (a string, or a number some accounts are).
@@ -262,14 +362,5 @@ mod tests {
             until_lines("MUTED UNTIL", &m, "MutedUntil", now, &tokyo)[1],
             "a     2025-11-26 19:10 (in 10m)"
         );
-    }
-
-    #[test]
-    fn banned_pages_stop_at_a_short_page_a_zero_or_a_cursor_going_back() {
-        assert_eq!(next_offset(0, 100, Some(100)), Some(100));
-        assert_eq!(next_offset(100, 99, Some(199)), None);
-        assert_eq!(next_offset(0, 100, Some(0)), None);
-        assert_eq!(next_offset(0, 100, None), None);
-        assert_eq!(next_offset(200, 100, Some(100)), None);
     }
 }

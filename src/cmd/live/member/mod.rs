@@ -15,7 +15,7 @@ use super::args::{RoomArg, UsersArg, parse_duration};
 use crate::cmd::Ctx;
 use crate::error::Error;
 
-pub use lists::{next_offset, until_lines};
+pub use lists::until_lines;
 pub use moderate::{PER_CALL, names};
 
 /// The longest `Reason` of a ban, in bytes.

@@ -5,6 +5,7 @@
 //! its users are reported failed, the users after it not sent.
 
 use serde_json::{Map, Value, json};
+use std::collections::HashSet;
 
 use super::{BanArgs, Change, MuteArgs, lists};
 use crate::api::endpoint::{BAN_MEMBER, Endpoint, MUTE_MEMBER, UNBAN_MEMBER};
@@ -13,6 +14,7 @@ use crate::cmd::call::NOT_FOUND;
 use crate::cmd::live::Session;
 use crate::cmd::live::optional_read;
 use crate::cmd::live::time::{local_zone, now_unix, when};
+use crate::cmd::pager::Cut;
 use crate::output::{self, Format};
 use crate::settle::Failed;
 
@@ -86,24 +88,24 @@ pub fn unmute(ctx: &Ctx, a: &Change) -> crate::cmd::Result<()> {
     write(&s, &w, &users)
 }
 
-/// Reads the banned list (every page) and skips users not on it.
+/// Reads the banned list (every page, streamed: only the users asked about
+/// are kept) and skips users not on it, comparing exact IDs. A list that
+/// could not be read whole skips nobody: every user is sent.
 pub fn unban(ctx: &Ctx, a: &Change) -> crate::cmd::Result<()> {
     let room = &a.room.room;
     let mut users = a.users.resolve()?;
     let s = Session::open(ctx, a.dry_run)?;
-    let what = format!("the banned users of room \"{room}\"");
     // A dry run prints only the unban calls.
-    let list = if s.dry_run() {
-        None
-    } else {
-        optional_read(&s, room, lists::read_banned(&s, room), &what)?
-    };
-    if let Some(list) = list {
-        let banned: Vec<String> = list.iter().map(lists::account).collect();
+    if !s.dry_run()
+        && let Some(banned) = banned_among(&s, room, &users)?
+    {
         let (keep, skip): (Vec<String>, Vec<String>) =
             users.into_iter().partition(|u| banned.contains(u));
         for u in &skip {
-            output::note(format!("{u} is not banned from room \"{room}\": skipped"));
+            output::note(format!(
+                "{} is not banned from room \"{room}\": skipped",
+                output::shown(u)
+            ));
             if ctx.format() == Format::Json {
                 output::print_json(&json!({
                     "status": "skipped", "room_id": room, "user": u, "reason": "not banned",
@@ -121,6 +123,43 @@ pub fn unban(ctx: &Ctx, a: &Change) -> crate::cmd::Result<()> {
         secs: None,
     };
     write(&s, &w, &users)
+}
+
+/// Which of `users` the banned list holds, or `None` when the list could
+/// not be read whole (refused, or cut by the pager's budget): then nobody
+/// may be skipped. A missing room, rejected credentials or no answer end
+/// the command, since the unban would fail the same way.
+fn banned_among(
+    s: &Session,
+    room: &str,
+    users: &[String],
+) -> crate::cmd::Result<Option<HashSet<String>>> {
+    let wanted: HashSet<&str> = users.iter().map(String::as_str).collect();
+    let mut found = HashSet::new();
+    let walked = lists::walk_banned(s, room, |page| {
+        for e in &page {
+            // Exact: the ID as sent, a number as its digits.
+            let id = lists::account(e);
+            if wanted.contains(id.as_str()) {
+                found.insert(id);
+            }
+        }
+    });
+    let what = format!("the banned users of room \"{room}\"");
+    match walked {
+        Ok(_) => Ok(Some(found)),
+        Err(Cut::Failed { failed, .. }) => {
+            optional_read::<()>(s, room, Err(failed), &what)?;
+            Ok(None)
+        }
+        Err(cut @ Cut::Budget(_)) => {
+            output::warn(format!(
+                "{}; unbanning every user given without checking the list",
+                cut.failure(&what)
+            ));
+            Ok(None)
+        }
+    }
 }
 
 /// Sends `users` in calls of [`PER_CALL`], reporting each user.

@@ -70,10 +70,11 @@ pub fn seat_lines(seats: &[Seat]) -> Vec<String> {
             min: 5,
             max: 5,
         },
+        // IDs are never cut: a cut ID is another ID.
         Col {
             header: "USER",
             min: 4,
-            max: 32,
+            max: usize::MAX,
         },
         Col {
             header: "LOCKED",
@@ -163,6 +164,7 @@ pub fn plan_pick(seats: &[Seat], room: &str, user: &str, index: u32) -> Result<P
         ));
     }
     if let Some(other) = &seat.user {
+        let other = crate::output::shown(other);
         return Err(format!(
             "seat {index} of room \"{room}\" is taken by {other}: kick them first (livectl seat kick \
              {room} {other}) or pick another seat; nothing was sent"
@@ -191,6 +193,7 @@ pub fn plan_lock(seats: &[Seat], room: &str, index: u32, lock: bool) -> Result<P
         )));
     }
     if lock && let Some(u) = &seat.user {
+        let u = crate::output::shown(u);
         return Ok(Plan::Warn(format!(
             "seat {index} of room \"{room}\" is taken by {u}: locking it kicks {u} off the seat"
         )));
@@ -240,14 +243,25 @@ pub fn plan_move(
     if_taken: IfTaken,
 ) -> Result<Plan, String> {
     let seat = seat_at(seats, to, room, "--to")?;
+    // move_user_to_seat moves a user who is on a seat (as documented).
+    if seat_of(seats, user).is_none() {
+        return Err(format!(
+            "{user} is on no seat of room \"{room}\": `seat move` moves a user who is on a \
+             seat; put them on one with `livectl seat pick {room} {user} --index {to}`; \
+             nothing was sent"
+        ));
+    }
     match &seat.user {
         Some(u) if u == user => Ok(Plan::Skip(format!(
             "{user} is already on seat {to} of room \"{room}\": nothing to do"
         ))),
-        Some(u) if if_taken == IfTaken::Fail => Err(format!(
-            "seat {to} of room \"{room}\" is taken by {u}: add --if-taken kick (take {u} off) or \
-             --if-taken swap (trade seats); nothing was sent"
-        )),
+        Some(u) if if_taken == IfTaken::Fail => {
+            let u = crate::output::shown(u);
+            Err(format!(
+                "seat {to} of room \"{room}\" is taken by {u}: add --if-taken kick (take {u} \
+                 off) or --if-taken swap (trade seats); nothing was sent"
+            ))
+        }
         _ => Ok(Plan::Send),
     }
 }
