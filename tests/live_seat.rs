@@ -258,15 +258,23 @@ fn mute_with_neither_flag_means_both_and_flags_pick_one() {
         "lock_seat",
         json!({"RoomId": "live-1", "Index": 0, "ForbidAudio": true, "ForbidVideo": true}),
     );
+    // lock_seat does not document that an omitted flag keeps its value: the
+    // flag not changed goes as the seat holds it (seat 2's audio ban stays
+    // when its video is changed, and the reverse).
     let video = mount_ok(
         &env.server,
         "lock_seat",
-        json!({"RoomId": "live-1", "Index": 0, "ForbidVideo": true}),
+        json!({"RoomId": "live-1", "Index": 0, "ForbidVideo": true, "ForbidAudio": false}),
     );
     let unmute_audio = mount_ok(
         &env.server,
         "lock_seat",
-        json!({"RoomId": "live-1", "Index": 2, "ForbidAudio": false}),
+        json!({"RoomId": "live-1", "Index": 2, "ForbidAudio": false, "ForbidVideo": false}),
+    );
+    let video_keeps_audio_ban = mount_ok(
+        &env.server,
+        "lock_seat",
+        json!({"RoomId": "live-1", "Index": 2, "ForbidVideo": true, "ForbidAudio": true}),
     );
     env.cmd()
         .args(["seat", "mute", "live-1", "--index", "0"])
@@ -283,9 +291,34 @@ fn mute_with_neither_flag_means_both_and_flags_pick_one() {
         .assert()
         .code(0)
         .stdout("unmuted audio of seat 2\n");
+    env.cmd()
+        .args(["seat", "mute", "live-1", "--index", "2", "--video"])
+        .assert()
+        .code(0)
+        .stdout("muted video of seat 2\n");
     both.assert_calls(1);
     video.assert_calls(1);
     unmute_audio.assert_calls(1);
+    video_keeps_audio_ban.assert_calls(1);
+}
+
+#[test]
+fn move_refuses_a_user_on_no_seat_and_points_to_pick() {
+    let env = TestEnv::new();
+    mount_seats(&env.server);
+    let mv = mount_any(&env.server, "move_user_to_seat");
+    env.cmd()
+        .args(["seat", "move", "live-1", "viewer9", "--to", "3"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("viewer9 is on no seat of room \"live-1\"")
+                .and(predicates::str::contains(
+                    "livectl seat pick live-1 viewer9 --index 3",
+                ))
+                .and(predicates::str::contains("nothing was sent")),
+        );
+    mv.assert_calls(0);
 }
 
 #[test]

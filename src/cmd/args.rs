@@ -238,5 +238,5 @@ pub fn require_room_id(room_id: &str) -> anyhow::Result<()> {
         "a room ID (livectl list shows public rooms)",
         room_id,
     )
-    .map_err(|e| Error::usage(e).into())
+    .map_err(Error::usage)
 }

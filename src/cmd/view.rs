@@ -258,22 +258,9 @@ impl RoomView {
     }
 }
 
-/// Server text as one safe line: control characters (ESC, BEL, CR, LF …)
-/// are shown escaped, so an answer cannot move the cursor, recolour the
-/// terminal or forge a line of output.
+/// A value as one visible line (`output::shown`).
 fn printable(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_debug().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    output::shown(s).into_owned()
 }
 
 fn text(v: &Value) -> Option<String> {
@@ -461,7 +448,7 @@ mod tests {
         let v = view(json!({"RoomName": "a\u{1b}[2Jb\r\nc\u{7}", "Odd\u{1b}": "x"}));
         assert_eq!(
             v.text_lines(),
-            vec!["Name:      a\\u{1b}[2Jb\\r\\nc\\u{7}", "Odd\\u{1b}: x"]
+            vec!["Name:  a\\e[2Jb\\r\\nc\\x07", "Odd\\e: x"]
         );
     }
 

@@ -187,7 +187,7 @@ fn write(s: &Session, w: &Write, users: &[String]) -> crate::cmd::Result<()> {
                             m.insert("attempts".into(), json!(answer.attempts));
                             output::print_json(&line);
                         }
-                        Format::Text => output::println(u),
+                        Format::Text => output::println(output::shown(u)),
                     }
                 }
             }
@@ -256,9 +256,15 @@ fn failed(
 
 /// `alice`, `alice, bob`, … or `25 users (u1, u2, u3, …)`.
 pub fn names(users: &[String]) -> String {
+    let shown = |us: &[String]| {
+        us.iter()
+            .map(|u| output::shown(u))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match users.len() {
-        0..=3 => users.join(", "),
-        n => format!("{n} users ({}, …)", users[..3].join(", ")),
+        0..=3 => shown(users),
+        n => format!("{n} users ({}, …)", shown(&users[..3])),
     }
 }
 
