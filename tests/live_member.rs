@@ -607,3 +607,64 @@ fn verbose_logs_each_call_without_a_secret() {
     assert_no_secret(&err);
     assert_no_secret(&stdout(&out));
 }
+
+#[test]
+fn sigint_during_a_split_ban_reports_the_call_in_flight_and_exits_130() {
+    let env = TestEnv::new();
+    let all = users(41);
+    // The first call is slow, so the interrupt lands while it is in flight.
+    let first = env.server.mock(|when, then| {
+        when.path(path("ban_member"))
+            .json_body(json!({"RoomId": "live-1", "MemberList_Account": all[..20],
+                              "Duration": 60}));
+        then.status(200)
+            .delay(std::time::Duration::from_millis(1500))
+            .json_body(ok_reply("live-1"));
+    });
+    let later = env.server.mock(|when, then| {
+        when.path(path("ban_member"));
+        then.status(200).json_body(ok_reply("live-1"));
+    });
+    let bin = assert_cmd::cargo::cargo_bin("livectl");
+    let child = env
+        .process(bin)
+        .args(["member", "ban", "live-1", "--for", "1m", "-o", "json"])
+        .args(&all)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (without asserting on time) for the first call to arrive.
+    for _ in 0..3000 {
+        if first.calls() > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(first.calls(), 1);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 41, "{err}");
+    assert!(lines[..20].iter().all(|l| l["status"] == "banned"));
+    assert!(
+        lines[20..]
+            .iter()
+            .all(|l| l["status"] == "skipped" && l["reason"] == "not sent: interrupted")
+    );
+    assert!(
+        err.contains("20 users banned from room \"live-1\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("not sent (interrupted): 21 users (u21, u22, u23, …)"),
+        "{err}"
+    );
+    later.assert_calls(0);
+}

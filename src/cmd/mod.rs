@@ -37,6 +37,10 @@ pub type Result<T> = std::result::Result<T, Stop>;
 pub enum Stop {
     Refused(Failure),
     Error(anyhow::Error),
+    /// SIGINT or SIGTERM stopped a command that changes users in calls:
+    /// what was in flight finished and every user's outcome was reported
+    /// (`End::Interrupted` or `End::Terminated`).
+    Signalled(End),
 }
 
 impl Stop {
@@ -45,6 +49,7 @@ impl Stop {
         match self {
             Stop::Refused(f) => Ok(End::Refused(f)),
             Stop::Error(e) => Err(e),
+            Stop::Signalled(end) => Ok(end),
         }
     }
 }
@@ -55,6 +60,7 @@ impl std::fmt::Display for Stop {
         match self {
             Stop::Refused(r) => r.fmt(f),
             Stop::Error(e) => e.fmt(f),
+            Stop::Signalled(end) => end.fmt(f),
         }
     }
 }

@@ -5,7 +5,10 @@
 //! its users are reported failed, the users after it not sent.
 
 use serde_json::{Map, Value, json};
+use signal_hook::consts::{SIGINT, SIGTERM};
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{BanArgs, Change, MuteArgs, lists};
 use crate::api::endpoint::{BAN_MEMBER, Endpoint, MUTE_MEMBER, UNBAN_MEMBER};
@@ -15,6 +18,7 @@ use crate::cmd::live::Session;
 use crate::cmd::live::optional_read;
 use crate::cmd::live::time::{local_zone, now_unix, when};
 use crate::cmd::pager::Cut;
+use crate::error::End;
 use crate::output::{self, Format};
 use crate::settle::Failed;
 
@@ -162,11 +166,56 @@ fn banned_among(
     }
 }
 
+/// SIGINT/SIGTERM while users are changed in calls: the call in flight
+/// finishes and is reported, the calls after it are not sent (the batch's
+/// rule); removed on drop.
+struct Trap {
+    ids: Vec<signal_hook::SigId>,
+    which: Arc<AtomicUsize>,
+}
+
+impl Trap {
+    fn install() -> Trap {
+        let which = Arc::new(AtomicUsize::new(0));
+        let ids = [SIGINT, SIGTERM]
+            .iter()
+            .filter_map(|&sig| {
+                signal_hook::flag::register_usize(sig, which.clone(), sig as usize).ok()
+            })
+            .collect();
+        Trap { ids, which }
+    }
+
+    /// How the command ends when a signal came.
+    fn end(&self) -> Option<End> {
+        match self.which.load(Ordering::SeqCst) {
+            0 => None,
+            s if s == SIGTERM as usize => Some(End::Terminated),
+            _ => Some(End::Interrupted),
+        }
+    }
+}
+
+impl Drop for Trap {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
+
 /// Sends `users` in calls of [`PER_CALL`], reporting each user.
 fn write(s: &Session, w: &Write, users: &[String]) -> crate::cmd::Result<()> {
     let (ctx, room) = (s.ctx(), w.room);
+    let trap = Trap::install();
     let mut done = 0;
     for (i, chunk) in users.chunks(PER_CALL).enumerate() {
+        if let Some(end) = trap.end() {
+            let rest = &users[i * PER_CALL..];
+            not_sent(s, w, rest, "interrupted");
+            summary(w, done);
+            return Err(crate::cmd::Stop::Signalled(end));
+        }
         let mut body = json!({ "RoomId": room, "MemberList_Account": chunk });
         body.as_object_mut()
             .expect("object")
@@ -197,6 +246,33 @@ fn write(s: &Session, w: &Write, users: &[String]) -> crate::cmd::Result<()> {
             }
         }
     }
+    summary(w, done);
+    if let Some(end) = trap.end() {
+        return Err(crate::cmd::Stop::Signalled(end));
+    }
+    Ok(())
+}
+
+/// Users not sent, each reported: a `skipped` line under `-o json`, and a
+/// note naming them.
+fn not_sent(s: &Session, w: &Write, rest: &[String], why: &str) {
+    if rest.is_empty() {
+        return;
+    }
+    if s.ctx().format() == Format::Json {
+        for u in rest {
+            output::print_json(&json!({
+                "status": "skipped", "room_id": w.room, "user": u,
+                "reason": format!("not sent: {why}"),
+            }));
+        }
+    }
+    output::note(format!("not sent ({why}): {}", names(rest)));
+}
+
+/// "3 users banned from room …": what was done.
+fn summary(w: &Write, done: usize) {
+    let room = w.room;
     if done > 0 {
         let s = if done == 1 { "" } else { "s" };
         let until = w
@@ -208,7 +284,6 @@ fn write(s: &Session, w: &Write, users: &[String]) -> crate::cmd::Result<()> {
             .unwrap_or_default();
         output::note(format!("{done} user{s} {} room \"{room}\"{until}", w.verb));
     }
-    Ok(())
 }
 
 /// Reports a failed call: under `-o json` a failure line for each of its
