@@ -292,7 +292,12 @@ impl Table {
             if i == last {
                 line.push_str(c);
             } else {
-                let c = fit(c, widths[i]);
+                // A column without a maximum (IDs) is never cut.
+                let c = if self.cols[i].max == usize::MAX {
+                    c.clone()
+                } else {
+                    fit(c, widths[i])
+                };
                 let pad = widths[i].saturating_sub(display_width(&c));
                 line.push_str(&c);
                 line.push_str(&" ".repeat(pad + 2));

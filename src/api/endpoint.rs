@@ -73,7 +73,7 @@ endpoints! {
     GET_ROOM_INFO = "live_engine_http_srv/get_room_info", 200, "RoomInfo": Object;
     UPDATE_ROOM_INFO = "live_engine_http_srv/update_room_info", 200;
     GET_ROOM_LIST = "live_engine_http_srv/get_room_list", 10,
-        "RoomList": List, "RoomList[]": Object, "RoomList[].RoomId": Id, "Next": Text;
+        "RoomList": List, "RoomList[]": Object, "RoomList[].RoomId": Id, "Next": Id;
     GET_ROOM_METADATA = "live_engine_http_srv/get_room_metadata", 200,
         "Metadata": List, "Metadata[].Key": Text, "Metadata[].Value": Text;
     SET_ROOM_METADATA = "live_engine_http_srv/set_room_metadata", 200;
@@ -84,7 +84,7 @@ endpoints! {
         "Admin_Account": List, "Admin_Account[]": Id;
     MODIFY_ADMIN = "live_engine_http_srv/modify_admin", 200;
     GET_MEMBER_LIST = "live_engine_http_srv/get_member_list", 200,
-        "MemberList": List, "MemberList[].Member_Account": Id, "Next": Text;
+        "MemberList": List, "MemberList[].Member_Account": Id, "Next": Id;
     BAN_MEMBER = "live_engine_http_srv/ban_member", 200;
     UNBAN_MEMBER = "live_engine_http_srv/unban_member", 200;
     GET_BANNED_MEMBER_LIST = "live_engine_http_srv/get_banned_member_list", 200,

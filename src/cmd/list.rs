@@ -8,13 +8,13 @@
 //! them, so pages line up.
 
 use serde_json::{Value, json};
-use std::collections::HashSet;
 
 use clap::Args;
 
 use crate::api::endpoint::GET_ROOM_LIST;
 use crate::cmd::Ctx;
 use crate::cmd::call::Session;
+use crate::cmd::pager::{self, Cursor, Cut, Page};
 use crate::cmd::view::RoomView;
 use crate::output::{self, Format};
 use crate::room;
@@ -29,10 +29,6 @@ pub struct ListArgs {
 
 /// The most rooms one request may ask for.
 pub const PAGE_MAX: u64 = 20;
-/// After this many empty pages in a row that still carry a cursor, the
-/// listing stops with a warning: a service that keeps handing out new
-/// cursors with nothing in them would otherwise page forever.
-pub const EMPTY_PAGES_MAX: u32 = 5;
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> crate::cmd::Result<()> {
     // The session paces get_room_list at its documented 10 per second.
@@ -55,66 +51,50 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> crate::cmd::Result<()> {
     Ok(())
 }
 
-/// How many rooms to ask for, `seen` rooms into a run.
-pub fn page_size(limit: Option<u64>, seen: u64) -> u64 {
-    limit.map_or(PAGE_MAX, |l| l.saturating_sub(seen).min(PAGE_MAX))
-}
-
-/// Fetches pages until the cursor runs out or `limit` rooms were handed to
-/// `emit`, a page at a time. Returns the number of rooms listed. Stops
-/// early when stdout is closed (`| head`): nobody reads the rest.
+/// Fetches pages (through the one pager, `cmd::pager`) until the cursor
+/// runs out or `limit` rooms were handed to `emit`, a page at a time.
+/// Returns the number of rooms listed. Stops early when stdout is closed
+/// (`| head`): nobody reads the rest. A list that will not end is a
+/// refusal (exit 7) after what was read was printed.
 pub fn walk(
     limit: Option<u64>,
     mut fetch: impl FnMut(&Value) -> Result<Answer, Failed>,
     mut emit: impl FnMut(&[RoomView]),
 ) -> crate::cmd::Result<u64> {
-    let mut cursor = String::new();
-    let mut cursors = HashSet::new();
-    let mut seen = 0u64;
-    let mut empty_pages = 0;
-    for page in 1.. {
-        let count = page_size(limit, seen);
-        let answer = fetch(&json!({ "Next": cursor, "Count": count })).map_err(|f| {
-            f.error(&format!(
+    let walked = pager::walk(
+        GET_ROOM_LIST.command(),
+        Cursor::Next(String::new()),
+        limit,
+        &pager::BUDGET,
+        |c, wanted| {
+            let Cursor::Next(next) = c else {
+                unreachable!("a Next cursor")
+            };
+            let count = wanted.map_or(PAGE_MAX, |w| w.min(PAGE_MAX));
+            fetch(&json!({ "Next": next, "Count": count })).map(Some)
+        },
+        |answer| {
+            let (rooms, next) = parse_page(answer);
+            Page {
+                entries: rooms,
+                next: (!next.is_empty()).then_some(Cursor::Next(next)),
+            }
+        },
+        |rooms| emit(&rooms),
+    );
+    match walked {
+        Ok(w) => Ok(w.map_or(0, |w| w.seen)),
+        Err(Cut::Failed { failed, page, seen }) => Err(failed
+            .error(&format!(
                 "listing rooms stopped at page {page} (rooms listed before it: {seen})"
             ))
-        })?;
-        let (rooms, next) = parse_page(&answer);
-        let rooms: Vec<RoomView> = rooms
-            .into_iter()
-            .take(usize::try_from(count).unwrap_or(usize::MAX))
-            .collect();
-        seen += rooms.len() as u64;
-        if !rooms.is_empty() {
-            emit(&rooms);
-        }
-        if next.is_empty() || limit.is_some_and(|l| seen >= l) || output::stdout_closed() {
-            break;
-        }
-        empty_pages = if rooms.is_empty() { empty_pages + 1 } else { 0 };
-        if empty_pages >= EMPTY_PAGES_MAX {
-            output::warn(format!(
-                "get_room_list returned {EMPTY_PAGES_MAX} empty pages in a row, each with a new cursor; stopped after {seen} rooms (page {page}): report it with the RequestId {}",
-                answer.reply.request_id
-            ));
-            break;
-        }
-        // A cursor seen before would page forever.
-        if next == cursor || !cursors.insert(next.clone()) {
-            return Err(anyhow::anyhow!(
-                "get_room_list returned the cursor \"{next}\" a second time; stopped after {seen} rooms \
-                 to avoid an endless loop: report it with the RequestId {}",
-                answer.reply.request_id
-            )
-            .into());
-        }
-        cursor = next;
+            .into()),
+        Err(cut) => Err(cut.failure("the room list").into()),
     }
-    Ok(seen)
 }
 
-/// The rooms of one answer and the next cursor ("" when done). Entries that
-/// are not objects are skipped; `Next` may come as a string or a number.
+/// The rooms of one answer and the next cursor ("" when done). `Next` may
+/// come as a string or a number.
 fn parse_page(answer: &Answer) -> (Vec<RoomView>, String) {
     let resp = answer.reply.response.as_ref();
     let rooms = resp
@@ -142,9 +122,10 @@ pub struct Table(output::Table);
 
 /// Columns: header, JSON key of the value, minimum and maximum width.
 const COLUMNS: [(&str, &str, usize, usize); 5] = [
-    ("ROOM ID", "room_id", 20, 48),
+    // IDs are never cut (a cut ID is another ID): no maximum.
+    ("ROOM ID", "room_id", 20, usize::MAX),
     ("NAME", "name", 20, 32),
-    ("OWNER", "owner", 14, 24),
+    ("OWNER", "owner", 14, usize::MAX),
     ("VIEWERS", "view_count", 7, 10),
     ("CREATED", "create_time", 0, usize::MAX),
 ];
@@ -186,13 +167,6 @@ mod tests {
     }
 
     #[test]
-    fn page_sizes_follow_the_limit() {
-        assert_eq!(page_size(None, 500), 20);
-        assert_eq!(page_size(Some(45), 0), 20);
-        assert_eq!(page_size(Some(45), 40), 5);
-    }
-
-    #[test]
     fn walks_the_cursor_and_stops_at_the_limit() {
         let mut bodies = Vec::new();
         let mut ids = Vec::new();
@@ -223,7 +197,8 @@ mod tests {
         let fetch = |_: &Value| Ok(page(&["a"], json!("same")));
         let err = walk(None, fetch, |_| {}).unwrap_err();
         assert!(
-            err.to_string().contains("cursor \"same\" a second time"),
+            err.to_string()
+                .contains("a cursor that does not move forward"),
             "{err}"
         );
     }
@@ -240,12 +215,13 @@ mod tests {
             })
         };
         let mut ids = Vec::new();
-        let n = walk(None, fetch, |p| {
+        let err = walk(None, fetch, |p| {
             ids.extend(p.iter().map(|r| r.cell("room_id")))
         })
-        .unwrap();
-        assert_eq!((n, ids), (1, vec!["a".to_string()]));
-        assert_eq!(calls, 1 + EMPTY_PAGES_MAX);
+        .unwrap_err();
+        assert!(err.to_string().contains("5 empty pages in a row"), "{err}");
+        assert_eq!(ids, vec!["a".to_string()]);
+        assert_eq!(calls, 1 + pager::BUDGET.empty_pages);
 
         // Fewer empty pages than that, then rooms again: it goes on.
         let mut calls = 0u32;
