@@ -415,9 +415,56 @@ fn transfer_on_a_terminal_asks_and_a_no_sends_nothing() {
         shown.contains("transfer room \"live-1\" from host to bob? [y/N]"),
         "{shown}"
     );
-    assert!(shown.contains("declined: nothing was sent"), "{shown}");
+    assert!(shown.contains("declined, nothing was sent"), "{shown}");
     change.assert_calls(0);
     let (code, shown) = on_terminal(&env, "transfer live-1 --to bob", "y\n");
     assert_eq!(code, Some(0), "{shown}");
     change.assert_calls(1);
+}
+
+#[test]
+fn destroy_and_profile_remove_ask_on_a_terminal_and_need_yes_off_one() {
+    let env = TestEnv::new();
+    let destroy = env.server.mock(|when, then| {
+        when.path(path("destroy_room"))
+            .json_body(json!({"RoomId": "live-1"}));
+        then.status(200).json_body(ok_reply("live-1"));
+    });
+    let (code, shown) = on_terminal(&env, "destroy live-1", "n\n");
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains("destroy room \"live-1\"? Its audience is sent away"),
+        "{shown}"
+    );
+    assert!(shown.contains("declined, nothing was sent"), "{shown}");
+    destroy.assert_calls(0);
+    let (code, shown) = on_terminal(&env, "destroy live-1", "y\n");
+    assert_eq!(code, Some(0), "{shown}");
+    destroy.assert_calls(1);
+
+    let config = env.write(
+        "xdg/livectl/config.toml",
+        "[profiles.old]\nsdkappid = 1400000001\n",
+    );
+    env.cmd()
+        .args(["profile", "remove", "old"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "removing profile \"old\" needs --yes when stdin is not a terminal",
+        ));
+    assert!(
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("[profiles.old]")
+    );
+    env.cmd()
+        .args(["profile", "remove", "old", "--yes"])
+        .assert()
+        .code(0);
+    assert!(
+        !std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("[profiles.old]")
+    );
 }

@@ -42,7 +42,10 @@ fn get_update_destroy_and_create_take_the_room_first() {
         .args(["update", "live-1", "--name", "new"])
         .assert()
         .code(0);
-    env.cmd().args(["destroy", "live-1"]).assert().code(0);
+    env.cmd()
+        .args(["destroy", "live-1", "--yes"])
+        .assert()
+        .code(0);
     env.cmd()
         .args(["create", "live-1", "--name", "x"])
         .assert()

@@ -294,7 +294,7 @@ fn add_and_remove_keep_other_profiles_and_comments() {
 
     let out = env
         .bare_cmd()
-        .args(["profile", "remove", "staging"])
+        .args(["profile", "remove", "staging", "--yes"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -342,7 +342,7 @@ fn replacing_needs_force_and_removing_the_default_unsets_it() {
 
     let out = env
         .bare_cmd()
-        .args(["profile", "remove", "prod"])
+        .args(["profile", "remove", "prod", "--yes"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -358,7 +358,7 @@ fn replacing_needs_force_and_removing_the_default_unsets_it() {
 
     let out = env
         .bare_cmd()
-        .args(["profile", "remove", "prod"])
+        .args(["profile", "remove", "prod", "--yes"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));

@@ -1,9 +1,9 @@
-//! `livectl destroy`: its flags, one room (destroy_room, with no prompt) or
-//! many (`--from-csv`, the destroy plan of the batch engine; off a terminal
-//! it needs `--yes`), and what a destroy outcome means, for both forms.
+//! `livectl destroy`: its flags, one room (destroy_room) or many
+//! (`--from-csv`, the destroy plan of the batch engine), both under the one
+//! confirmation rule (`cmd::confirm`: ask on a terminal, `--yes` off one),
+//! and what a destroy outcome means, for both forms.
 
 use serde_json::json;
-use std::io::IsTerminal;
 
 use clap::Args;
 
@@ -17,6 +17,7 @@ use crate::batch::{self, Plan, Sender};
 use crate::cmd::Ctx;
 use crate::cmd::args::{BatchArgs, require_room_id, room_of};
 use crate::cmd::call::{NOT_FOUND, Session};
+use crate::cmd::confirm::Confirm;
 use crate::error::{End, Error};
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
@@ -24,9 +25,9 @@ use crate::settle::{self, Record, Settled, Status, already_note};
 
 pub const EXAMPLES: &str = "\
 Examples:
-  livectl destroy --room-id live-1
-  # idempotent: a room that is already gone counts as done
-  livectl destroy --room-id live-1 --missing-ok
+  livectl destroy live-1
+  # in a script (no terminal to ask on); a room already gone counts as done
+  livectl destroy live-1 --yes --missing-ok
   # many rooms (any CSV with a room_id column, e.g. the one used to create them)
   livectl destroy --from-csv rooms.csv --dry-run
   livectl destroy --from-csv rooms.csv --yes --report destroyed.jsonl";
@@ -45,7 +46,7 @@ pub struct DestroyArgs {
     /// Count a room that is already gone (100004) as done
     #[arg(long)]
     pub missing_ok: bool,
-    /// Do not ask for confirmation; --from-csv needs it when stdin is not a terminal
+    /// Do not ask for confirmation; needed when stdin is not a terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// Print the request(s) without sending
@@ -59,14 +60,12 @@ pub struct DestroyArgs {
 pub fn run(ctx: &Ctx, args: &DestroyArgs) -> crate::cmd::Result<End> {
     // Batch flags without --from-csv are refused, not ignored.
     args.batch.check("destroy").map_err(Error::usage)?;
+    let confirm = Confirm {
+        yes: args.yes,
+        dry_run: args.dry_run,
+    };
     if let Some(opts) = args.batch.options(args.dry_run, !args.yes) {
-        // Off a terminal no one can answer the question: as `gh` does for
-        // destructive commands, a script must say --yes.
-        if !args.yes && !args.dry_run && !std::io::stdin().is_terminal() {
-            return Err(Error::usage(
-                "destroying rooms needs --yes when stdin is not a terminal; nothing was sent. Check the rooms with --dry-run, then add --yes",
-            ).into());
-        }
+        confirm.check("destroying rooms")?;
         let plan = DestroyPlan {
             // Under --resume, 100004 means the interrupted run may have
             // destroyed it.
@@ -81,6 +80,11 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> crate::cmd::Result<End> {
     }
     let id = room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
+    let shown = output::shown(id);
+    confirm.ask(
+        &format!("destroy room \"{shown}\"? Its audience is sent away; it cannot be undone."),
+        &format!("destroying room \"{shown}\""),
+    )?;
     let body = json!({ "RoomId": id });
     let Some(out) = Session::open(ctx, args.dry_run)?.outcome(&DESTROY_ROOM, &body) else {
         return Ok(End::Done);

@@ -6,6 +6,7 @@
 
 pub mod args;
 pub mod call;
+pub mod confirm;
 pub mod create;
 pub mod ctx;
 pub mod destroy;

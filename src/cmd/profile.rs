@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, cmd: &ProfileCommand) -> anyhow::Result<()> {
         ProfileCommand::List => list(ctx),
         ProfileCommand::Show(a) => show(ctx, a.name.as_deref()),
         ProfileCommand::Add(a) => write::add(ctx, a),
-        ProfileCommand::Remove(a) => write::remove(ctx, &a.name),
+        ProfileCommand::Remove(a) => write::remove(ctx, &a.name, a.yes),
         ProfileCommand::Use(a) => write::use_profile(ctx, &a.name),
         ProfileCommand::Set(a) => write::set(ctx, a),
         ProfileCommand::Unset(a) => write::unset(ctx, a),

@@ -197,7 +197,7 @@ fn text_mode_says_when_the_room_was_there_already() {
             .json_body(fail_reply(100004, "room not exist"));
     });
     env.cmd()
-        .args(["destroy", "--room-id", "live-1", "--missing-ok"])
+        .args(["destroy", "--yes", "--room-id", "live-1", "--missing-ok"])
         .assert()
         .code(0)
         .stdout("live-1\n")

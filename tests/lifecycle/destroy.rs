@@ -21,14 +21,14 @@ fn destroy_sends_the_room_id_and_prints_it() {
     });
     let out = env
         .cmd()
-        .args(["destroy", "--room-id", "live-1"])
+        .args(["destroy", "--yes", "--room-id", "live-1"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "live-1\n");
     let out = env
         .cmd()
-        .args(["destroy", "--room-id", "live-1", "-o", "json"])
+        .args(["destroy", "--yes", "--room-id", "live-1", "-o", "json"])
         .output()
         .unwrap();
     assert_eq!(
@@ -51,7 +51,7 @@ fn destroy_missing_room_exits_5_unless_missing_ok() {
     });
     let out = env
         .cmd()
-        .args(["destroy", "--room-id", "gone"])
+        .args(["destroy", "--yes", "--room-id", "gone"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(5));
@@ -64,14 +64,22 @@ fn destroy_missing_room_exits_5_unless_missing_ok() {
 
     let out = env
         .cmd()
-        .args(["destroy", "--room-id", "gone", "--missing-ok"])
+        .args(["destroy", "--yes", "--room-id", "gone", "--missing-ok"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "gone\n");
     let out = env
         .cmd()
-        .args(["destroy", "--room-id", "gone", "--missing-ok", "-o", "json"])
+        .args([
+            "destroy",
+            "--yes",
+            "--room-id",
+            "gone",
+            "--missing-ok",
+            "-o",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -104,7 +112,7 @@ fn destroy_answered_100004_on_a_retry_counts_as_destroyed() {
     });
     let out = env
         .cmd()
-        .args(["destroy", "--room-id", "r1", "-o", "json"])
+        .args(["destroy", "--yes", "--room-id", "r1", "-o", "json"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -127,7 +135,7 @@ fn destroy_other_failures_name_the_room_and_code() {
     });
     let out = env
         .cmd()
-        .args(["destroy", "--room-id", "theirs", "--missing-ok"])
+        .args(["destroy", "--yes", "--room-id", "theirs", "--missing-ok"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(5));
@@ -148,7 +156,15 @@ fn destroy_dry_run_sends_nothing() {
     });
     let out = env
         .cmd()
-        .args(["destroy", "--room-id", "r1", "--dry-run", "-o", "json"])
+        .args([
+            "destroy",
+            "--yes",
+            "--room-id",
+            "r1",
+            "--dry-run",
+            "-o",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -158,4 +174,25 @@ fn destroy_dry_run_sends_nothing() {
     assert_no_secret(&stdout(&out));
 
     mock.assert_calls(0);
+}
+
+#[test]
+fn destroy_off_a_terminal_needs_yes_and_sends_nothing() {
+    let env = TestEnv::new();
+    let any = env.server.mock(|_, then| {
+        then.status(200).json_body(ok_reply("live-1"));
+    });
+    env.cmd()
+        .args(["destroy", "live-1"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "destroying room \"live-1\" needs --yes when stdin is not a terminal",
+        ));
+    // A dry run asks nothing.
+    env.cmd()
+        .args(["destroy", "live-1", "--dry-run"])
+        .assert()
+        .code(0);
+    any.assert_calls(0);
 }

@@ -6,14 +6,13 @@
 
 use clap::Args;
 use serde_json::json;
-use std::io::{BufRead, IsTerminal};
 
 use super::args::RoomArg;
 use super::seat::{parse_user, text};
 use super::{Session, response};
 use crate::api::endpoint::{CHANGE_ROOM_OWNER, GET_ROOM_INFO};
 use crate::cmd::Ctx;
-use crate::error::Error;
+use crate::cmd::confirm::Confirm;
 use crate::output::{self, Format};
 
 #[derive(Args, Debug, Clone)]
@@ -31,22 +30,14 @@ pub struct TransferArgs {
     pub dry_run: bool,
 }
 
-/// Whether the answer to the prompt is yes.
-pub fn is_yes(answer: &str) -> bool {
-    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
-}
-
 pub fn run(ctx: &Ctx, a: &TransferArgs) -> crate::cmd::Result<()> {
     let room = &a.room.room;
-    let terminal = std::io::stdin().is_terminal();
-    if !a.dry_run && !a.yes && !terminal {
-        return Err(Error::usage(format!(
-            "transferring room \"{room}\" to {} needs --yes when stdin is not a terminal; \
-             nothing was sent",
-            a.to
-        ))
-        .into());
-    }
+    let confirm = Confirm {
+        yes: a.yes,
+        dry_run: a.dry_run,
+    };
+    let doing = format!("transferring room \"{room}\" to {}", output::shown(&a.to));
+    confirm.check(&doing)?;
     let s = Session::open(ctx, a.dry_run)?;
     let what = format!("could not read room \"{room}\"");
     // A dry run reads nothing: it shows only the change.
@@ -66,23 +57,17 @@ pub fn run(ctx: &Ctx, a: &TransferArgs) -> crate::cmd::Result<()> {
         }
         return Ok(());
     }
-    if !a.dry_run && !a.yes {
-        let from = owner
-            .as_deref()
-            .map(|o| format!(" from {o}"))
-            .unwrap_or_default();
-        eprint!("transfer room \"{room}\"{from} to {}? [y/N] ", a.to);
-        let mut answer = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut answer)
-            .map_err(anyhow::Error::from)?;
-        if !is_yes(&answer) {
-            return Err(
-                anyhow::anyhow!("transfer of room \"{room}\" declined: nothing was sent").into(),
-            );
-        }
-    }
+    let from = owner
+        .as_deref()
+        .map(|o| format!(" from {}", output::shown(o)))
+        .unwrap_or_default();
+    confirm.ask(
+        &format!(
+            "transfer room \"{room}\"{from} to {}?",
+            output::shown(&a.to)
+        ),
+        &format!("transfer of room \"{room}\""),
+    )?;
     let body = json!({"RoomId": room, "NewOwner_Account": a.to});
     let what = format!("room \"{room}\" was not transferred to {}", a.to);
     if let Some(answer) = s.call(&CHANGE_ROOM_OWNER, room, &body, &what)? {
@@ -95,17 +80,4 @@ pub fn run(ctx: &Ctx, a: &TransferArgs) -> crate::cmd::Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn only_y_or_yes_confirms() {
-        for a in ["y\n", "Y", " yes "] {
-            assert!(super::is_yes(a), "{a}");
-        }
-        for a in ["", "\n", "n", "no", "yep"] {
-            assert!(!super::is_yes(a), "{a}");
-        }
-    }
 }

@@ -123,4 +123,7 @@ pub struct ProfileAddArgs {
 pub struct ProfileRemoveArgs {
     /// Profile name
     pub name: String,
+    /// Do not ask for confirmation; needed when stdin is not a terminal
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }

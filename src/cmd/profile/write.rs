@@ -317,8 +317,14 @@ pub fn unset(ctx: &Ctx, a: &ProfileUnsetArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<()> {
+pub fn remove(ctx: &Ctx, name: &str, yes: bool) -> anyhow::Result<()> {
     refuse_key_name(name)?;
+    let confirm = crate::cmd::confirm::Confirm {
+        yes,
+        dry_run: false,
+    };
+    let doing = format!("removing profile \"{name}\"");
+    confirm.check(&doing)?;
     let path = target(ctx)?;
     let Some(text) = read_text(&path)? else {
         return Err(Error::config(format!(
@@ -327,6 +333,13 @@ pub fn remove(ctx: &Ctx, name: &str) -> anyhow::Result<()> {
         )));
     };
     let (new_text, was_default) = remove_from(&text, &path, name)?;
+    confirm.ask(
+        &format!(
+            "remove profile \"{name}\" from {}? Its settings and secret key are deleted.",
+            path.display()
+        ),
+        &doing,
+    )?;
     write_atomic(&path, &new_text)?;
     let default = if was_default {
         "; it was the default, so no profile is default now"
