@@ -28,4 +28,12 @@ fn main() {
         _ => version,
     };
     println!("cargo:rustc-env=LIVECTL_VERSION_LINE={line}");
+    println!(
+        "cargo:rustc-env=LIVECTL_COMMIT={}",
+        commit.as_deref().unwrap_or("")
+    );
+    println!(
+        "cargo:rustc-env=LIVECTL_COMMIT_DATE={}",
+        date.as_deref().unwrap_or("")
+    );
 }

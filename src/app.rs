@@ -15,6 +15,8 @@ use crate::output;
 pub fn run(cli: Cli) -> anyhow::Result<End> {
     let g = cli.global;
     output::set_verbosity(g.verbose, g.quiet);
+    output::set_json_errors(g.output == output::Format::Json);
+    output::set_raw(g.output == output::Format::Raw);
     let ctx = Ctx {
         overrides: Overrides {
             config: g.config,
@@ -39,7 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         Command::Completions(args) => done(cmd::manual::completions(&ctx, args.shell)),
         Command::Man => done(cmd::manual::man()),
         Command::Help(args) => done(cmd::manual::help(&args.words)),
-        Command::Version => done(cmd::manual::version()),
+        Command::Version => done(cmd::manual::version(&ctx)),
         // live-event operations: members, robots
         Command::Member(c) => done(cmd::live::member::run(&ctx, &c)),
         Command::Robot(c) => done(cmd::live::robot::run(&ctx, &c)),
@@ -66,7 +68,12 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
     };
     // The one place a refusal's line is said (an `Err` is said by `main`).
     if let Ok(End::Refused(f)) = &result {
-        output::error_line(&format!("{f:#}"));
+        let (code, rid) = match f {
+            crate::error::Failure::Service(s) => (Some(s.code), Some(s.request_id.as_str())),
+            _ => (None, None),
+        };
+        let exit = crate::error::exit_status(&result);
+        output::error_report(&format!("{f:#}"), exit, code, rid);
     }
     result
 }

@@ -62,7 +62,7 @@ pub struct GlobalArgs {
     /// Base URL of the service, overriding a region from the same or a lower source (http:// only to loopback) [env: LIVECTL_ENDPOINT]
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
-    /// Output format of results on stdout
+    /// Output: text, json (livectl's nouns; livectl help json) or raw (the service's own Response)
     #[arg(
         short = 'o',
         long,

@@ -1,4 +1,4 @@
-//! Help topics (`livectl help csv|config|exit-codes|environment`): reference
+//! Help topics (`livectl help csv|config|json|exit-codes|environment`): reference
 //! texts that are not about one command. Each text is written once, in
 //! `src/help/*.txt`, and shown by `livectl help TOPIC` and as a section of
 //! the `livectl(1)` man page, so the two cannot drift.
@@ -37,6 +37,12 @@ pub static TOPICS: &[Topic] = &[
         summary: "the environment variables livectl reads",
         heading: "ENVIRONMENT",
         text: || include_str!("help/environment.txt").to_string(),
+    },
+    Topic {
+        name: "json",
+        summary: "the JSON contract of -o json: every noun, its keys and types",
+        heading: "JSON OUTPUT",
+        text: crate::cmd::nouns::help_text,
     },
     Topic {
         name: "exit-codes",

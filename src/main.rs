@@ -38,8 +38,9 @@ fn main() -> ExitCode {
         }
     };
     let result = app::run(cli);
+    let status = error::exit_status(&result);
     if let Err(e) = &result {
-        output::error_line(&format!("{e:#}"));
+        output::error_report(&format!("{e:#}"), status, None, None);
     }
-    ExitCode::from(error::exit_status(&result))
+    ExitCode::from(status)
 }

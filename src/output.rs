@@ -7,21 +7,43 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
-/// `-o text|json`.
+/// `-o text|json|raw`. Commands see `raw` as `json` (`Ctx::format`); under
+/// `raw` the JSON they print is held back and each answer's `Response` is
+/// printed instead, as the service sent it ([`print_raw`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
+    Raw,
 }
 
 impl Format {
-    /// `text` or `json`, any case.
+    /// `text`, `json` or `raw`, any case.
     pub fn parse(s: &str) -> Result<Format, String> {
         match s.to_ascii_lowercase().as_str() {
             "text" => Ok(Format::Text),
             "json" => Ok(Format::Json),
-            _ => Err(format!("\"{s}\" is not an output format; use text or json")),
+            "raw" => Ok(Format::Raw),
+            _ => Err(format!(
+                "\"{s}\" is not an output format; use text, json or raw"
+            )),
         }
+    }
+}
+
+static RAW: AtomicBool = AtomicBool::new(false);
+
+/// `-o raw`: stdout carries only the service's answers.
+pub fn set_raw(on: bool) {
+    RAW.store(on, Ordering::Relaxed);
+}
+
+/// Under `-o raw`, one line: the `Response` of an answer as sent (`{}`
+/// when the answer had none).
+pub fn print_raw(response: Option<&serde_json::Value>) {
+    if RAW.load(Ordering::Relaxed) {
+        let empty = serde_json::Value::Object(serde_json::Map::new());
+        write_stdout(&response.unwrap_or(&empty).to_string());
     }
 }
 
@@ -107,12 +129,19 @@ pub fn note(msg: impl AsRef<str>) {
 /// is dropped: a broken pipe means the reader has all it wanted; any other
 /// error is remembered for [`stdout_error`].
 pub fn println(line: impl AsRef<str>) {
+    if RAW.load(Ordering::Relaxed) {
+        return;
+    }
+    write_stdout(line.as_ref());
+}
+
+fn write_stdout(line: &str) {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         return;
     }
     let mut out = io::stdout().lock();
     let res = out
-        .write_all(line.as_ref().as_bytes())
+        .write_all(line.as_bytes())
         .and_then(|_| out.write_all(b"\n"))
         .and_then(|_| out.flush());
     if let Err(e) = res {
@@ -154,6 +183,30 @@ pub fn stdout_closed() -> bool {
 pub fn color_stderr() -> bool {
     use std::io::IsTerminal;
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stderr().is_terminal()
+}
+
+static JSON_ERRORS: AtomicBool = AtomicBool::new(false);
+
+/// Under `-o json`, an error is said as one JSON object on stderr.
+pub fn set_json_errors(on: bool) {
+    JSON_ERRORS.store(on, Ordering::Relaxed);
+}
+
+/// The one line that ends a failed run: `error: …` on stderr, or under
+/// `-o json` `{"error":…,"exit_code":N,"error_code":…,"request_id":…}`
+/// (the service's code and RequestId when a service refused).
+pub fn error_report(msg: &str, exit_code: u8, error_code: Option<i64>, request_id: Option<&str>) {
+    if JSON_ERRORS.load(Ordering::Relaxed) {
+        let v = serde_json::json!({
+            "error": msg,
+            "exit_code": exit_code,
+            "error_code": error_code,
+            "request_id": request_id.filter(|r| !r.is_empty()),
+        });
+        stderr_line(&v.to_string());
+    } else {
+        error_line(msg);
+    }
 }
 
 /// "error: ..." in red when colour is allowed.
@@ -357,7 +410,12 @@ mod tests {
     fn output_formats_parse_in_any_case_and_name_the_choices() {
         assert_eq!(Format::parse("JSON"), Ok(Format::Json));
         assert_eq!(Format::parse("text"), Ok(Format::Text));
-        assert!(Format::parse("xml").unwrap_err().contains("text or json"));
+        assert_eq!(Format::parse("Raw"), Ok(Format::Raw));
+        assert!(
+            Format::parse("xml")
+                .unwrap_err()
+                .contains("text, json or raw")
+        );
     }
 
     #[test]

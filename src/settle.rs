@@ -319,7 +319,7 @@ impl Failed {
 /// alone on success.
 pub fn finish(format: Format, rec: &Record, err: Option<Failure>) -> Result<(), Failure> {
     match format {
-        Format::Json => output::print_json(&rec.output_json()),
+        Format::Json | Format::Raw => output::print_json(&rec.output_json()),
         Format::Text if err.is_none() => output::println(&rec.room_id),
         Format::Text => {}
     }

@@ -32,7 +32,9 @@ fn list_prints_one_admin_per_line_and_json_on_request() {
         .args(["admin", "list", "live-1", "-o", "json"])
         .assert()
         .code(0)
-        .stdout("{\"room_id\":\"live-1\",\"admins\":[\"alice\",\"bob\"]}\n");
+        .stdout(
+            "{\"room_id\":\"live-1\",\"user\":\"alice\"}\n{\"room_id\":\"live-1\",\"user\":\"bob\"}\n",
+        );
     m.assert_calls(2);
 }
 

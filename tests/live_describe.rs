@@ -143,16 +143,35 @@ fn json_has_a_key_per_section_with_the_service_values() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json_out(&out);
-    let r = room();
-    assert_eq!(v["room"], r[0].2["RoomInfo"]);
-    assert_eq!(v["stats"], r[1].2);
-    assert_eq!(v["seats"], r[2].2["SeatList"]);
+    // Each section in the nouns of the JSON contract (`livectl help json`).
+    assert_eq!(
+        v["room"],
+        json!({"room_id": "live-1", "name": "直播间 Launch", "owner": "host", "public": true,
+               "view_count": 1200, "create_time": 1_764_151_200, "extra": {"RoomType": "Live"}})
+    );
+    assert_eq!(
+        v["stats"],
+        json!({"room_id": "live-1", "total_viewers": 1200, "total_gifts_sent": 35,
+               "total_gift_coins": 9000, "total_unique_gift_senders": 12,
+               "total_likes_received": 4000, "total_msg_count": 850})
+    );
+    assert_eq!(
+        v["seats"],
+        json!([
+            {"room_id": "live-1", "index": 0, "user": "host", "locked": false,
+             "audio_forbidden": false, "video_forbidden": false},
+            {"room_id": "live-1", "index": 1, "locked": true,
+             "audio_forbidden": false, "video_forbidden": false}])
+    );
     assert_eq!(v["admins"], json!(["alice", "bob"]));
     assert_eq!(v["robots"], json!(["obs_bot"]));
-    assert_eq!(v["metadata"], r[5].2["Metadata"]);
-    assert_eq!(v["members"], r[6].2);
-    assert_eq!(v["banned"], r[7].2);
-    assert_eq!(v["muted"], r[8].2);
+    assert_eq!(
+        v["metadata"],
+        json!([{"room_id": "live-1", "key": "topic", "value": "launch"}])
+    );
+    assert_eq!(v["members_online"], 57);
+    assert_eq!(v["banned"], 1);
+    assert_eq!(v["muted"], 0);
     assert_eq!(v.as_object().unwrap().len(), 9);
 }
 

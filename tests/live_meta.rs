@@ -69,8 +69,9 @@ fn get_shows_a_key_value_table_and_json_has_every_field() {
         .assert()
         .code(0)
         .stdout(
-            "{\"room_id\":\"live-1\",\"Metadata\":[{\"Key\":\"topic\",\"Value\":\"launch\"},\
-             {\"Key\":\"语言\",\"Value\":\"中文\"},{\"Key\":\"note\",\"Value\":\"\"}]}\n",
+            "{\"room_id\":\"live-1\",\"key\":\"topic\",\"value\":\"launch\"}\n\
+             {\"room_id\":\"live-1\",\"key\":\"语言\",\"value\":\"中文\"}\n\
+             {\"room_id\":\"live-1\",\"key\":\"note\",\"value\":\"\"}\n",
         );
     m.assert_calls(2);
 }

@@ -64,7 +64,7 @@ fn send_text_sends_sender_text_and_extension_as_a_string() {
         .args(["--extension", "{\"color\": \"red\"}"])
         .assert()
         .code(0)
-        .stdout("{\"status\":\"sent\",\"room_id\":\"live-1\",\"MsgSeq\":42,\"MsgTime\":1764151200,\"MsgDropReason\":\"\",\"request_id\":\"Id-x\"}\n");
+        .stdout("{\"status\":\"sent\",\"room_id\":\"live-1\",\"msg_time\":1764151200,\"msg_seq\":42,\"drop_reason\":\"\",\"request_id\":\"Id-x\"}\n");
     m.assert_calls(2);
 }
 
@@ -345,7 +345,12 @@ fn stats_prints_labelled_totals_and_json_is_the_response() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(json_out(&out), resp);
+    assert_eq!(
+        json_out(&out),
+        json!({"room_id": "live-1", "total_viewers": 1200, "total_gifts_sent": 35,
+               "total_gift_coins": 9000, "total_unique_gift_senders": 12,
+               "total_likes_received": 4000, "total_msg_count": 850})
+    );
     m.assert_calls(2);
 }
 

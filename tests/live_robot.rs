@@ -33,7 +33,10 @@ fn list_prints_one_robot_per_line_and_json_on_request() {
         .args(["robot", "list", "live-1", "-o", "json"])
         .assert()
         .code(0)
-        .stdout("{\"room_id\":\"live-1\",\"robots\":[\"live_obs_host1\",\"bot2\"]}\n");
+        .stdout(
+            "{\"room_id\":\"live-1\",\"user\":\"live_obs_host1\"}\n\
+             {\"room_id\":\"live-1\",\"user\":\"bot2\"}\n",
+        );
     m.assert_calls(2);
 }
 

@@ -80,8 +80,16 @@ fn list_shows_a_table_and_json_has_every_field() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
-        json_out(&out),
-        json!({"room_id": "live-1", "seats": seat_list()["SeatList"]})
+        json_lines(&out),
+        vec![
+            json!({"room_id": "live-1", "index": 0, "user": "host", "locked": false,
+                   "audio_forbidden": false, "video_forbidden": false}),
+            json!({"room_id": "live-1", "index": 1, "locked": true,
+                   "audio_forbidden": false, "video_forbidden": false}),
+            json!({"room_id": "live-1", "index": 2, "user": "guest", "locked": false,
+                   "audio_forbidden": true, "video_forbidden": false}),
+            json!({"room_id": "live-1", "index": 3, "locked": false}),
+        ]
     );
     m.assert_calls(2);
 }

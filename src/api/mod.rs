@@ -426,7 +426,7 @@ pub fn print_dry_run(client: &Client, ep: &Endpoint, body: &Value, format: outpu
         .redacted_url(ep, 0)
         .replace("random=0", "random=<random>");
     match format {
-        output::Format::Json => {
+        output::Format::Json | output::Format::Raw => {
             output::print_json(&serde_json::json!({"method": "POST", "url": url, "body": body}))
         }
         output::Format::Text => {

@@ -49,7 +49,7 @@ type Parse<T> = fn(&str) -> Result<T, String>;
 pub fn format_hint() -> Hinted<Parse<crate::output::Format>> {
     Hinted {
         parser: crate::output::Format::parse,
-        values: || vec!["text", "json"],
+        values: || vec!["text", "json", "raw"],
     }
 }
 

@@ -79,7 +79,12 @@ impl<'a> Session<'a> {
     /// for a command that reports it per user, or reads a list it can do
     /// without.
     pub fn send(&self, ep: &Endpoint, body: &Value) -> Result<Option<Answer>, Failed> {
-        self.outcome(ep, body).map(split_outcome).transpose()
+        let answer = self.outcome(ep, body).map(split_outcome).transpose()?;
+        // `-o raw`: the service's own answer, for readers of its docs.
+        if let Some(a) = &answer {
+            output::print_raw(a.reply.response.as_ref());
+        }
+        Ok(answer)
     }
 
     /// A room's CreateTime, read with get_room_info at its pace; `None` when

@@ -31,8 +31,13 @@ impl Ctx {
         self.overrides.clone()
     }
 
+    /// The output format a command writes: `-o raw` is `json` here (its
+    /// JSON is held back by `output`, and `Session` prints each answer).
     pub fn format(&self) -> Format {
-        self.format
+        match self.format {
+            Format::Raw => Format::Json,
+            f => f,
+        }
     }
 
     pub fn settings(&self) -> anyhow::Result<Settings> {

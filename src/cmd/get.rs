@@ -47,7 +47,7 @@ pub fn run(ctx: &Ctx, args: &GetArgs) -> crate::cmd::Result<()> {
     let mut view = RoomView::parse(info);
     view.ensure_room_id(id);
     match ctx.format() {
-        Format::Json => output::print_json(&view.to_json()),
+        Format::Json | Format::Raw => output::print_json(&view.to_json()),
         Format::Text => {
             for line in view.text_lines() {
                 output::println(line);

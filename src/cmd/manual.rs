@@ -147,9 +147,9 @@ fn help_text(words: &[String]) -> anyhow::Result<String> {
     Ok(at.render_long_help().to_string())
 }
 
-/// `livectl version`.
-pub fn version() -> anyhow::Result<()> {
-    crate::version::print();
+/// `livectl version` (`-o json`: one object).
+pub fn version(ctx: &crate::cmd::Ctx) -> anyhow::Result<()> {
+    crate::version::print(ctx.format());
     Ok(())
 }
 

@@ -16,6 +16,7 @@ pub mod get;
 pub mod list;
 pub mod live;
 pub mod manual;
+pub mod nouns;
 pub mod pager;
 pub mod profile;
 pub mod update;

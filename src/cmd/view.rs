@@ -102,6 +102,25 @@ const FIELDS: &[FieldSpec] = &[
     a("CreateTime", "create_time", "Created", Kind::Time),
 ];
 
+/// The room noun's keys, types and meanings, for the JSON contract.
+pub fn json_keys() -> Vec<crate::cmd::nouns::KeyDoc> {
+    use crate::cmd::nouns::Ty;
+    FIELDS
+        .iter()
+        .map(|f| {
+            let ty = match f.kind {
+                Kind::Text if f.key() == "room_id" || f.key() == "owner" => Ty::Id,
+                Kind::Text | Kind::Seat => Ty::Str,
+                Kind::Int => Ty::Int,
+                Kind::Bool => Ty::Bool,
+                Kind::Ints => Ty::Array,
+                Kind::Time => Ty::Time,
+            };
+            (f.key(), ty, f.label)
+        })
+        .collect()
+}
+
 /// One parsed value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
@@ -156,6 +175,7 @@ impl RoomView {
     /// fields are left out; a value of no known form is kept as sent.
     pub fn parse(info: &Map<String, Value>) -> RoomView {
         let mut fields = Vec::new();
+        let mut odd = Vec::new();
         for spec in FIELDS {
             let Some(v) = info.get(spec.api()).filter(|v| !v.is_null()) else {
                 continue;
@@ -168,14 +188,19 @@ impl RoomView {
                 Kind::Seat => seat(v).map(Val::Seat),
                 Kind::Time => int(v).map(Val::Time),
             };
-            let val = parsed.unwrap_or_else(|| {
-                output::log(
-                    1,
-                    format!("{} has an unexpected value {v}; shown as sent", spec.api()),
-                );
-                Val::Raw(v.clone())
-            });
-            fields.push((spec, val));
+            match parsed {
+                Some(val) => fields.push((spec, val)),
+                // A value of no documented form is not guessed at: it goes
+                // under `extra`, as sent, with the fields livectl does not
+                // model.
+                None => {
+                    output::log(
+                        1,
+                        format!("{} has an unexpected value {v}; kept as sent", spec.api()),
+                    );
+                    odd.push((spec.api().to_string(), v.clone()));
+                }
+            }
         }
         let others = info
             .iter()
@@ -195,7 +220,9 @@ impl RoomView {
                 !clash
             })
             .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+            .collect::<Vec<_>>();
+        let mut others = others;
+        others.extend(odd);
         RoomView { fields, others }
     }
 
@@ -220,15 +247,21 @@ impl RoomView {
         self.get(key).map_or_else(|| "-".to_string(), Val::display)
     }
 
-    /// One object: the modelled fields under snake_case keys (`room_id`,
-    /// `owner`, ...), then every other field under the service's name.
+    /// One object (the `room` noun): the modelled fields under snake_case
+    /// keys (`room_id`, `owner`, ...), then every other field of the
+    /// answer, under the service's name and as sent, in `extra`.
     pub fn to_json(&self) -> Value {
         let mut m: Map<String, Value> = self
             .fields
             .iter()
             .map(|(s, v)| (s.key().to_string(), v.to_json()))
             .collect();
-        m.extend(self.others.iter().cloned());
+        if !self.others.is_empty() {
+            m.insert(
+                "extra".into(),
+                Value::Object(self.others.iter().cloned().collect()),
+            );
+        }
         Value::Object(m)
     }
 
@@ -396,11 +429,13 @@ mod tests {
         let v = view(
             json!({"RoomId": "r", "TakeSeatMode": 9, "IsSeatEnabled": {"x": 1}, "Notice": null}),
         );
+        // A value of no documented form is not guessed at: under `extra`,
+        // by its own name, as sent.
         assert_eq!(
             v.to_json(),
-            json!({"room_id": "r", "seat_enabled": {"x": 1}, "seat_mode": 9})
+            json!({"room_id": "r", "extra": {"IsSeatEnabled": {"x": 1}, "TakeSeatMode": 9}})
         );
-        assert_eq!(v.cell("seat_mode"), "9");
+        assert_eq!(v.cell("seat_mode"), "-");
         assert_eq!(v.cell("notice"), "-");
     }
 
@@ -412,7 +447,7 @@ mod tests {
         }));
         assert_eq!(
             serde_json::to_string(&v.to_json()).unwrap(),
-            r#"{"room_id":"r","seat_template":"Karaoke","unlimited":true,"Zeta":{"a":[1,"x"]},"CustomInfo":"{\"k\":1}","Gone":null}"#
+            r#"{"room_id":"r","seat_template":"Karaoke","unlimited":true,"extra":{"Zeta":{"a":[1,"x"]},"CustomInfo":"{\"k\":1}","Gone":null}}"#
         );
         assert_eq!(
             v.text_lines(),

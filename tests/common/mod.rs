@@ -147,8 +147,29 @@ pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// stderr as a person reads it: under `-o json` the error is one JSON
+/// object (`{"error":…,"exit_code":…}`); it is shown here as its `error: …`
+/// line, so checks of the message read the same in both modes. The object
+/// itself: [`raw_stderr`].
 pub fn stderr(out: &std::process::Output) -> String {
+    as_said(&raw_stderr(out))
+}
+
+pub fn raw_stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `text` with each `{"error":…}` line replaced by `error: …`.
+pub fn as_said(text: &str) -> String {
+    text.lines()
+        .map(|l| match serde_json::from_str::<Value>(l) {
+            Ok(Value::Object(m)) if m.contains_key("error") && m.contains_key("exit_code") => {
+                format!("error: {}", m["error"].as_str().unwrap_or_default())
+            }
+            _ => l.to_string(),
+        })
+        .map(|l| l + "\n")
+        .collect()
 }
 
 /// Asserts no secret (key or any UserSig-looking token) is in `text`.

@@ -206,12 +206,12 @@ fn get_json_shows_every_answer_field_unknown_ones_as_sent() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // Modelled fields normalised under snake_case keys, then the rest
-    // under the service's names, values and order as sent.
+    // under `extra`, by the service's names, values and order as sent.
     assert_eq!(
         stdout(&out),
         concat!(
             r#"{"room_id":"r1","owner":"1001","seat_template":"Karaoke","seat_mode":"ApplyToTake","unlimited":true,"#,
-            r#""CustomInfo":"{\"vip\":1}","SeatLayoutTemplateId":50,"VideoQualityList":[{"Level":1,"Bitrate":800}],"RoomStatus":null}"#,
+            r#""extra":{"CustomInfo":"{\"vip\":1}","SeatLayoutTemplateId":50,"VideoQualityList":[{"Level":1,"Bitrate":800}],"RoomStatus":null}}"#,
             "\n"
         )
     );

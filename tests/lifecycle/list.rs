@@ -233,7 +233,7 @@ fn list_json_keeps_fields_the_tool_does_not_model() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "{\"room_id\":\"r1\",\"view_count\":5,\"SeatLayoutTemplateId\":600,\"RoomStatus\":1,\"CustomInfo\":\"\"}\n"
+        "{\"room_id\":\"r1\",\"view_count\":5,\"extra\":{\"SeatLayoutTemplateId\":600,\"RoomStatus\":1,\"CustomInfo\":\"\"}}\n"
     );
     mock.assert_calls(1);
 }

@@ -17,6 +17,7 @@ use crate::api::endpoint::{
 };
 use crate::cmd::Ctx;
 use crate::cmd::call::room_failure;
+use crate::cmd::nouns;
 use crate::cmd::view::RoomView;
 use crate::codes;
 use crate::output::{self, Format};
@@ -110,10 +111,10 @@ pub fn run(ctx: &Ctx, a: &DescribeArgs) -> crate::cmd::Result<()> {
         let mut view = RoomView::parse(&info);
         view.ensure_room_id(room);
         // JSON keeps RoomInfo as returned, like the other sections.
-        *resp = json!({"info": Value::Object(info), "lines": view.text_lines()});
+        *resp = json!({"room": view.to_json(), "lines": view.text_lines()});
     }
     match ctx.format() {
-        Format::Json => output::print_json(&to_json(&sections)),
+        Format::Json | Format::Raw => output::print_json(&to_json(room, &sections)),
         Format::Text => text_lines(&sections).iter().for_each(output::println),
     }
     Ok(())
@@ -138,22 +139,37 @@ fn error_json(f: &Failed) -> Value {
     }})
 }
 
-/// One object, a key per section: the service's value or `{"error": …}`.
-fn to_json(sections: &[(&str, Result<Value, Failed>)]) -> Value {
+/// One object, a key per section, each in the nouns of the JSON contract
+/// (`cmd::nouns`): `room`, `stats`, `seats` and `metadata` as the
+/// commands print them, `admins`/`robots` the IDs as sent, the counts as
+/// `members_online`, `banned`, `muted`; a section that could not be read
+/// is `{"error": …}`.
+fn to_json(room: &str, sections: &[(&str, Result<Value, Failed>)]) -> Value {
     let mut out = serde_json::Map::new();
+    let list = |v: &Value, f: &dyn Fn(&Value) -> Value| -> Value {
+        Value::Array(v.as_array().into_iter().flatten().map(f).collect())
+    };
     for (key, res) in sections {
+        let name = match *key {
+            "members" => "members_online",
+            k => k,
+        };
         let v = match res {
             Err(f) => error_json(f),
             Ok(resp) => match *key {
-                "room" => resp["info"].clone(),
-                "seats" => resp["SeatList"].clone(),
-                "admins" => json!(strings(&resp["Admin_Account"])),
-                "robots" => json!(strings(&resp["RobotList_Account"])),
-                "metadata" => resp["Metadata"].clone(),
+                "room" => resp["room"].clone(),
+                "stats" => nouns::stats(room, resp),
+                "seats" => list(&resp["SeatList"], &|s| nouns::seat(room, s)),
+                "admins" => resp["Admin_Account"].clone(),
+                "robots" => resp["RobotList_Account"].clone(),
+                "metadata" => list(&resp["Metadata"], &|e| nouns::metadata(room, e)),
+                "members" => resp["MemberCount"].clone(),
+                "banned" => json!(resp["BannedAccountList"].as_array().map_or(0, Vec::len)),
+                "muted" => json!(resp["MutedAccountList"].as_array().map_or(0, Vec::len)),
                 _ => resp.clone(),
             },
         };
-        out.insert((*key).to_string(), v);
+        out.insert(name.to_string(), v);
     }
     Value::Object(out)
 }

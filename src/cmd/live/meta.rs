@@ -250,13 +250,11 @@ fn get(ctx: &Ctx, a: &GetArgs) -> crate::cmd::Result<()> {
         }
     }
     match ctx.format() {
-        Format::Json => {
-            let mut v = json!({"room_id": room});
-            if let (Some(m), Some(r)) = (v.as_object_mut(), resp.as_object()) {
-                m.extend(r.clone());
-            }
-            output::print_json(&v);
-        }
+        Format::Json | Format::Raw => resp["Metadata"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .for_each(|e| output::print_json(&crate::cmd::nouns::metadata(room, e))),
         Format::Text if found.is_empty() && a.keys.is_empty() => {
             output::note(format!("room \"{room}\" has no metadata"));
         }
@@ -335,7 +333,7 @@ fn set(ctx: &Ctx, a: &SetArgs) -> crate::cmd::Result<()> {
     if let Some(answer) = s.call(&SET_ROOM_METADATA, room, &body, &what)? {
         let keys: Vec<&String> = change.keys().collect();
         match ctx.format() {
-            Format::Json => output::print_json(&json!({
+            Format::Json | Format::Raw => output::print_json(&json!({
                 "status": "set", "room_id": room, "keys": keys,
                 "request_id": answer.reply.request_id,
             })),
@@ -379,7 +377,7 @@ fn delete(ctx: &Ctx, a: &DeleteArgs) -> crate::cmd::Result<()> {
     let what = format!("the metadata of room \"{room}\" was not deleted");
     if let Some(answer) = s.call(&DEL_ROOM_METADATA, room, &body, &what)? {
         match ctx.format() {
-            Format::Json => output::print_json(&json!({
+            Format::Json | Format::Raw => output::print_json(&json!({
                 "status": "deleted", "room_id": room, "keys": keys,
                 "request_id": answer.reply.request_id,
             })),

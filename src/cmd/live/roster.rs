@@ -11,6 +11,7 @@ use super::{Session, optional_read, response, strings};
 use crate::api::endpoint::Endpoint;
 use crate::cmd::Ctx;
 use crate::cmd::call::room_failure;
+use crate::cmd::nouns;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::settle::Failed;
@@ -32,26 +33,37 @@ pub struct Roster {
 impl Roster {
     /// The list of `room`; `None` in a dry run.
     pub fn read(&self, s: &Session, room: &str) -> Result<Option<Vec<String>>, Failed> {
-        let answer = s.send(self.read, &json!({ "RoomId": room }))?;
-        Ok(answer.map(|a| strings(&response(&a)[self.key])))
+        Ok(self
+            .read_raw(s, room)?
+            .map(|list| strings(&Value::Array(list))))
     }
 
-    /// `… list ROOM`: one account per line; json `{"room_id":…,"<noun>s":[…]}`.
+    /// The list as the service sent it (IDs exactly); `None` in a dry run.
+    fn read_raw(&self, s: &Session, room: &str) -> Result<Option<Vec<Value>>, Failed> {
+        let answer = s.send(self.read, &json!({ "RoomId": room }))?;
+        Ok(answer.map(|a| {
+            response(&a)[self.key]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        }))
+    }
+
+    /// `… list ROOM`: one account per line; json: one `account` per line.
     pub fn list(&self, ctx: &Ctx, room: &str, dry_run: bool) -> crate::cmd::Result<()> {
         let s = Session::open(ctx, dry_run)?;
         let what = format!("could not list the {}s of room \"{room}\"", self.noun);
         let Some(accounts) = self
-            .read(&s, room)
+            .read_raw(&s, room)
             .map_err(|f| room_failure(ctx, room, &f, &what))?
         else {
             return Ok(());
         };
         match ctx.format() {
-            Format::Json => output::print_json(&json!({
-                "room_id": room,
-                format!("{}s", self.noun): accounts,
-            })),
-            Format::Text => accounts
+            Format::Json | Format::Raw => accounts
+                .iter()
+                .for_each(|a| output::print_json(&nouns::account(room, a))),
+            Format::Text => strings(&Value::Array(accounts))
                 .iter()
                 .for_each(|a| output::println(output::shown(a))),
         }
@@ -122,7 +134,7 @@ impl Roster {
         let what = format!("users were not {done} as {noun}s {to} room \"{room}\"");
         if let Some(answer) = s.call(ep, room, &body, &what)? {
             match ctx.format() {
-                Format::Json => output::print_json(&json!({
+                Format::Json | Format::Raw => output::print_json(&json!({
                     "status": done, "room_id": room, "users": users,
                     "request_id": answer.reply.request_id, "attempts": answer.attempts,
                 })),

@@ -14,6 +14,7 @@ use crate::api::endpoint::{
     GET_SEAT_LIST, KICK_USER_OFF_SEAT, LOCK_SEAT, MOVE_USER_TO_SEAT, PICK_USER_ON_SEAT,
 };
 use crate::cmd::Ctx;
+use crate::cmd::nouns;
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::settle::Answer;
@@ -337,7 +338,11 @@ fn list_cmd(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
         return Ok(());
     };
     match ctx.format() {
-        Format::Json => output::print_json(&json!({"room_id": room, "seats": raw})),
+        Format::Json | Format::Raw => raw
+            .as_array()
+            .into_iter()
+            .flatten()
+            .for_each(|seat| output::print_json(&nouns::seat(room, seat))),
         Format::Text if seats.is_empty() => {
             output::note(format!("room \"{room}\" has no seats"));
         }
@@ -379,7 +384,7 @@ fn change(
 /// Prints a change that was made.
 fn done(ctx: &Ctx, ans: Answer, status: &str, room: &str, extra: Value, text: String) {
     match ctx.format() {
-        Format::Json => {
+        Format::Json | Format::Raw => {
             let mut v = json!({"status": status, "room_id": room});
             if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
                 m.extend(e);

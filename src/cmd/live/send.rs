@@ -86,14 +86,17 @@ pub fn run(ctx: &Ctx, a: &SendArgs) -> crate::cmd::Result<()> {
     let time = int(&resp["MsgTime"]);
     let dropped = text(&resp["MsgDropReason"]).filter(|r| !r.is_empty());
     match ctx.format() {
-        Format::Json => {
-            let mut v = json!({
-                "status": if dropped.is_some() { "dropped" } else { "sent" },
-                "room_id": room,
-            });
-            if let (Some(m), Some(r)) = (v.as_object_mut(), resp.as_object()) {
-                m.extend(r.clone());
-                m.insert("request_id".into(), json!(answer.reply.request_id));
+        Format::Json | Format::Raw => {
+            let mut v = crate::cmd::nouns::entry(room, resp, crate::cmd::nouns::RECEIPT);
+            let m = v.as_object_mut().expect("an object");
+            m.shift_insert(
+                0,
+                "status".into(),
+                json!(if dropped.is_some() { "dropped" } else { "sent" }),
+            );
+            m.insert("request_id".into(), json!(answer.reply.request_id));
+            if let Some(extra) = m.shift_remove("extra") {
+                m.insert("extra".into(), extra);
             }
             output::print_json(&v);
         }

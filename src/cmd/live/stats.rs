@@ -1,6 +1,6 @@
 //! `livectl stats ROOM`: a running room's totals (get_room_stats, 100/s,
-//! live-api.md §3.8) as `Label: value` lines; `-o json` prints the
-//! `Response` as the service returned it.
+//! live-api.md §3.8) as `Label: value` lines; `-o json` prints the `stats`
+//! noun (`cmd::nouns`).
 
 use clap::Args;
 use serde_json::{Value, json};
@@ -57,7 +57,9 @@ pub fn run(ctx: &Ctx, a: &StatsArgs) -> crate::cmd::Result<()> {
     let s = Session::open(ctx, a.dry_run)?;
     if let Some(resp) = read(&s, room)? {
         match ctx.format() {
-            Format::Json => output::print_json(&resp),
+            Format::Json | Format::Raw => {
+                output::print_json(&crate::cmd::nouns::stats(room, &resp))
+            }
             Format::Text => stats_lines(&resp).iter().for_each(output::println),
         }
     }

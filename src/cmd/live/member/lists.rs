@@ -4,13 +4,14 @@
 //! table both lists are shown as. Rendering takes `now` and the zone.
 
 use jiff::tz::TimeZone;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{ListArgs, ReadArgs};
 use crate::api::endpoint::{GET_BANNED_MEMBER_LIST, GET_MEMBER_LIST, GET_MUTED_MEMBER_LIST};
 use crate::cmd::call::room_failure;
 use crate::cmd::live::time::{local_zone, now_unix, when};
 use crate::cmd::live::{Session, response};
+use crate::cmd::nouns;
 use crate::cmd::pager::{self, Cursor, Cut, Ended, Page};
 use crate::cmd::{Ctx, Stop};
 use crate::output::{self, Col, Format, Table};
@@ -47,7 +48,7 @@ pub fn members(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
         |page| {
             for m in page {
                 match ctx.format() {
-                    Format::Json => output::print_json(&member_json(room, &m)),
+                    Format::Json | Format::Raw => output::print_json(&member_json(room, &m)),
                     Format::Text => output::println(output::shown(&account(&m))),
                 }
             }
@@ -79,40 +80,9 @@ pub fn members(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
     Ok(())
 }
 
-/// A member as `-o json` shows it: `{"room_id", "user"}` with the account
-/// exactly as sent, and any other field under `extra`.
+/// A member as `-o json` shows it: the `member` noun.
 pub fn member_json(room: &str, m: &Value) -> Value {
-    noun(room, m, &[("Member_Account", "user")])
-}
-
-/// A list entry as one of livectl's nouns: `room_id`, then the modelled
-/// fields renamed, values exactly as sent; the fields livectl does not
-/// model kept verbatim under `extra`.
-pub fn noun(room: &str, entry: &Value, fields: &[(&str, &str)]) -> Value {
-    let mut out = Map::new();
-    out.insert("room_id".into(), json!(room));
-    let mut extra = Map::new();
-    match entry {
-        Value::Object(m) => {
-            for (api, key) in fields {
-                if let Some(v) = m.get(*api) {
-                    out.insert((*key).into(), v.clone());
-                }
-            }
-            for (k, v) in m {
-                if !fields.iter().any(|(api, _)| api == k) {
-                    extra.insert(k.clone(), v.clone());
-                }
-            }
-        }
-        other => {
-            extra.insert("value".into(), other.clone());
-        }
-    }
-    if !extra.is_empty() {
-        out.insert("extra".into(), Value::Object(extra));
-    }
-    Value::Object(out)
+    nouns::entry(room, m, nouns::MEMBER)
 }
 
 /// `1 member`, `2 members`.
@@ -243,13 +213,9 @@ impl<'a> UntilView<'a> {
         }
         self.seen += entries.len() as u64;
         match self.ctx.format() {
-            Format::Json => entries.iter().for_each(|e| {
-                output::print_json(&noun(
-                    self.room,
-                    e,
-                    &[("Member_Account", "user"), (self.field, "until")],
-                ))
-            }),
+            Format::Json | Format::Raw => entries
+                .iter()
+                .for_each(|e| output::print_json(&nouns::ban(self.room, e, self.field))),
             Format::Text => until_rows(&mut self.table, &entries, self.field, self.now, &self.tz)
                 .iter()
                 .for_each(output::println),
