@@ -6,6 +6,8 @@
 
 mod common;
 
+#[path = "emulator/contract.rs"]
+mod contract;
 #[path = "emulator/harness.rs"]
 mod harness;
 #[path = "emulator/live.rs"]
