@@ -96,7 +96,7 @@ Room:
   Owner:    host
   Public:   yes
   Viewers:  1200
-  Created:  2025-11-26 10:00:00 UTC
+  Created:  2025-11-26 10:00 +00:00
   RoomType: Live
 Statistics:
   Viewers:        1200
@@ -123,13 +123,15 @@ Muted:      0
 fn describe_shows_a_room_with_members_seats_admins_robots_and_metadata() {
     let env = TestEnv::new();
     mount(&env.server, &[]);
-    env.cmd()
+    let out = env
+        .cmd()
         .env("TZ", "UTC")
         .args(["describe", "live-1"])
-        .assert()
-        .code(0)
-        .stdout(TEXT)
-        .stderr("");
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(without_distance(&stdout(&out)), TEXT);
+    assert_eq!(stderr(&out), "");
 }
 
 #[test]

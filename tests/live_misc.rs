@@ -54,7 +54,7 @@ fn send_text_sends_sender_text_and_extension_as_a_string() {
         .code(0)
         .stdout(
             predicates::str::is_match(
-                r"^MsgSeq:  42\nMsgTime: 2025-11-26 10:00 \(\d+[mhd] ago\)\n$",
+                r"^MsgSeq:  42\nMsgTime: 2025-11-26 10:00 \+00:00 \(\d+[mhdy] ago\)\n$",
             )
             .unwrap(),
         )

@@ -148,7 +148,8 @@ impl Val {
         }
     }
 
-    /// The value for a person: dates in UTC, bools as yes/no.
+    /// The value for a person: times by the one rule (local, offset,
+    /// distance: `cmd::live::time`), bools as yes/no.
     pub fn display(&self) -> String {
         match self {
             Val::Text(s) => s.clone(),
@@ -156,7 +157,7 @@ impl Val {
             Val::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
             Val::Ints(v) => v.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
             Val::Seat(m) => m.as_str().to_string(),
-            Val::Time(t) => utc(*t),
+            Val::Time(t) => crate::cmd::live::time::shown(*t),
             Val::Raw(v) => v.to_string(),
         }
     }
@@ -343,34 +344,6 @@ fn seat(v: &Value) -> Option<SeatMode> {
     }
 }
 
-/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
-pub fn utc(secs: i64) -> String {
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let s = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        s / 3600,
-        s % 3600 / 60,
-        s % 60
-    )
-}
-
-/// (year, month, day) of a day count since 1970-01-01 in the proleptic
-/// Gregorian calendar (Howard Hinnant's `civil_from_days`); a date crate
-/// would be a dependency for one line of output.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // day of era, 0..=146096
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // 0..=399
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // 0..=365, from March 1
-    let mp = (5 * doy + 2) / 153; // month from March, 0..=11
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,13 +440,16 @@ mod tests {
         let v = view(
             json!({"CreateTime": 1_700_000_000, "RoomId": "r", "IsPublicVisible": 1, "ViewCount": 7}),
         );
+        // Times by the one rule: local, with the offset and the distance.
+        let tokyo = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
+        let lines = crate::cmd::live::time::fixed(1_700_003_600, tokyo, || v.text_lines());
         assert_eq!(
-            v.text_lines(),
+            lines,
             vec![
                 "Room ID: r",
                 "Public:  yes",
                 "Viewers: 7",
-                "Created: 2023-11-14 22:13:20 UTC"
+                "Created: 2023-11-15 07:13 +09:00 (1h ago)"
             ]
         );
     }
@@ -505,16 +481,5 @@ mod tests {
             serde_json::to_string(&v.to_json()).unwrap(),
             r#"{"room_id":"r9","name":"n"}"#
         );
-    }
-
-    #[test]
-    fn utc_dates() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(utc(951_868_799), "2000-02-29 23:59:59 UTC");
-        assert_eq!(utc(951_868_800), "2000-03-01 00:00:00 UTC");
-        assert_eq!(utc(4_107_542_400), "2100-03-01 00:00:00 UTC");
-        assert_eq!(utc(-1), "1969-12-31 23:59:59 UTC");
-        assert_eq!(utc(1_709_251_199), "2024-02-29 23:59:59 UTC");
     }
 }

@@ -273,3 +273,33 @@ mod fake;
 // Not every test crate uses the fake.
 #[allow(unused_imports)]
 pub use fake::*;
+
+/// `text` with the distance after each time (` (3y ago)`, ` (in 2h)`,
+/// ` (now)`) taken out, so a test of a fixed date does not depend on today.
+pub fn without_distance(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(" (") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let end = after.find(')').unwrap_or(0);
+        let inner = &after[..end];
+        let amount = inner
+            .strip_prefix("in ")
+            .or_else(|| inner.strip_suffix(" ago"));
+        let is_distance = inner == "now"
+            || amount.is_some_and(|a| {
+                a.len() >= 2
+                    && a[..a.len() - 1].bytes().all(|b| b.is_ascii_digit())
+                    && matches!(a.as_bytes()[a.len() - 1], b'm' | b'h' | b'd' | b'y')
+            });
+        if end > 0 && is_distance {
+            rest = &after[end + 1..];
+        } else {
+            out.push_str(" (");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -25,12 +25,13 @@ fn get_prints_aligned_readable_fields() {
     });
     let out = env
         .cmd()
+        .env("TZ", "UTC")
         .args(["get", "--room-id", "live-1"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
-        stdout(&out),
+        without_distance(&stdout(&out)),
         "\
 Room ID:           live-1
 Name:              Friday show
@@ -48,7 +49,7 @@ Unlimited room:    yes
 Activity status:   3
 Notice:            welcome
 Viewers:           42
-Created:           2023-11-14 22:13:20 UTC
+Created:           2023-11-14 22:13 +00:00
 CustomInfo:        {\"vip\":1}
 IsLikeEnabled:     false
 "

@@ -1,6 +1,6 @@
 //! Arguments shared by the live-event commands: the `ROOM` positional, a
 //! list of users (`USER...` and `--users-from FILE|-`) and durations
-//! (`90s`, `10m`, `1h`, `7d` or plain seconds).
+//! (`90s`, `10m`, `1h`, `7d`; a bare number is refused).
 
 use clap::Args;
 use std::io::{BufRead, BufReader, Read};
@@ -149,15 +149,17 @@ pub fn check_user(u: &str) -> Result<(), String> {
 /// The longest ban or mute livectl sends: a year.
 pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
 
-/// `90s`, `10m`, `1h`, `7d`, `1h30m` or plain seconds; 1 s to a year.
+/// `90s`, `10m`, `1h`, `7d`, `1h30m`; 1 s to a year. A bare number is
+/// refused: `--for 10` reads as ten minutes as easily as ten seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let d = match s.parse::<u64>() {
-        Ok(secs) => Duration::from_secs(secs),
-        Err(_) => humantime::parse_duration(s).map_err(|e| {
-            format!("\"{s}\" is not a duration ({e}); use e.g. 90s, 10m, 1h, 7d or seconds")
-        })?,
-    };
+    if let Ok(n) = s.parse::<u64>() {
+        return Err(format!(
+            "\"{s}\" has no unit: write {n}s (seconds), {n}m (minutes), {n}h or {n}d"
+        ));
+    }
+    let d = humantime::parse_duration(s)
+        .map_err(|e| format!("\"{s}\" is not a duration ({e}); use e.g. 90s, 10m, 1h or 7d"))?;
     if d < Duration::from_secs(1) {
         return Err(format!(
             "\"{s}\" is shorter than a second; the service counts whole seconds"
@@ -180,12 +182,16 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert!(
+            parse_duration("90")
+                .unwrap_err()
+                .contains("write 90s (seconds), 90m")
+        );
         assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86400)));
-        assert!(parse_duration("0").unwrap_err().contains("shorter"));
+        assert!(parse_duration("0s").unwrap_err().contains("shorter"));
         assert!(parse_duration("400d").unwrap_err().contains("year"));
         assert!(parse_duration("1.5s").is_err());
         assert!(

@@ -315,8 +315,8 @@ mod tests {
             until_lines("BANNED UNTIL", &entries, "BannedUntil", now, &TimeZone::UTC),
             [
                 "USER     BANNED UNTIL",
-                "troll42  2025-11-26 12:00 (in 2h)",
-                "小明     2025-11-29 10:00 (in 3d)",
+                "troll42  2025-11-26 12:00 +00:00 (in 2h)",
+                "小明     2025-11-29 10:00 +00:00 (in 3d)",
                 "10086    -",
             ]
         );
@@ -326,7 +326,7 @@ mod tests {
         let m = vec![json!({"Member_Account": "a", "MutedUntil": now + 600})];
         assert_eq!(
             until_lines("MUTED UNTIL", &m, "MutedUntil", now, &tokyo)[1],
-            "a     2025-11-26 19:10 (in 10m)"
+            "a     2025-11-26 19:10 +09:00 (in 10m)"
         );
     }
 }

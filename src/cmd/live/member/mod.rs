@@ -78,7 +78,7 @@ pub struct BanArgs {
     pub room: RoomArg,
     #[command(flatten)]
     pub users: UsersArg,
-    /// How long the ban lasts: 90s, 10m, 1h, 7d or seconds (at most 365d)
+    /// How long the ban lasts: 90s, 10m, 1h, 7d (a unit is required; at most 365d)
     #[arg(long = "for", value_name = "DURATION", value_parser = parse_duration)]
     pub duration: Duration,
     /// Why, as the service records it (at most 200 bytes)
@@ -95,7 +95,7 @@ pub struct MuteArgs {
     pub room: RoomArg,
     #[command(flatten)]
     pub users: UsersArg,
-    /// How long the mute lasts: 90s, 10m, 1h, 7d or seconds (at most 365d)
+    /// How long the mute lasts: 90s, 10m, 1h, 7d (a unit is required; at most 365d)
     #[arg(long = "for", value_name = "DURATION", value_parser = parse_duration)]
     pub duration: Duration,
     /// Print the requests without sending
