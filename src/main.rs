@@ -30,6 +30,9 @@ fn main() -> ExitCode {
             }
             // --help and --version are successes; usage errors exit 2.
             let _ = e.print();
+            if let Some(hint) = cli::usage_hint(&e, &args) {
+                output::note(hint);
+            }
             return ExitCode::from(if e.use_stderr() {
                 error::EXIT_USAGE
             } else {

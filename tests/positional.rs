@@ -79,3 +79,38 @@ fn no_room_both_rooms_or_a_bool_value_as_the_room_send_nothing() {
         .stderr(predicates::str::contains("--public=false"));
     any.assert_calls(0);
 }
+
+#[test]
+fn every_room_command_takes_room_or_room_id_and_a_missing_room_names_both() {
+    let env = TestEnv::new();
+    let stats = env.server.mock(|when, then| {
+        when.path(path("get_room_stats"))
+            .json_body(serde_json::json!({"RoomId": "live-1"}));
+        then.status(200).json_body(serde_json::json!({
+            "ErrorCode": 0, "ActionStatus": "OK", "RequestId": "Id-s", "Response": {"TotalViewers": 1}}));
+    });
+    env.cmd().args(["stats", "live-1"]).assert().code(0);
+    env.cmd()
+        .args(["stats", "--room-id", "live-1"])
+        .assert()
+        .code(0);
+    stats.assert_calls(2);
+    env.cmd()
+        .args(["member", "banned", "--room-id", "live-1", "--dry-run"])
+        .assert()
+        .code(0);
+    env.cmd()
+        .args(["stats"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("ROOM").and(predicates::str::contains("--room-id ID")));
+    env.cmd()
+        .args(["stats", "a", "--room-id", "b"])
+        .assert()
+        .code(2);
+    env.cmd()
+        .args(["delete", "live-1"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("did you mean `livectl destroy`?"));
+}

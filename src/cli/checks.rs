@@ -7,6 +7,31 @@ use crate::room;
 /// The message for a parse error whose cause clap's own words hide, from
 /// the raw arguments: `--public false` (clap: "unexpected argument
 /// 'false'"). `None` when no known trap matches. Called on errors only.
+/// A line to add after clap's own message: a missing `ROOM` names both
+/// ways to give it; a verb from other tools names livectl's.
+pub fn usage_hint(e: &clap::Error, args: &[String]) -> Option<String> {
+    use clap::error::ErrorKind;
+    let text = e.to_string();
+    match e.kind() {
+        ErrorKind::MissingRequiredArgument if text.contains("<ROOM>") => {
+            Some("hint: name the room as the first argument (ROOM) or with --room-id ID".into())
+        }
+        ErrorKind::InvalidSubcommand => {
+            let verb = args.iter().skip(1).find(|a| !a.starts_with('-'))?;
+            let meant = match verb.as_str() {
+                "delete" | "remove" | "rm" | "del" | "dismiss" => "destroy",
+                "ls" | "rooms" => "list",
+                "show" | "info" | "inspect" => "get",
+                "new" | "add" | "make" => "create",
+                "edit" | "set" | "modify" => "update",
+                _ => return None,
+            };
+            Some(format!("hint: did you mean `livectl {meant}`?"))
+        }
+        _ => None,
+    }
+}
+
 pub fn trap_hint(args: &[String]) -> Option<String> {
     use clap::CommandFactory;
     fn bool_flags(cmd: &clap::Command, out: &mut Vec<String>) {

@@ -63,10 +63,10 @@ fn seat_mode_hint() -> Hinted<Parse<SeatMode>> {
 /// Room fields shared by `create` and `update`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct RoomFieldArgs {
-    /// Room name, up to 100 bytes (RoomName; defaults to the room ID)
+    /// Room name, up to 100 bytes (RoomName; create: defaults to the room ID)
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
-    /// Maximum number of members, 1 to 2147483647 (MaxMemberCount)
+    /// Legacy: maximum number of members, 1 to 2147483647 (MaxMemberCount; no longer in the newest create_room table)
     #[arg(long, value_name = "N", value_parser = room::parse_positive, allow_negative_numbers = true)]
     pub max_members: Option<u64>,
     /// Cover image URL, up to 200 bytes (CoverURL)

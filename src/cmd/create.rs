@@ -51,7 +51,7 @@ pub struct CreateArgs {
     /// Host's user ID; must be an imported account (Owner_Account)
     #[arg(long, value_name = "USER")]
     pub owner: Option<String>,
-    /// Enable microphone seats (IsSeatEnabled); alone means true
+    /// Legacy: enable microphone seats (IsSeatEnabled; seats now come from --seat-template); alone means true
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
     pub seat_enabled: Option<bool>,
     /// Maximum number of seats, 1 to 2147483647 (MaxSeatCount); only AudioSalon and Karaoke use it

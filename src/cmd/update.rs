@@ -9,7 +9,7 @@ use crate::cmd::Ctx;
 use crate::cmd::args::{RoomFieldArgs, invalid, room_of, spec_from_flags};
 use crate::cmd::call::Session;
 use crate::error::Error;
-use crate::room::{self, Field, FieldError, Naming, RoomSpec, SeatTemplate};
+use crate::room::{Field, FieldError, Naming, RoomSpec};
 use crate::settle::{Record, Status, finish};
 
 #[derive(Args, Debug, Clone)]
@@ -25,9 +25,6 @@ pub struct UpdateArgs {
     /// Room notice, up to 100 bytes (Notice)
     #[arg(long, value_name = "TEXT")]
     pub notice: Option<String>,
-    /// Change the seat layout (SeatTemplate), sent only when given; names as for `create`
-    #[arg(long, value_name = "NAME", value_parser = room::parse_seat_template)]
-    pub seat_template: Option<SeatTemplate>,
     /// Validate and print the request without sending
     #[arg(long)]
     pub dry_run: bool,
@@ -35,18 +32,24 @@ pub struct UpdateArgs {
 
 /// The flags of the fields update_room_info can change (api.md section 6).
 const CHANGEABLE: &str = "--name, --max-members, --message-disabled, --cover-url, --category, \
-                          --activity-status, --public, --seat-mode, --seat-template, --unlimited, \
+                          --activity-status, --public, --seat-mode, --unlimited, \
                           --notice or --field NAME=VALUE";
 
-/// Modelled fields update_room_info does not change: create sets them.
-const FIXED: [Field; 3] = [Field::Owner, Field::SeatEnabled, Field::MaxSeats];
+/// Modelled fields update_room_info does not change: create sets them (the
+/// seat layout among them: it is not among update_room_info's documented
+/// fields, and the service refuses it with 100002).
+const FIXED: [Field; 4] = [
+    Field::Owner,
+    Field::SeatEnabled,
+    Field::MaxSeats,
+    Field::SeatTemplate,
+];
 
 /// The room spec of `livectl update` flags.
 pub fn update_spec(args: &UpdateArgs) -> Result<RoomSpec, Error> {
     let room = room_of(&args.room, &args.room_id)?;
     let mut spec = spec_from_flags(Some(room), &args.fields);
     spec.notice = args.notice.clone();
-    spec.seat_template = args.seat_template.clone();
     Ok(spec)
 }
 
@@ -62,16 +65,6 @@ pub fn validate(spec: &RoomSpec) -> Vec<FieldError> {
                 f.api()
             );
         }
-    }
-    // `none` means "send no SeatTemplate", which update already does
-    // without the flag: taking it silently would hide a mistake.
-    if spec.seat_template == Some(SeatTemplate::Omit) {
-        errs.push(FieldError {
-            field: Field::SeatTemplate.flag(),
-            message: "none only applies to create (it omits SeatTemplate); update sends \
-                      SeatTemplate only when given a layout, so leave the flag out"
-                .into(),
-        });
     }
     errs
 }
@@ -136,18 +129,13 @@ mod tests {
     }
 
     #[test]
-    fn seat_template_none_is_refused_a_layout_is_sent() {
-        let mut s = spec(&[]);
-        s.seat_template = Some(SeatTemplate::Omit);
-        let errs = validate(&s);
+    fn the_seat_layout_cannot_change_after_create() {
+        let errs = validate(&spec(&[("SeatTemplate", json!("AudioSalon"))]));
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!(errs[0].field, "--seat-template");
-        assert!(errs[0].message.contains("only applies to create"));
-        s.seat_template = crate::room::parse_seat_template("audiosalon").ok();
-        assert!(validate(&s).is_empty());
-        assert_eq!(
-            s.update_body(),
-            json!({"RoomInfo": {"RoomId": "r", "SeatTemplate": "AudioSalon"}})
+        assert!(
+            errs[0]
+                .message
+                .contains("cannot be changed after the room is created")
         );
     }
 

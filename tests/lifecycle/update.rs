@@ -105,7 +105,6 @@ fn update_without_fields_exits_2_naming_the_flags_and_sends_nothing() {
         "--max-members",
         "--public",
         "--seat-mode",
-        "--seat-template",
         "--unlimited",
         "--notice",
         "--field",
@@ -170,31 +169,8 @@ fn update_dry_run_prints_the_request_and_needs_no_secret() {
 }
 
 #[test]
-fn update_sends_seat_template_and_unlimited_only_when_given() {
+fn update_sends_unlimited_only_when_given_and_never_a_seat_template() {
     let env = TestEnv::new();
-    let mock = env.server.mock(|when, then| {
-        when.method(POST)
-            .path(path("update_room_info"))
-            .is_true(valid_request)
-            .json_body(json!({"RoomInfo": {
-                "RoomId": "live-1", "SeatTemplate": "VideoDynamicFloat7Seats",
-                "IsUnlimitedRoomEnabled": false
-            }}));
-        then.status(200).json_body(ok_with(json!({})));
-    });
-    env.cmd()
-        .args(["update", "--room-id", "live-1"])
-        .args([
-            "--seat-template",
-            "videodynamicfloat7seats",
-            "--unlimited=false",
-        ])
-        .assert()
-        .code(0)
-        .stdout("live-1\n")
-        .stderr("");
-    mock.assert_calls(1);
-    // Without the flag, update sends no SeatTemplate (create's default is create's).
     let plain = env.server.mock(|when, then| {
         when.path(path("update_room_info"))
             .json_body(json!({"RoomInfo": {"RoomId": "live-1", "IsUnlimitedRoomEnabled": true}}));
@@ -208,26 +184,25 @@ fn update_sends_seat_template_and_unlimited_only_when_given() {
 }
 
 #[test]
-fn update_seat_template_none_exits_2_and_sends_nothing() {
+fn update_has_no_seat_template_the_layout_is_chosen_at_creation() {
     let env = TestEnv::new();
     let mock = env.server.mock(|when, then| {
         when.any_request();
         then.status(200).json_body(ok_with(json!({})));
     });
+    // update_room_info does not take SeatTemplate (the service answers
+    // 100002): the flag is gone, and --field says why.
     env.cmd()
-        .args([
-            "update",
-            "--room-id",
-            "r1",
-            "--name",
-            "x",
-            "--seat-template",
-            "none",
-        ])
+        .args(["update", "r1", "--seat-template", "AudioSalon"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--seat-template"));
+    env.cmd()
+        .args(["update", "r1", "--field", "SeatTemplate=AudioSalon"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "--seat-template: none only applies to create",
+            "SeatTemplate cannot be changed after the room is created",
         ));
     mock.assert_calls(0);
 }

@@ -51,8 +51,8 @@ pub struct Change {
 
 pub fn run(ctx: &Ctx, cmd: &AdminCommand) -> crate::cmd::Result<()> {
     match cmd {
-        AdminCommand::List(r) => ADMINS.list(ctx, &r.room, false),
-        AdminCommand::Add(c) => ADMINS.change(ctx, &c.room.room, &c.users, c.dry_run, true),
-        AdminCommand::Remove(c) => ADMINS.change(ctx, &c.room.room, &c.users, c.dry_run, false),
+        AdminCommand::List(r) => ADMINS.list(ctx, r.id(), false),
+        AdminCommand::Add(c) => ADMINS.change(ctx, c.room.id(), &c.users, c.dry_run, true),
+        AdminCommand::Remove(c) => ADMINS.change(ctx, c.room.id(), &c.users, c.dry_run, false),
     }
 }

@@ -73,7 +73,7 @@ const _: () = {
 };
 
 pub fn run(ctx: &Ctx, a: &DescribeArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let s = Session::open(ctx, a.dry_run)?;
     let reads = reads(room);
     if s.dry_run() {

@@ -233,7 +233,7 @@ pub fn read(
 }
 
 fn get(ctx: &Ctx, a: &GetArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     for k in &a.keys {
         check_key(k, "KEY").map_err(Error::usage)?;
     }
@@ -286,7 +286,7 @@ fn read_json_file(path: &PathBuf) -> crate::cmd::Result<Vec<(String, String)>> {
 }
 
 fn set(ctx: &Ctx, a: &SetArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let mut new = BTreeMap::new();
     if let Some(p) = &a.from_json {
         new.extend(read_json_file(p)?);
@@ -344,7 +344,7 @@ fn set(ctx: &Ctx, a: &SetArgs) -> crate::cmd::Result<()> {
 }
 
 fn delete(ctx: &Ctx, a: &DeleteArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let mut keys: Vec<String> = Vec::new();
     for k in &a.keys {
         check_key(k, "KEY").map_err(Error::usage)?;

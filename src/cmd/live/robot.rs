@@ -61,9 +61,9 @@ pub struct Change {
 
 pub fn run(ctx: &Ctx, cmd: &RobotCommand) -> crate::cmd::Result<()> {
     match cmd {
-        RobotCommand::List(a) => ROBOTS.list(ctx, &a.room.room, a.dry_run),
-        RobotCommand::Add(c) => ROBOTS.change(ctx, &c.room.room, &c.users, c.dry_run, true),
-        RobotCommand::Remove(c) => ROBOTS.change(ctx, &c.room.room, &c.users, c.dry_run, false),
+        RobotCommand::List(a) => ROBOTS.list(ctx, a.room.id(), a.dry_run),
+        RobotCommand::Add(c) => ROBOTS.change(ctx, c.room.id(), &c.users, c.dry_run, true),
+        RobotCommand::Remove(c) => ROBOTS.change(ctx, c.room.id(), &c.users, c.dry_run, false),
     }
 }
 

@@ -171,7 +171,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
     match cmd {
         SeatCommand::List(a) => list_cmd(ctx, a),
         SeatCommand::Pick(a) => {
-            let room = &a.room.room;
+            let room = a.room.id();
             let body = json!({"RoomId": room, "Index": a.index, "Member_Account": a.user});
             let what = format!(
                 "{} was not put on seat {} of room \"{room}\"",
@@ -198,7 +198,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
             Ok(())
         }
         SeatCommand::Kick(a) => {
-            let room = &a.room.room;
+            let room = a.room.id();
             let data = a.message.clone().unwrap_or_default();
             let body = json!({"RoomId": room, "Member_Account": a.user, "Data": data});
             let what = format!(
@@ -227,7 +227,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
         }
         SeatCommand::Lock(a) | SeatCommand::Unlock(a) => {
             let lock = matches!(cmd, SeatCommand::Lock(_));
-            let room = &a.room.room;
+            let room = a.room.id();
             let body = json!({"RoomId": room, "Index": a.index, "ForbidTaken": lock});
             let verb = if lock { "locked" } else { "unlocked" };
             let what = format!("seat {} of room \"{room}\" was not {verb}", a.index);
@@ -248,7 +248,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
         SeatCommand::Mute(m) | SeatCommand::Unmute(m) => {
             let mute = matches!(cmd, SeatCommand::Mute(_));
             let a = &m.seat;
-            let room = &a.room.room;
+            let room = a.room.id();
             // Neither flag means both.
             let (audio, video) = if m.audio || m.video {
                 (m.audio, m.video)
@@ -291,7 +291,7 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
             Ok(())
         }
         SeatCommand::Move(a) => {
-            let room = &a.room.room;
+            let room = a.room.id();
             let body = json!({"RoomId": room, "SeatIndex": a.to, "Member_Account": a.user,
                               "Policy": a.if_taken.policy()});
             let what = format!(
@@ -332,7 +332,7 @@ pub fn read_seats(s: &Session, room: &str) -> crate::cmd::Result<Option<(Vec<Sea
 }
 
 fn list_cmd(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let s = Session::open(ctx, a.dry_run)?;
     let Some((seats, raw)) = read_seats(&s, room)? else {
         return Ok(());

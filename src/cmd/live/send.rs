@@ -43,7 +43,7 @@ pub struct SendArgs {
 
 /// The endpoint and body of the message, or why the flags do not make one.
 pub fn request(a: &SendArgs) -> Result<(&'static crate::api::endpoint::Endpoint, Value), String> {
-    let room = &a.room.room;
+    let room = a.room.id();
     if let Some(t) = &a.text {
         let from = a.from.as_ref().ok_or(
             "--text needs --from USER: a text message is sent as a user of the room".to_string(),
@@ -74,7 +74,7 @@ pub fn request(a: &SendArgs) -> Result<(&'static crate::api::endpoint::Endpoint,
 }
 
 pub fn run(ctx: &Ctx, a: &SendArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let (ep, body) = request(a).map_err(Error::usage)?;
     let s = Session::open(ctx, a.dry_run)?;
     let what = format!("the message to room \"{room}\" was not sent");

@@ -53,7 +53,7 @@ pub fn read(s: &Session, room: &str) -> crate::cmd::Result<Option<Value>> {
 }
 
 pub fn run(ctx: &Ctx, a: &StatsArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let s = Session::open(ctx, a.dry_run)?;
     if let Some(resp) = read(&s, room)? {
         match ctx.format() {

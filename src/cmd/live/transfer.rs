@@ -31,7 +31,7 @@ pub struct TransferArgs {
 }
 
 pub fn run(ctx: &Ctx, a: &TransferArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let confirm = Confirm {
         yes: a.yes,
         dry_run: a.dry_run,

@@ -22,7 +22,7 @@ pub const BANNED_PAGE: usize = crate::limits::BANNED_PAGE_MAX;
 /// `member list`: every page, up to `--limit`, each member printed as its
 /// page arrives (`-o json`: one object per member).
 pub fn members(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let s = Session::open(ctx, a.dry_run)?;
     // MemberCount (everyone online, beyond what is listed) from the last page.
     let count = std::cell::Cell::new(None);
@@ -111,7 +111,7 @@ pub fn cut_failure(ctx: &Ctx, room: &str, cut: &Cut, what: &str) -> Stop {
 /// `member banned`: every page, as a USER / BANNED UNTIL table, printed as
 /// pages arrive.
 pub fn banned(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let s = Session::open(ctx, a.dry_run)?;
     let mut view = UntilView::new(ctx, room, "BannedUntil", "BANNED UNTIL");
     match walk_banned(&s, room, |page| view.page(page)) {
@@ -164,7 +164,7 @@ pub fn walk_banned(
 
 /// `member muted`: one answer, as a USER / MUTED UNTIL table.
 pub fn muted(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let s = Session::open(ctx, a.dry_run)?;
     let what = format!("could not list the muted users of room \"{room}\"");
     let body = json!({ "RoomId": room });

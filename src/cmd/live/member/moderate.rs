@@ -51,7 +51,7 @@ pub fn ban(ctx: &Ctx, a: &BanArgs) -> crate::cmd::Result<()> {
     let s = Session::open(ctx, a.dry_run)?;
     let w = Write {
         ep: &BAN_MEMBER,
-        room: &a.room.room,
+        room: a.room.id(),
         extra,
         status: "banned",
         verb: "banned from",
@@ -66,7 +66,7 @@ pub fn mute(ctx: &Ctx, a: &MuteArgs) -> crate::cmd::Result<()> {
     let s = Session::open(ctx, a.dry_run)?;
     let w = Write {
         ep: &MUTE_MEMBER,
-        room: &a.room.room,
+        room: a.room.id(),
         extra: Map::from_iter([("MuteTime".to_string(), json!(secs))]),
         status: "muted",
         verb: "muted in",
@@ -83,7 +83,7 @@ pub fn unmute(ctx: &Ctx, a: &Change) -> crate::cmd::Result<()> {
     let s = Session::open(ctx, a.dry_run)?;
     let w = Write {
         ep: &MUTE_MEMBER,
-        room: &a.room.room,
+        room: a.room.id(),
         extra: Map::from_iter([("MuteTime".to_string(), json!(0))]),
         status: "unmuted",
         verb: "unmuted in",
@@ -96,7 +96,7 @@ pub fn unmute(ctx: &Ctx, a: &Change) -> crate::cmd::Result<()> {
 /// are kept) and skips users not on it, comparing exact IDs. A list that
 /// could not be read whole skips nobody: every user is sent.
 pub fn unban(ctx: &Ctx, a: &Change) -> crate::cmd::Result<()> {
-    let room = &a.room.room;
+    let room = a.room.id();
     let mut users = a.users.resolve()?;
     let s = Session::open(ctx, a.dry_run)?;
     // A dry run prints only the unban calls.
