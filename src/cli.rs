@@ -41,6 +41,120 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The clap command as livectl shows it: in every subcommand's help, `-h`
+/// and `--help` alike, the examples come right after the usage, before the
+/// options (the global options keep their own heading, last).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    fn shape(c: clap::Command) -> clap::Command {
+        let examples = c.get_after_long_help().cloned();
+        let has_examples = examples.is_some() || c.get_after_help().is_some();
+        let mut c = c.help_template(if has_examples {
+            "{about-with-newline}\n{usage-heading} {usage}{after-help}\n\n{all-args}"
+        } else {
+            "{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}"
+        });
+        if let (Some(ex), None) = (examples, c.get_after_help()) {
+            c = c.after_help(ex);
+        }
+        c.mut_subcommands(shape)
+    }
+    Cli::command().mut_subcommands(shape)
+}
+
+/// Parses the command line with [`command`], after [`canonical_args`].
+pub fn try_parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let args = canonical_args(std::env::args_os().collect());
+    let matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command()))
+}
+
+/// `--room-id ID` (or `--room-id=ID`) is the `ROOM` argument of every
+/// command that has one: it is moved to the `ROOM` place, right after the
+/// subcommand, so it works wherever it stands and whatever positionals
+/// follow. Anything else, and commands without `ROOM`, are left to clap.
+pub fn canonical_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let root = command();
+    let text: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let end = text.iter().position(|a| a == "--").unwrap_or(text.len());
+    // The subcommand path: skip flags (and the values of those that take one).
+    let takes_value = |cmd: &clap::Command, tok: &str| -> bool {
+        if tok.contains('=') {
+            return false;
+        }
+        let find = |c: &clap::Command| {
+            c.get_arguments().any(|a| {
+                let named = tok
+                    .strip_prefix("--")
+                    .is_some_and(|l| a.get_long() == Some(l))
+                    || (tok.len() == 2
+                        && tok.starts_with('-')
+                        && a.get_short() == tok.chars().nth(1));
+                named && a.get_action().takes_values()
+            })
+        };
+        find(cmd) || find(&root)
+    };
+    let mut cur = &root;
+    let mut path_end = None;
+    let mut i = 1;
+    while i < end {
+        let tok = &text[i];
+        if tok.starts_with('-') {
+            i += if takes_value(cur, tok) { 2 } else { 1 };
+            continue;
+        }
+        match cur.find_subcommand(tok) {
+            Some(sub) => {
+                cur = sub;
+                path_end = Some(i);
+                i += 1;
+            }
+            None => break,
+        }
+    }
+    let has_room = cur
+        .get_arguments()
+        .any(|a| a.get_id() == "room" && a.is_positional());
+    let (Some(at), true) = (path_end, has_room) else {
+        return args;
+    };
+    // Before the subcommand it is no flag of anything: clap says so.
+    if text[..at].iter().any(|t| t.starts_with("--room-id")) {
+        return args;
+    }
+    let mut out: Vec<std::ffi::OsString> = Vec::with_capacity(args.len());
+    let mut rooms = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let tok = &text[i];
+        if i < end && tok == "--room-id" && i + 1 < end {
+            rooms.push(args[i + 1].clone());
+            i += 2;
+            continue;
+        }
+        if i < end
+            && let Some(v) = tok.strip_prefix("--room-id=")
+        {
+            rooms.push(v.into());
+            i += 1;
+            continue;
+        }
+        out.push(args[i].clone());
+        i += 1;
+    }
+    // Each room given goes to the ROOM place; two of them (or one and a
+    // ROOM) are then an extra positional, which clap refuses.
+    for (n, r) in rooms.into_iter().enumerate() {
+        out.insert(at + 1 + n, r);
+    }
+    out
+}
+
 /// Flags valid before or after any subcommand.
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Global options")]
@@ -92,13 +206,11 @@ pub enum Command {
     #[command(after_long_help = crate::cmd::create::EXAMPLES)]
     Create(crate::cmd::create::CreateArgs),
     /// Show one room (get_room_info)
-    #[command(
-        after_long_help = "Examples:\n  livectl get --room-id live-1\n  livectl get --room-id live-1 -o json"
-    )]
+    #[command(after_long_help = "Examples:\n  livectl get live-1\n  livectl get live-1 -o json")]
     Get(crate::cmd::get::GetArgs),
     /// Change a room's settings (update_room_info)
     #[command(
-        after_long_help = "Examples:\n  livectl update --room-id live-1 --name \"Saturday show\" --notice \"starts at 8\"\n  livectl update --room-id live-1 --public=false --dry-run"
+        after_long_help = "Examples:\n  livectl update live-1 --name \"Saturday show\" --notice \"starts at 8\"\n  livectl update live-1 --public=false --dry-run"
     )]
     Update(crate::cmd::update::UpdateArgs),
     /// Destroy one room, or many from a CSV file (destroy_room)
@@ -123,7 +235,10 @@ pub enum Command {
     Usersig(crate::cmd::usersig::UsersigArgs),
     #[command(display_order = 103)]
     /// List, show, add, change (use, set, unset) and remove credential profiles
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl profile add prod --sdkappid 1400000001 --region singapore --secret-key-stdin < prod.key\n  livectl profile list"
+    )]
     Profile(crate::cmd::profile::ProfileCommand),
     #[command(display_order = 104)]
     /// Check config, permissions, clock, network and credentials; safe to paste
@@ -156,22 +271,37 @@ pub enum Command {
     Version,
     // ---- live-event operations (src/cmd/live/): members, robots ----
     /// A room's audience: list, ban, unban, banned, mute, unmute, muted
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl member list live-1\n  livectl member ban live-1 troll42 --for 1h"
+    )]
     Member(crate::cmd::live::member::MemberCommand),
     /// A room's robots: list, add, remove (at most 3 per room)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl robot add live-1 obs_host1\n  livectl robot list live-1"
+    )]
     Robot(crate::cmd::live::robot::RobotCommand),
 
     // ---- live-event operations: admins ----
     /// A room's admins: list, add, remove (at most 5 per room)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl admin add live-1 mod_anna\n  livectl admin list live-1"
+    )]
     Admin(crate::cmd::live::admin::AdminCommand),
     // ---- live-event operations: seats, metadata, messages, owner, stats, describe ----
     /// A room's seats: list, pick, kick, lock, unlock, mute, unmute, move
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl seat list live-1\n  livectl seat pick live-1 guest7 --index 2"
+    )]
     Seat(crate::cmd::live::seat::SeatCommand),
     /// A room's custom metadata: get, set, delete (10 keys, 2 KB a value, 16 KB in all)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl meta set live-1 topic=launch\n  livectl meta get live-1"
+    )]
     Meta(crate::cmd::live::meta::MetaCommand),
     /// Send a text message as a user, or a custom message, to a room
     #[command(

@@ -2,12 +2,11 @@
 //! `main` parses, runs, prints the error once and gives the exit code that
 //! `error::exit_status` maps the run's end to.
 
-use clap::Parser;
 use livectl::{app, cli, error, output};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             // A known trap gets its own message instead of clap's.

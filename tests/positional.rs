@@ -114,3 +114,39 @@ fn every_room_command_takes_room_or_room_id_and_a_missing_room_names_both() {
         .code(2)
         .stderr(predicates::str::contains("did you mean `livectl destroy`?"));
 }
+
+#[test]
+fn room_id_works_wherever_it_stands_before_or_after_other_positionals() {
+    let env = TestEnv::new();
+    for args in [
+        vec![
+            "seat",
+            "pick",
+            "--room-id",
+            "r1",
+            "u1",
+            "--index",
+            "2",
+            "--dry-run",
+        ],
+        vec![
+            "seat",
+            "pick",
+            "u1",
+            "--index",
+            "2",
+            "--room-id=r1",
+            "--dry-run",
+        ],
+        vec!["seat", "pick", "r1", "u1", "--index", "2", "--dry-run"],
+    ] {
+        let out = env.cmd().args(&args).args(["-o", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let v = json_out(&out);
+        assert_eq!(
+            v["body"],
+            json!({"RoomId": "r1", "Index": 2, "Member_Account": "u1"}),
+            "{args:?}"
+        );
+    }
+}

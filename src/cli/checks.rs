@@ -61,34 +61,44 @@ pub fn trap_hint(args: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     /// gh puts an example on each command: so does livectl.
     #[test]
     fn every_command_has_an_example_in_its_long_help() {
+        // Every command and every group, in -h and --help, with the example
+        // before the options.
         fn walk(cmd: &mut clap::Command, path: &str, missing: &mut Vec<String>) {
             let path = format!("{path} {}", cmd.get_name());
             let leaves: Vec<String> = cmd
                 .get_subcommands()
                 .map(|c| c.get_name().to_string())
                 .collect();
-            if leaves.is_empty() {
-                let help = cmd.render_long_help().to_string();
-                if !help.contains("Example") {
-                    missing.push(path);
+            if path != " livectl" {
+                for help in [
+                    cmd.render_long_help().to_string(),
+                    cmd.render_help().to_string(),
+                ] {
+                    let example = help.find("Example");
+                    let options = help.find("Options:").or(help.find("Commands:"));
+                    if example.is_none() || options.is_some_and(|o| example > Some(o)) {
+                        missing.push(path.clone());
+                    }
                 }
-                return;
             }
             for name in leaves {
                 let sub = cmd.find_subcommand_mut(&name).expect("listed");
                 walk(sub, &path, missing);
             }
         }
-        let mut cli = Cli::command();
+        let mut cli = crate::cli::command();
         cli.build();
         let mut missing = Vec::new();
         walk(&mut cli, "", &mut missing);
-        assert!(missing.is_empty(), "no example in --help of:{missing:#?}");
+        missing.dedup();
+        assert!(
+            missing.is_empty(),
+            "no example before the options in -h/--help of:{missing:#?}"
+        );
     }
 
     #[test]

@@ -9,30 +9,21 @@ use std::time::Duration;
 
 use crate::error::Error;
 
-/// The room a command acts on: `ROOM`, or `--room-id ID` (the same; one
-/// argument group for every command, so both work everywhere).
+/// The room a command acts on: `ROOM`, or `--room-id ID` anywhere on the
+/// line (the same: `cli::canonical_args` moves it to the `ROOM` place before
+/// clap parses, so it works in every command, before or after other
+/// positionals). One argument group for every live-event command.
 #[derive(Args, Debug, Clone)]
 pub struct RoomArg {
-    /// Room ID, exactly as the service holds it (as `-o json` prints it); or --room-id
-    #[arg(
-        value_name = "ROOM",
-        value_parser = parse_room,
-        required_unless_present = "room_id",
-        conflicts_with = "room_id"
-    )]
-    pub room: Option<String>,
-    /// The room ID, as a flag (the same as ROOM)
-    #[arg(long = "room-id", value_name = "ID", value_parser = parse_room)]
-    pub room_id: Option<String>,
+    /// Room ID, exactly as the service holds it (as `-o json` prints it); or --room-id ID
+    #[arg(value_name = "ROOM", value_parser = parse_room)]
+    pub room: String,
 }
 
 impl RoomArg {
-    /// The room, however it was given (clap requires one).
+    /// The room, however it was given.
     pub fn id(&self) -> &str {
-        self.room
-            .as_deref()
-            .or(self.room_id.as_deref())
-            .expect("clap requires ROOM or --room-id")
+        &self.room
     }
 }
 
