@@ -507,6 +507,19 @@ pub fn class_of(code: i64) -> Class {
     }
 }
 
+/// An error's account of a code, each thing once: the code, the service's
+/// text (or, when it sent none, what the code means), then the fix:
+/// `100004 room not exist; fix: check the room ID (…)`. The service's text
+/// already says what happened, so the meaning is not said again.
+pub fn compose(code: i64, info: &str) -> String {
+    match (lookup(code), info.is_empty()) {
+        (Some(c), false) => format!("{code} {info}; fix: {}", c.fix),
+        (Some(c), true) => format!("{code} ({}); fix: {}", c.meaning, c.fix),
+        (None, false) => format!("{code} {info} ({})", explanation(code)),
+        (None, true) => format!("{code} ({})", explanation(code)),
+    }
+}
+
 /// "meaning: fix" for an error message, or a generic hint for unknown codes.
 pub fn explanation(code: i64) -> String {
     match lookup(code) {
@@ -522,6 +535,21 @@ pub fn explanation(code: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_says_each_thing_once() {
+        assert_eq!(
+            compose(100004, "room not exist"),
+            format!(
+                "100004 room not exist; fix: {}",
+                lookup(100004).unwrap().fix
+            )
+        );
+        let bare = compose(100004, "");
+        assert!(bare.contains(lookup(100004).unwrap().meaning), "{bare}");
+        let e = compose(100010, "room exists");
+        assert_eq!(e.matches("as is").count(), 1, "{e}");
+    }
 
     #[test]
     fn table_has_every_documented_code_once() {

@@ -38,11 +38,12 @@ impl ServiceFailure {
 
 impl std::fmt::Display for ServiceFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.what, self.code)?;
-        if !self.info.is_empty() {
-            write!(f, " {}", self.info)?;
-        }
-        write!(f, " ({})", codes::explanation(self.code))?;
+        write!(
+            f,
+            "{}: {}",
+            self.what,
+            codes::compose(self.code, &self.info)
+        )?;
         if self.class().retryable() && self.attempts > 1 {
             write!(f, "; still failing after {} attempts", self.attempts)?;
         }
@@ -229,11 +230,11 @@ mod tests {
     }
 
     #[test]
-    fn service_message_has_code_text_explanation_and_request_id() {
+    fn service_message_has_code_text_fix_and_request_id_each_once() {
         let msg = failure(100003).to_string();
         assert_eq!(
             msg,
-            "room \"r\" was not created: 100003 text (room ID already exists: choose another room ID) (RequestId Id-1)"
+            "room \"r\" was not created: 100003 text; fix: choose another room ID (RequestId Id-1)"
         );
     }
 }

@@ -252,6 +252,14 @@ pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `1 room`, `2 rooms`: a count with its noun, said right.
+pub fn plural(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// Columns on a terminal: Chinese, Japanese and Korean characters and most
 /// emoji take two, combining marks none.
 pub fn display_width(s: &str) -> usize {

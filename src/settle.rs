@@ -398,7 +398,7 @@ mod tests {
         assert_eq!(exit_code(&e), 5);
         assert!(
             e.to_string()
-                .starts_with("room \"r\" was not destroyed: 100006 text ("),
+                .starts_with("room \"r\" was not destroyed: 100006 text; fix: "),
             "{e}"
         );
         assert!(e.to_string().ends_with("(RequestId Id-9)"), "{e}");

@@ -264,25 +264,25 @@ fn mute_with_neither_flag_means_both_and_flags_pick_one() {
     let both = mount_ok(
         &env.server,
         "lock_seat",
-        json!({"RoomId": "live-1", "Index": 0, "ForbidAudio": true, "ForbidVideo": true}),
+        json!({"RoomId": "live-1", "Index": 0, "ForbidAudio": true, "ForbidVideo": true, "ForbidTaken": false}),
     );
     // lock_seat does not document that an omitted flag keeps its value: the
-    // flag not changed goes as the seat holds it (seat 2's audio ban stays
-    // when its video is changed, and the reverse).
+    // flags not changed go as the seat holds them (seat 2's audio ban stays
+    // when its video is changed, and the reverse; the lock stays as it is).
     let video = mount_ok(
         &env.server,
         "lock_seat",
-        json!({"RoomId": "live-1", "Index": 0, "ForbidVideo": true, "ForbidAudio": false}),
+        json!({"RoomId": "live-1", "Index": 0, "ForbidVideo": true, "ForbidTaken": false, "ForbidAudio": false}),
     );
     let unmute_audio = mount_ok(
         &env.server,
         "lock_seat",
-        json!({"RoomId": "live-1", "Index": 2, "ForbidAudio": false, "ForbidVideo": false}),
+        json!({"RoomId": "live-1", "Index": 2, "ForbidAudio": false, "ForbidTaken": false, "ForbidVideo": false}),
     );
     let video_keeps_audio_ban = mount_ok(
         &env.server,
         "lock_seat",
-        json!({"RoomId": "live-1", "Index": 2, "ForbidVideo": true, "ForbidAudio": true}),
+        json!({"RoomId": "live-1", "Index": 2, "ForbidVideo": true, "ForbidTaken": false, "ForbidAudio": true}),
     );
     env.cmd()
         .args(["seat", "mute", "live-1", "--index", "0"])

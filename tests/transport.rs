@@ -521,5 +521,5 @@ fn new_codes_are_explained_and_classed() {
         .args(["create", "--room-id", "r1"])
         .assert()
         .code(5)
-        .stderr(contains("request too large"));
+        .stderr(contains("93000 scripted; fix: shorten the fields"));
 }

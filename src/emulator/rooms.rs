@@ -117,7 +117,7 @@ pub fn create(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         return Err(if room.owner() == owner {
             fail(
                 100010,
-                format!("room \"{id}\" already exists and its owner is {owner}; use it as is"),
+                format!("room \"{id}\" already exists and its owner is {owner}"),
             )
         } else {
             fail(100003, format!("room ID \"{id}\" already exists"))

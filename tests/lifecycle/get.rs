@@ -130,7 +130,9 @@ fn get_missing_room_exits_5_naming_the_room() {
     assert_eq!(stdout(&out), "");
     let err = stderr(&out);
     assert!(
-        err.contains("error: room \"gone\" not found: 100004 room not exist (no such room"),
+        err.contains(
+            "error: room \"gone\" not found: 100004 room not exist; fix: check the room ID"
+        ),
         "{err}"
     );
     assert!(err.contains("RequestId Id-fail-100004"), "{err}");
@@ -167,7 +169,7 @@ fn a_refusal_is_said_once_and_exits_by_its_code() {
             .assert()
             .code(exit)
             .stdout("")
-            .stderr(predicate::str::contains(format!(": {code} no (")))
+            .stderr(predicate::str::contains(format!(": {code} no; fix: ")))
             .stderr(said_once());
     }
     // No answer at all (nothing listens on port 1 of loopback).

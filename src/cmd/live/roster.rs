@@ -110,9 +110,9 @@ impl Roster {
             users = keep;
             if add && !users.is_empty() && current.len() + users.len() > max {
                 return Err(Error::usage(format!(
-                    "room \"{room}\" has {} {noun}s ({}); adding {} would pass the limit of \
+                    "room \"{room}\" has {} ({}); adding {} would pass the limit of \
                      {max}: remove some first (livectl {noun} remove {room} USER); nothing was sent",
-                    current.len(),
+                    output::plural(current.len() as u64, noun),
                     current
                         .iter()
                         .map(|c| output::shown(c))

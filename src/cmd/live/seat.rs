@@ -265,10 +265,12 @@ pub fn run(ctx: &Ctx, cmd: &SeatCommand) -> crate::cmd::Result<()> {
             let verb = if mute { "muted" } else { "unmuted" };
             let what = format!("seat {} of room \"{room}\" was not {verb}", a.index);
             // lock_seat does not document that an omitted flag keeps its
-            // value: the flag not changed is sent as the seat holds it.
+            // value: the flags not changed (the other of audio/video, and
+            // the lock) are sent as the seat holds them.
             let keep = |seats: &[Seat], body: &mut Value| {
                 let plan = plan_mute(seats, room, a.index, (audio, video), mute)?;
                 if let Some(seat) = seats.iter().find(|s| s.index == i64::from(a.index)) {
+                    body["ForbidTaken"] = json!(seat.locked);
                     if !audio {
                         body["ForbidAudio"] = json!(seat.audio_off);
                     }

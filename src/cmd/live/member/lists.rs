@@ -75,7 +75,7 @@ pub fn members(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
     output::note(format!(
         "{} online in room \"{room}\"{shown} (the service refreshes this list about every 40 s \
          and returns at most 1000)",
-        plural(total, "member")
+        output::plural(total, "member")
     ));
     Ok(())
 }
@@ -83,15 +83,6 @@ pub fn members(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
 /// A member as `-o json` shows it: the `member` noun.
 pub fn member_json(room: &str, m: &Value) -> Value {
     nouns::entry(room, m, nouns::MEMBER)
-}
-
-/// `1 member`, `2 members`.
-pub fn plural(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// A list cut short, reported as every one-room failure is (a refused page:

@@ -131,9 +131,9 @@ fn seat_at<'s>(seats: &'s [Seat], index: u32, room: &str, flag: &str) -> Result<
         .ok_or_else(|| {
             let max = seats.iter().map(|s| s.index).max().unwrap_or(0);
             format!(
-                "{flag} {index}: room \"{room}\" has {} seats, numbered 0 to {max} \
+                "{flag} {index}: room \"{room}\" has {}, numbered 0 to {max} \
                  (livectl seat list {room}); nothing was sent",
-                seats.len()
+                crate::output::plural(seats.len() as u64, "seat")
             )
         })
 }
