@@ -186,10 +186,16 @@ impl Store {
         })?;
         line.push(b'\n');
         let mut w = lock(&self.writer);
+        let written = w.bytes;
         let file = w.file.as_mut().ok_or_else(|| {
             std::io::Error::other("the emulator is stopping and its state is saved")
         })?;
-        file.write_all(&line)?;
+        if let Err(e) = file.write_all(&line) {
+            // A line cut short (a full disk) is taken back, so the lines
+            // after it still parse; the journal holds exactly `bytes`.
+            let _ = file.set_len(written);
+            return Err(e);
+        }
         w.bytes += line.len() as u64;
         if w.bytes >= w.threshold && !w.rotated {
             // A failed rotation keeps the journal going; it is retried at the next write.
