@@ -33,7 +33,7 @@ pub struct EmulatorArgs {
     /// Allow a non-loopback --listen address (UserSigs travel in URLs over plain http)
     #[arg(long)]
     pub allow_remote: bool,
-    /// Keep the state in FILE (JSON, 0600, written atomically) and reload it on start
+    /// Keep the state in FILE (JSON, 0600) and reload it on start; each change is journaled in FILE.journal before it is answered, and FILE.lock keeps a second emulator off
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Wait this long before each answer, e.g. 50ms or 1.5s
