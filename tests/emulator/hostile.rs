@@ -159,6 +159,67 @@ fn a_huge_head_or_url_is_refused_and_memory_stays_flat() {
     assert!(got.starts_with("HTTP/1.1 414 "), "{got:?}");
 }
 
+/// Reads one answer (head and Content-Length body) from a keep-alive connection.
+fn read_one(s: &mut TcpStream) -> String {
+    let mut got = Vec::new();
+    let mut byte = [0u8; 1];
+    while !got.ends_with(b"\r\n\r\n") {
+        assert_eq!(s.read(&mut byte).unwrap(), 1, "closed mid-head: {got:?}");
+        got.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&got).into_owned();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .map_or(0, |n| n.trim().parse().unwrap());
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).unwrap();
+    head + &String::from_utf8_lossy(&body)
+}
+
+#[test]
+fn bodies_over_the_cap_answer_80002_and_100_continue_is_honoured() {
+    let emu = Emu::start(&["--listen", ":0"]);
+    let q = emu.query();
+    let mut s = raw(&emu);
+    let path = format!("/v4/live_engine_http_srv/get_room_list?{q}");
+    // 1.5 MiB: over the 1 MiB cap, read and dropped; the connection goes on.
+    let big = "x".repeat(1536 * 1024);
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nContent-Length: {}\r\n\r\n{big}",
+        big.len()
+    )
+    .unwrap();
+    let a = read_one(&mut s);
+    assert!(a.contains("\"ErrorCode\":80002"), "{a}");
+    // Expect: 100-continue: the body is asked for, then answered.
+    let body = r#"{"Next":"","Count":1}"#;
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    let mut cont = [0u8; 25];
+    s.read_exact(&mut cont).unwrap();
+    assert_eq!(&cont, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(body.as_bytes()).unwrap();
+    let a = read_one(&mut s);
+    assert!(a.contains("\"ErrorCode\":0"), "{a}");
+    // Over 8 MiB is not read: 80002 at once, and the connection closes.
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nContent-Length: 100000000\r\n\r\n"
+    )
+    .unwrap();
+    let a = read_answer(&mut s);
+    assert!(
+        a.contains("Connection: close") && a.contains("\"ErrorCode\":80002"),
+        "{a}"
+    );
+}
+
 #[test]
 fn connections_beyond_the_limit_are_refused_and_threads_stay_bounded() {
     let emu = Emu::start(&["--listen", ":0", "--max-connections", "8"]);
