@@ -85,8 +85,9 @@ impl Conn {
 
     /// Reads the next request within `limits`.
     pub fn next(&mut self, limits: &Limits) -> Result<Request, End> {
-        // The deadline starts at the request's first byte.
-        let mut deadline = (!self.buf.is_empty()).then(|| Instant::now() + limits.request_timeout);
+        // The deadline starts at the request's first byte; before it, the
+        // connection is idle.
+        let mut deadline: Option<Instant> = None;
         let (head_len, mut req, length, expect) = loop {
             if !self.buf.is_empty() {
                 deadline.get_or_insert_with(|| Instant::now() + limits.request_timeout);

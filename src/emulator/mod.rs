@@ -2,7 +2,8 @@
 //! service (issue 11). This file resolves the options and credentials,
 //! binds, prints the base URL and the banner, and runs until SIGINT/SIGTERM,
 //! saving the state. `service` is the service without sockets, `server`
-//! the transport, one file per family of commands.
+//! and `http` the transport, `store` the `--state` files (journal, lock),
+//! one file per family of commands.
 
 mod admins;
 mod args;
