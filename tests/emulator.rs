@@ -2,14 +2,20 @@
 //! it (create/get/update/list/destroy, a batch through `--fail-rate`,
 //! `--state` across a restart), credentials refused with the right codes, a
 //! UserSig from an independent TLSSigAPIv2 implementation, and the banner,
-//! log and shutdown. Live-event endpoints are in `tests/emulator/live.rs`.
+//! log and shutdown. Live-event endpoints are in `tests/emulator/live.rs`;
+//! hostile clients and load in `hostile.rs`; durability, locking, clock
+//! and log safety in `durable.rs`.
 
 mod common;
 
 #[path = "emulator/contract.rs"]
 mod contract;
+#[path = "emulator/durable.rs"]
+mod durable;
 #[path = "emulator/harness.rs"]
 mod harness;
+#[path = "emulator/hostile.rs"]
+mod hostile;
 #[path = "emulator/live.rs"]
 mod live;
 #[path = "emulator/seats.rs"]
@@ -210,41 +216,6 @@ fn state_survives_a_restart_and_is_written_0600() {
     let (status, err) = again.stop_with("-INT");
     assert!(status.success(), "SIGINT ends it cleanly too: {err}");
     assert!(err.contains("1 rooms loaded"), "{err}");
-}
-
-#[test]
-fn the_state_is_saved_while_running_so_a_kill_loses_little() {
-    let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "--listen",
-        ":0",
-        "--state",
-        "rooms.json",
-        "--seat-template-optional",
-    ];
-    let emu = Emu::start_in(dir.path(), &args, &[]);
-    emu.client()
-        .args(["create", "--room-id", "saved-early"])
-        .assert()
-        .code(0);
-    // Polled, not timed: the saver writes within a fraction of a second.
-    let file = dir.path().join("rooms.json");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !std::fs::read_to_string(&file).is_ok_and(|t| t.contains("saved-early")) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the state was not saved while running"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let (status, _) = emu.stop_with("-KILL");
-    assert!(!status.success());
-    let again = Emu::start_in(dir.path(), &args, &[]);
-    again
-        .client()
-        .args(["get", "--room-id", "saved-early"])
-        .assert()
-        .code(0);
 }
 
 #[test]

@@ -66,7 +66,7 @@ pub fn add_robot(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     if room.robots.len() + new.len() > ROBOT_MAX {
         // The limit is documented, its code is not: 100002 with the reason.
         return Err(bad(format!(
-            "a room holds at most {ROBOT_MAX} robots: it has {}, and {} more were asked",
+            "a room holds at most {ROBOT_MAX} robots: it has {}, and {} more were asked (the code 100002 is the emulator's guess; the documentation names none)",
             room.robots.len(),
             new.len()
         )));

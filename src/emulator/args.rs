@@ -33,7 +33,7 @@ pub struct EmulatorArgs {
     /// Allow a non-loopback --listen address (UserSigs travel in URLs over plain http)
     #[arg(long)]
     pub allow_remote: bool,
-    /// Keep the state in FILE (JSON, 0600, written atomically) and reload it on start
+    /// Keep the state in FILE (JSON, 0600) and reload it on start; each change is journaled in FILE.journal before it is answered, and FILE.lock keeps a second emulator off
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Wait this long before each answer, e.g. 50ms or 1.5s
@@ -54,9 +54,22 @@ pub struct EmulatorArgs {
     /// Model the older create_room revision: SeatTemplate optional, IsSeatEnabled + MaxSeatCount decide seats
     #[arg(long)]
     pub seat_template_optional: bool,
-    /// Start the emulator's clock this many seconds ahead of the system clock
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    /// Start the emulator's clock this many seconds ahead of the system clock (at most 100 years either way)
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i64).range(-faults::MAX_OFFSET_S..=faults::MAX_OFFSET_S))]
     pub clock_offset: Option<i64>,
+    /// Serve at most N connections at once; one more is answered 503 and closed
+    #[arg(long, value_name = "N", default_value_t = super::server::DEFAULT_CONNECTIONS,
+          value_parser = parse_connections)]
+    pub max_connections: usize,
+}
+
+/// `--max-connections`: 1 to 10,000 (each connection has a thread).
+fn parse_connections(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=10_000).contains(&n) => Ok(n),
+        _ => Err(format!("\"{s}\" is not a number from 1 to 10000")),
+    }
 }
 
 /// `ADDR:PORT`, `:PORT` (loopback) or `localhost:PORT`.

@@ -21,6 +21,12 @@ pub struct EmulatorClock {
 
 const NOT_FROZEN: i64 = i64::MIN;
 
+/// The emulator's clock stays within this of the system clock (100 years):
+/// `--clock-offset` and `advance_clock` beyond it are refused, so the
+/// arithmetic on times can never wrap.
+pub const MAX_OFFSET_S: i64 = 100 * 365 * 86_400;
+pub const MAX_OFFSET_MS: i64 = MAX_OFFSET_S * 1000;
+
 fn system_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -69,10 +75,23 @@ impl EmulatorClock {
         self.offset_ms.load(Ordering::Relaxed)
     }
 
-    /// Moves the clock forward (never back: the service's time only grows).
-    pub fn advance(&self, ms: u64) {
+    /// Moves the clock forward (never back: the service's time only grows);
+    /// refused, the clock unchanged, past `MAX_OFFSET_MS` ahead.
+    pub fn advance(&self, ms: u64) -> Result<(), String> {
         self.offset_ms
-            .fetch_add(ms.min(i64::MAX as u64 / 4) as i64, Ordering::Relaxed);
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |o| {
+                i64::try_from(ms)
+                    .ok()
+                    .and_then(|ms| o.checked_add(ms))
+                    .filter(|n| *n <= MAX_OFFSET_MS)
+            })
+            .map(|_| ())
+            .map_err(|o| {
+                format!(
+                    "the clock would be more than {MAX_OFFSET_S} s (100 years) ahead of the system clock; it is {} s ahead",
+                    o / 1000
+                )
+            })
     }
 }
 
@@ -206,7 +225,7 @@ mod tests {
         let t = c.now_ms();
         std::thread::sleep(Duration::from_millis(5));
         assert_eq!(c.now_ms(), t);
-        c.advance(1500);
+        c.advance(1500).unwrap();
         assert_eq!(c.now_ms(), t + 1500);
     }
 
@@ -214,9 +233,20 @@ mod tests {
     fn clock_moves_forward_only_by_advance() {
         let c = EmulatorClock::new(5_000);
         let before = c.now_ms();
-        c.advance(60_000);
+        c.advance(60_000).unwrap();
         assert!(c.now_ms() >= before + 60_000);
         assert_eq!(c.offset_ms(), 65_000);
+    }
+
+    #[test]
+    fn the_clock_refuses_to_go_past_its_range_and_stays_put() {
+        let c = EmulatorClock::new(0);
+        assert!(c.advance(u64::MAX).unwrap_err().contains("100 years"));
+        assert!(c.advance(i64::MAX as u64).is_err());
+        assert_eq!(c.offset_ms(), 0, "a refused advance changes nothing");
+        c.advance(MAX_OFFSET_MS as u64).unwrap();
+        assert!(c.advance(1).is_err());
+        assert_eq!(c.offset_ms(), MAX_OFFSET_MS);
     }
 
     #[test]

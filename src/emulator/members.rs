@@ -28,12 +28,13 @@ fn room<'a>(c: &'a mut Call, b: &Body) -> Result<&'a mut Room, Fail> {
     Ok(room)
 }
 
-/// A duration in seconds: `name` must be at least `min`.
+/// A duration in seconds: `name` must be at least `min`. The range is
+/// the emulator's (the documentation gives none), and so is its code.
 fn seconds(b: &Body, name: &str, min: i64) -> Result<u64, Fail> {
     let d = int(b, name)?;
     if d < min || d > i64::from(u32::MAX) {
         return Err(bad(format!(
-            "{name} {d} is out of range: {min} to {} seconds",
+            "{name} {d} is out of range: {min} to {} seconds (the range and the code 100002 are the emulator's guess; the documentation names neither)",
             u32::MAX
         )));
     }
@@ -117,9 +118,8 @@ pub fn banned(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         .iter()
         .skip(offset)
         .take(limit)
-        .map(
-            |(u, ban)| json!({"Member_Account": u, "BannedUntil": ban.until, "Reason": ban.reason}),
-        )
+        // The documented fields only (live-api.md 6.2): the Reason is kept, not shown.
+        .map(|(u, ban)| json!({"Member_Account": u, "BannedUntil": ban.until}))
         .collect();
     let end = offset + page.len();
     let next = if end < room.bans.len() { end } else { 0 };

@@ -64,10 +64,16 @@ pub fn advance_clock(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     if s < 0 {
         return Err(bad("Seconds must be >= 0: the clock only moves forward"));
     }
-    if opt_bool(b, "Freeze")? == Some(true) {
+    let ms = s
+        .checked_mul(1000)
+        .ok_or_else(|| bad(format!("Seconds {s} is out of range")))?;
+    let freeze = opt_bool(b, "Freeze")? == Some(true);
+    c.clock
+        .advance(ms as u64)
+        .map_err(|e| bad(format!("Seconds {s} is out of range: {e}")))?;
+    if freeze {
         c.clock.freeze();
     }
-    c.clock.advance(s as u64 * 1000);
     c.state.clock_offset_ms = c.clock.offset_ms();
     Out::response(json!({"Now": c.clock.now_s()}))
 }

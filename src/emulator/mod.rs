@@ -2,12 +2,14 @@
 //! service (issue 11). This file resolves the options and credentials,
 //! binds, prints the base URL and the banner, and runs until SIGINT/SIGTERM,
 //! saving the state. `service` is the service without sockets, `server`
-//! the transport, one file per family of commands.
+//! and `http` the transport, `store` the `--state` files (journal, lock),
+//! one file per family of commands.
 
 mod admins;
 mod args;
 mod auth;
 mod faults;
+mod http;
 mod members;
 mod messages;
 mod meta;
@@ -18,6 +20,7 @@ pub mod service;
 #[cfg(test)]
 mod service_tests;
 mod state;
+mod store;
 mod wire;
 
 pub use args::{EMULATOR_HELP, EmulatorArgs};
@@ -25,6 +28,7 @@ pub use auth::Credentials;
 
 use std::net::TcpListener;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -116,6 +120,7 @@ fn is_loopback(addr: &std::net::SocketAddr) -> bool {
 }
 
 pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
+    let resolved = resolve(&ctx.settings()?)?;
     if !is_loopback(&a.listen) {
         if !a.allow_remote {
             return Err(Error::usage(format!(
@@ -127,14 +132,26 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
             "serving on {}, reachable from other machines over plain http: anyone on the network can read UserSigs in transit",
             a.listen
         ));
+        if let Some(from) = &resolved.key_from {
+            output::warn(format!(
+                "the emulator checks UserSigs signed with your configured secret key (from {from}): clients on other machines will send them across the network in plain http, where they can be read and replayed against the real service; serve remote clients with the demo key (no configured key) instead"
+            ));
+        }
     }
-    let resolved = resolve(&ctx.settings()?)?;
-    let loaded = match &a.state {
-        Some(p) => state::load(p).map_err(|e| Error::config(e.to_string()))?,
-        None => state::State {
-            format: state::FORMAT,
-            ..Default::default()
-        },
+    let (store, loaded, woken) = match &a.state {
+        Some(p) => {
+            let (store, st, woken) =
+                store::Store::open(p, store::COMPACT_MIN).map_err(Error::config)?;
+            (Some(Arc::new(store)), st, Some(woken))
+        }
+        None => (
+            None,
+            state::State {
+                format: state::FORMAT,
+                ..Default::default()
+            },
+            None,
+        ),
     };
     let logs = server::Logs {
         file: match &a.log {
@@ -151,9 +168,10 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
     let seed = a.seed.unwrap_or_else(rand::random);
+    // Both within ±MAX_OFFSET_S (clap's range, Store::open's check): no overflow.
     let offset_ms = a.clock_offset.map_or(loaded.clock_offset_ms, |s| s * 1000);
     let rooms = loaded.rooms.len();
-    let svc = service::Service::new(
+    let mut svc = service::Service::new(
         resolved.creds.clone(),
         faults::EmulatorClock::new(offset_ms),
         faults::Faults::new(
@@ -167,89 +185,59 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
         },
         loaded,
     );
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| anyhow::anyhow!("cannot start the HTTP server on {addr}: {e}"))?;
+    svc.store = store.clone();
+    let svc = Arc::new(svc);
     // Signals are caught before the URL is out: a script that reads the URL
     // and stops the emulator at once still gets a clean, saved stop.
-    let signals = signal_hook::iterator::Signals::new([
+    let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGINT,
         signal_hook::consts::SIGTERM,
     ])?;
+    let running = server::start(
+        listener,
+        svc.clone(),
+        logs,
+        http::Limits::default(),
+        a.max_connections,
+    )
+    .map_err(|e| anyhow::anyhow!("cannot start the HTTP server on {addr}: {e}"))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let compactor = match (&store, woken) {
+        (Some(st), Some(woken)) => {
+            let (st, stop) = (st.clone(), stop.clone());
+            Some(std::thread::spawn(move || {
+                store::compactor(&st, woken, &stop)
+            }))
+        }
+        _ => None,
+    };
     output::println(&url);
     banner(&url, &resolved, a.state.as_deref(), rooms, a, seed);
 
-    let stop = AtomicBool::new(false);
-    let workers = if a.latency.is_some_and(|d| !d.is_zero()) {
-        128
-    } else {
-        8
-    };
-    let saved = std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| server::worker(&server, &svc, &logs, &stop));
+    let sig = signals.forever().next().unwrap_or(0);
+    running.stop(STOP_GRACE);
+    stop.store(true, Ordering::SeqCst);
+    if let Some(c) = compactor {
+        let _ = c.join();
+    }
+    match (&store, &a.state) {
+        (Some(store), Some(p)) => {
+            let st = svc.state.lock().unwrap_or_else(|e| e.into_inner());
+            store.save_final(&st).map_err(|e| {
+                anyhow::anyhow!("the state could not be saved to {}: {e}", p.display())
+            })?;
+            output::note(format!(
+                "livectl emulator: stopped (signal {sig}); state saved to {}",
+                p.display()
+            ));
         }
-        if let Some(p) = &a.state {
-            s.spawn(|| saver(&svc, p, &stop));
-        }
-        let mut signals = signals;
-        let sig = signals.forever().next();
-        stop.store(true, Ordering::Relaxed);
-        for _ in 0..workers {
-            server.unblock();
-        }
-        sig
-    });
-    if let Some(p) = &a.state {
-        let bytes = state::snapshot(&svc.state.lock().unwrap_or_else(|e| e.into_inner()));
-        state::save(p, &bytes)
-            .map_err(|e| anyhow::anyhow!("the state could not be saved to {}: {e}", p.display()))?;
-        output::note(format!(
-            "livectl emulator: stopped (signal {}); state saved to {}",
-            saved.unwrap_or(0),
-            p.display()
-        ));
-    } else {
-        output::note(format!(
-            "livectl emulator: stopped (signal {})",
-            saved.unwrap_or(0)
-        ));
+        _ => output::note(format!("livectl emulator: stopped (signal {sig})")),
     }
     Ok(())
 }
 
-/// Saves the state about every 200 ms while it changes, so a crash loses
-/// little; a big state is saved less often (at least ten times the last
-/// save's duration apart), so saving never takes more than a tenth of the
-/// time. The final save happens on shutdown.
-fn saver(svc: &service::Service, path: &Path, stop: &AtomicBool) {
-    let mut saved_gen = svc.generation.load(Ordering::Relaxed);
-    let mut warned = false;
-    let mut pause = Duration::from_millis(200);
-    while !stop.load(Ordering::Relaxed) {
-        let step = Duration::from_millis(50);
-        let mut slept = Duration::ZERO;
-        while slept < pause && !stop.load(Ordering::Relaxed) {
-            std::thread::sleep(step);
-            slept += step;
-        }
-        let generation = svc.generation.load(Ordering::Relaxed);
-        if generation == saved_gen || stop.load(Ordering::Relaxed) {
-            continue;
-        }
-        let started = std::time::Instant::now();
-        let bytes = state::snapshot(&svc.state.lock().unwrap_or_else(|e| e.into_inner()));
-        let saved = state::save(path, &bytes);
-        pause = (started.elapsed() * 10).max(Duration::from_millis(200));
-        match saved {
-            Ok(()) => saved_gen = generation,
-            Err(e) if !warned => {
-                warned = true;
-                output::warn(format!("cannot save the state to {}: {e}", path.display()));
-            }
-            Err(_) => {}
-        }
-    }
-}
+/// How long a stop waits for answers being written before it saves anyway.
+const STOP_GRACE: Duration = Duration::from_secs(2);
 
 fn open_log(p: &Path) -> anyhow::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;

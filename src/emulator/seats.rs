@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::service::Call;
 use super::state::Room;
-use super::wire::{Body, Fail, Out, account, bad, fail, int, no_room, opt_bool, opt_text, text};
+use super::wire::{Body, Fail, Out, account, bad, fail, int, no_room, opt_bool, text};
 use crate::room::RoomSpec;
 
 /// Seats of a voice room when MaxSeatCount is not given (the console's default).
@@ -85,13 +85,17 @@ pub fn list(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            json!({
+            let mut seat = json!({
                 "Index": i,
-                "Member_Account": s.member.clone().unwrap_or_default(),
                 "IsTakenDisabled": s.locked,
                 "IsVideoDisabled": s.video_disabled,
                 "IsAudioDisabled": s.audio_disabled,
-            })
+            });
+            // live-api.md 5.1: Member_Account is missing when the seat is free.
+            if let Some(m) = &s.member {
+                seat["Member_Account"] = json!(m);
+            }
+            seat
         })
         .collect();
     Out::response(json!({ "SeatList": seats }))
@@ -125,38 +129,34 @@ pub fn pick(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 pub fn kick(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let room = room(c, b)?;
     let user = account(b, "Member_Account")?;
-    // Data is documented as mandatory, but the console leaves it out.
-    opt_text(b, "Data")?;
+    // Data is documented as mandatory (the console leaves it out; a
+    // client of the documentation sends it, "" when it has nothing to say).
+    text(b, "Data")?;
     member(room, &user)?;
     room.leave_seat(&user);
     Out::empty()
 }
 
+/// lock_seat sets all three flags. The documentation does not say an
+/// omitted flag keeps its value, so the strict reading is modelled: an
+/// omitted flag is false (a client sending only `ForbidAudio` lifts a
+/// video ban and unlocks the seat), and a client must send every flag.
 pub fn lock(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let room = room(c, b)?;
     let i = index(room, b, "Index")?;
-    let taken = opt_bool(b, "ForbidTaken")?;
-    let video = opt_bool(b, "ForbidVideo")?;
-    let audio = opt_bool(b, "ForbidAudio")?;
+    let taken = opt_bool(b, "ForbidTaken")?.unwrap_or(false);
+    let video = opt_bool(b, "ForbidVideo")?.unwrap_or(false);
+    let audio = opt_bool(b, "ForbidAudio")?.unwrap_or(false);
     let seat = &mut room.seats[i];
-    if let Some(t) = taken {
-        seat.locked = t;
-        if t {
-            // Locking an occupied seat first kicks its user off.
-            seat.member = None;
-            seat.audio_disabled = false;
-            seat.video_disabled = false;
-        }
+    seat.locked = taken;
+    if taken {
+        // Locking an occupied seat first kicks its user off.
+        seat.member = None;
     }
     // Tied to the user on the seat; ignored when it is empty or locked.
-    if seat.member.is_some() && !seat.locked {
-        if let Some(v) = video {
-            seat.video_disabled = v;
-        }
-        if let Some(a) = audio {
-            seat.audio_disabled = a;
-        }
-    }
+    let applies = seat.member.is_some() && !seat.locked;
+    seat.video_disabled = applies && video;
+    seat.audio_disabled = applies && audio;
     Out::empty()
 }
 
@@ -171,17 +171,23 @@ pub fn move_to(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         )));
     }
     member(room, &user)?;
-    let from = room.seat_of(&user);
-    if from == Some(to) {
+    // live-api.md 5.5: it moves a user who is on a seat. What the service
+    // answers for one who is not is not documented.
+    let Some(from) = room.seat_of(&user) else {
+        return Err(bad(format!(
+            "user \"{user}\" is on no seat: move_user_to_seat moves a seated user (use pick_user_on_seat); the code 100002 is the emulator's guess, the documentation names none"
+        )));
+    };
+    if from == to {
         return Out::empty();
     }
     // A locked target is unlocked automatically.
     room.seats[to].locked = false;
     if let Some(occupant) = room.seats[to].member.clone() {
-        match (policy, from) {
-            (0, _) => return Err(fail(100210, format!("seat {to} is taken"))),
-            (2, Some(f)) => {
-                room.seats.swap(f, to);
+        match policy {
+            0 => return Err(fail(100210, format!("seat {to} is taken"))),
+            2 => {
+                room.seats.swap(from, to);
                 return Out::empty();
             }
             _ => room.leave_seat(&occupant),

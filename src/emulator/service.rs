@@ -3,12 +3,13 @@
 //! lock and builds the answer (HTTP 200 and the common fields, always).
 
 use serde_json::{Map, Value, json};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use super::auth::{self, Credentials};
 use super::faults::{EmulatorClock, Faults};
 use super::state::State;
+use super::store::Store;
 use super::wire::{Body, Fail, Out, fail};
 use super::{admins, members, messages, meta, rooms, seats};
 use crate::api::endpoint as ep;
@@ -106,8 +107,8 @@ pub struct Service {
     pub faults: Faults,
     pub rules: Rules,
     pub state: Mutex<State>,
-    /// Bumped by every request that may have changed the state.
-    pub generation: AtomicU64,
+    /// `--state`: every change is journaled there before it is answered.
+    pub store: Option<Arc<Store>>,
     requests: AtomicU64,
     id_tag: u32,
 }
@@ -126,7 +127,7 @@ impl Service {
             faults,
             rules,
             state: Mutex::new(state),
-            generation: AtomicU64::new(0),
+            store: None,
             requests: AtomicU64::new(0),
             id_tag: rand::random(),
         }
@@ -146,7 +147,7 @@ impl Service {
             })
             .and_then(Value::as_str)
             .map(str::to_string);
-        let result = self.outcome(req, path, query, parsed);
+        let result = self.outcome(req, path, query, parsed, room_id.as_deref());
         let (code, m) = match result {
             Ok(out) => {
                 let mut m = head(0, "", &request_id);
@@ -173,6 +174,7 @@ impl Service {
         path: &str,
         query: &str,
         body: Option<Body>,
+        room_id: Option<&str>,
     ) -> Result<Out, Fail> {
         let command = path.trim_start_matches('/').strip_prefix("v4/");
         let found = COMMANDS.iter().find(|(p, _, _)| command == Some(*p));
@@ -215,11 +217,17 @@ impl Service {
             admin: &self.creds.identifier,
             clock: &self.clock,
         };
-        let out = handler(&mut call, &body);
-        if *writes && out.is_ok() {
-            self.generation.fetch_add(1, Ordering::Relaxed);
+        let out = handler(&mut call, &body)?;
+        if *writes && let Some(store) = &self.store {
+            // Journaled before the answer: a confirmed write survives a crash.
+            store.record(&state, room_id).map_err(|e| {
+                fail(
+                    100001,
+                    format!("the emulator could not journal this change ({e}); it is not saved"),
+                )
+            })?;
         }
-        out
+        Ok(out)
     }
 }
 

@@ -94,6 +94,34 @@ impl Emu {
         }
     }
 
+    /// The process ID (for /proc/PID/status: threads, memory).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    /// `host:port`, for raw sockets.
+    pub fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+
+    /// The query string of a request signed now with the demo credentials.
+    pub fn query(&self) -> String {
+        let sig = tlssig::mint(DEMO_KEY, DEMO_APP, "administrator", now(), 600);
+        format!(
+            "sdkappid={DEMO_APP}&identifier=administrator&usersig={sig}&random=7&contenttype=json"
+        )
+    }
+
+    /// A line of /proc/PID/status as a number (`Threads`, `VmRSS` in kB).
+    pub fn proc_status(&self, field: &str) -> u64 {
+        let s = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        s.lines()
+            .find_map(|l| l.strip_prefix(&format!("{field}:")))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in /proc status"))
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
@@ -141,6 +169,35 @@ impl Emu {
     /// SIGTERM, then the exit status and everything it wrote on stderr.
     pub fn stop(self) -> (ExitStatus, String) {
         self.stop_with("-TERM")
+    }
+
+    /// Sends `signal` and waits at most `limit` for the exit: `None` if it
+    /// is still running then (it is killed on drop).
+    pub fn stop_within(
+        mut self,
+        signal: &str,
+        limit: std::time::Duration,
+    ) -> (Option<ExitStatus>, String) {
+        let child = self.child.as_mut().unwrap();
+        let sent = Command::new("sh")
+            .args(["-c", "kill \"$0\" \"$1\"", signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill {signal} failed");
+        let until = std::time::Instant::now() + limit;
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break Some(s);
+            }
+            if std::time::Instant::now() > until {
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        (
+            status,
+            std::fs::read_to_string(&self.err_file).unwrap_or_default(),
+        )
     }
 
     pub fn stop_with(mut self, signal: &str) -> (ExitStatus, String) {

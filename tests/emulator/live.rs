@@ -294,3 +294,45 @@ fn members_messages_owner_and_stats() {
         100004
     );
 }
+
+#[test]
+fn banned_entries_carry_the_documented_fields_and_guessed_codes_say_so() {
+    let emu = room();
+    let ban = |d: i64| {
+        live(
+            &emu,
+            "ban_member",
+            json!({"RoomId": "r", "MemberList_Account": ["u1"], "Duration": d, "Reason": "spam"}),
+        )
+    };
+    let zero = ban(0);
+    assert_eq!(code(&zero), 100002);
+    assert!(
+        zero["ErrorInfo"].as_str().unwrap().contains("guess"),
+        "{zero}"
+    );
+    assert_eq!(code(&ban(60)), 0);
+    let list = live(&emu, "get_banned_member_list", json!({"RoomId": "r"}));
+    let entry = list["Response"]["BannedAccountList"][0]
+        .as_object()
+        .unwrap()
+        .clone();
+    let mut keys: Vec<&str> = entry.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["BannedUntil", "Member_Account"], "{list}");
+
+    let add = |r: &[&str]| {
+        live(
+            &emu,
+            "add_robot",
+            json!({"RoomId": "r", "RobotList_Account": r}),
+        )
+    };
+    assert_eq!(code(&add(&["b1", "b2", "b3"])), 0);
+    let fourth = add(&["b4"]);
+    assert_eq!(code(&fourth), 100002);
+    assert!(
+        fourth["ErrorInfo"].as_str().unwrap().contains("guess"),
+        "{fourth}"
+    );
+}

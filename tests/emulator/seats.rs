@@ -121,7 +121,8 @@ fn seats_pick_lock_kick_and_move() {
             s1["IsTakenDisabled"].clone(),
             s1["IsAudioDisabled"].clone()
         ),
-        (json!(""), json!(true), json!(false))
+        (Value::Null, json!(true), json!(false)),
+        "a free seat has no Member_Account (live-api.md 5.1)"
     );
     assert_eq!(pick("u1", 1), 100200, "locked");
     assert_eq!(pick("u1", 3), 0);
@@ -133,7 +134,7 @@ fn seats_pick_lock_kick_and_move() {
         )),
         0
     );
-    assert_eq!(seat(&emu, 3)["Member_Account"], "");
+    assert!(seat(&emu, 3).get("Member_Account").is_none());
     // move_user_to_seat: 0 fails on a taken seat, 1 kicks, 2 swaps; a locked target is unlocked.
     assert_eq!(pick("u1", 4), 0);
     assert_eq!(pick("u2", 5), 0);
@@ -159,8 +160,9 @@ fn seats_pick_lock_kick_and_move() {
             seat(&emu, 4)["Member_Account"].clone(),
             seat(&emu, 5)["Member_Account"].clone()
         ),
-        (json!("u1"), json!(""))
+        (json!("u1"), Value::Null)
     );
+    assert_eq!(pick("u3", 6), 0);
     assert_eq!(mv("u3", 1, 0), 0, "onto the locked seat 1");
     assert_eq!(seat(&emu, 1)["IsTakenDisabled"], false);
     assert_eq!(mv("u3", 2, 7), 100002, "Policy is 0, 1 or 2");
@@ -180,4 +182,66 @@ fn a_room_without_seats_answers_100211() {
         json!({"RoomId": "r", "Index": 0, "Member_Account": "administrator"}),
     );
     assert_eq!(code(&p), 100211);
+}
+
+#[test]
+fn seat_commands_follow_the_documentation_strictly() {
+    let emu = room();
+    let lock = |body: Value| code(&mic(&emu, "lock_seat", body));
+    let pick = |u: &str, i: i64| {
+        code(&mic(
+            &emu,
+            "pick_user_on_seat",
+            json!({"RoomId": "r", "Index": i, "Member_Account": u}),
+        ))
+    };
+    assert_eq!(pick("u1", 1), 0);
+    assert_eq!(
+        lock(json!({"RoomId": "r", "Index": 1, "ForbidAudio": true, "ForbidVideo": true})),
+        0
+    );
+    // Only ForbidAudio: the omitted ForbidVideo reads as false (lifted).
+    assert_eq!(
+        lock(json!({"RoomId": "r", "Index": 1, "ForbidAudio": true})),
+        0
+    );
+    let s1 = seat(&emu, 1);
+    assert_eq!(
+        (s1["IsAudioDisabled"].clone(), s1["IsVideoDisabled"].clone()),
+        (json!(true), json!(false)),
+        "{s1}"
+    );
+    // An omitted ForbidTaken unlocks a locked seat.
+    assert_eq!(
+        lock(json!({"RoomId": "r", "Index": 2, "ForbidTaken": true})),
+        0
+    );
+    assert_eq!(lock(json!({"RoomId": "r", "Index": 2})), 0);
+    assert_eq!(seat(&emu, 2)["IsTakenDisabled"], false);
+
+    // move_user_to_seat moves a seated user; one on no seat is refused.
+    let mv = mic(
+        &emu,
+        "move_user_to_seat",
+        json!({"RoomId": "r", "SeatIndex": 4, "Member_Account": "u2", "Policy": 1}),
+    );
+    assert_eq!(code(&mv), 100002, "{mv}");
+    assert!(
+        mv["ErrorInfo"].as_str().unwrap().contains("on no seat"),
+        "{mv}"
+    );
+    assert!(mv["ErrorInfo"].as_str().unwrap().contains("guess"), "{mv}");
+    assert!(
+        seat(&emu, 4).get("Member_Account").is_none(),
+        "nothing moved"
+    );
+
+    // kick_user_off_seat: Data is mandatory.
+    let kick = |body: Value| code(&mic(&emu, "kick_user_off_seat", body));
+    assert_eq!(kick(json!({"RoomId": "r", "Member_Account": "u1"})), 100002);
+    assert_eq!(seat(&emu, 1)["Member_Account"], "u1", "not kicked");
+    assert_eq!(
+        kick(json!({"RoomId": "r", "Member_Account": "u1", "Data": ""})),
+        0
+    );
 }
