@@ -73,7 +73,12 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
             _ => (None, None),
         };
         let exit = crate::error::exit_status(&result);
-        output::error_report(&format!("{f:#}"), exit, code, rid);
+        let mut msg = format!("{f:#}");
+        if let Some(sources) = crate::error::credential_note(f) {
+            msg.push_str("; ");
+            msg.push_str(&sources);
+        }
+        output::error_report(&msg, exit, code, rid);
     }
     result
 }

@@ -55,6 +55,28 @@ impl std::fmt::Display for ServiceFailure {
     }
 }
 
+static CREDENTIAL_SOURCES: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Where this run's credentials came from (set when the signing client is
+/// made), said with a refusal of the credentials.
+pub fn set_credential_sources(text: String) {
+    *CREDENTIAL_SOURCES.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
+}
+
+/// For a failure that rejects the credentials, where they came from.
+pub fn credential_note(f: &Failure) -> Option<String> {
+    let Failure::Service(s) = f else {
+        return None;
+    };
+    if !matches!(s.class(), Class::Auth | Class::Resign) && s.code != 60006 {
+        return None;
+    }
+    CREDENTIAL_SOURCES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+}
+
 /// A service call that ended without doing what was asked: the service's
 /// failure code, or no answer at all. Data, not an error: it ends a run as
 /// [`End::Refused`], its exit code picked by [`exit_status`].

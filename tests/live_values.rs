@@ -336,3 +336,32 @@ fn meta_set_refuses_an_oversized_value_before_reading_anything() {
         );
     any.assert_calls(0);
 }
+
+#[test]
+fn a_credential_refusal_names_where_each_credential_came_from() {
+    let env = TestEnv::new();
+    env.server.mock(|when, then| {
+        when.path(path("get_room_info"));
+        then.status(200)
+            .json_body(fail_reply(70009, "signature verification failed"));
+    });
+    let out = env.cmd().args(["get", "live-1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "credentials used: sdkappid {SDKAPPID} from environment LIVECTL_SDKAPPID, \
+             identifier {IDENTIFIER} from environment LIVECTL_IDENTIFIER, secret key ****3b5e \
+             from environment LIVECTL_SECRET_KEY, region china from default"
+        )),
+        "{err}"
+    );
+    assert_no_secret(&err);
+    // Not said with other refusals.
+    env.server.mock(|when, then| {
+        when.path(path("get_room_stats"));
+        then.status(200).json_body(fail_reply(100004, "no room"));
+    });
+    let out = env.cmd().args(["stats", "live-1"]).output().unwrap();
+    assert!(!stderr(&out).contains("credentials used"));
+}

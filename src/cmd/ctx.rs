@@ -80,6 +80,7 @@ impl Ctx {
         let sdkappid = s.require_sdkappid()?;
         let identifier = s.require_identifier()?;
         let key = s.require_secret()?;
+        crate::error::set_credential_sources(credential_sources(s, &key));
         let signer = Signer::new(
             sdkappid,
             &identifier,
@@ -113,4 +114,31 @@ impl Ctx {
             signer: None,
         })
     }
+}
+
+/// Where each credential came from, for an error the service gave them
+/// (60006, 70009, …): a stale `LIVECTL_SECRET_KEY` that overrides the
+/// default profile is visible at once. The key only masked.
+fn credential_sources(s: &Settings, key: &crate::secret::Secret) -> String {
+    let from = |src: &crate::config::Source| src.to_string();
+    let mut parts = Vec::new();
+    if let Some(v) = &s.sdkappid {
+        parts.push(format!("sdkappid {} from {}", v.value, from(&v.source)));
+    }
+    if let Some(v) = &s.identifier {
+        parts.push(format!("identifier {} from {}", v.value, from(&v.source)));
+    }
+    if let Some(v) = &s.secret {
+        parts.push(format!(
+            "secret key {} from {}",
+            key.masked(),
+            from(&v.source)
+        ));
+    }
+    parts.push(format!(
+        "region {} from {}",
+        s.region.value,
+        from(&s.region.source)
+    ));
+    format!("credentials used: {}", parts.join(", "))
 }
