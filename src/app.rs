@@ -13,8 +13,13 @@ use crate::output;
 /// lost to a full disk are an error when nothing else failed (a closed pipe
 /// is not: `output.rs`).
 pub fn run(cli: Cli) -> anyhow::Result<End> {
-    let g = cli.global;
+    let mut g = cli.global;
     output::set_verbosity(g.verbose, g.quiet);
+    if let Some(expr) = &g.jq {
+        crate::jq::check(expr).map_err(crate::error::Error::usage)?;
+        g.output = output::Format::Json;
+    }
+    output::set_jq(g.jq.clone());
     output::set_json_errors(g.output == output::Format::Json);
     output::set_raw(g.output == output::Format::Raw);
     let ctx = Ctx {

@@ -198,6 +198,9 @@ pub struct GlobalArgs {
     /// Retries after the first attempt, for retryable failures
     #[arg(long, global = true, value_name = "N", default_value_t = 3, value_parser = |s: &str| room::parse_count(s, 0, 20).map(|n| n as u32), allow_negative_numbers = true)]
     pub retries: u32,
+    /// Filter the JSON output with a jq expression (implies -o json; strings print raw), e.g. --jq .room_id
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

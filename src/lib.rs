@@ -11,6 +11,7 @@ pub mod config;
 pub mod emulator;
 pub mod error;
 pub mod help;
+pub mod jq;
 pub mod limits;
 pub mod output;
 pub mod region;

@@ -169,9 +169,30 @@ pub fn stdout_error() -> Option<String> {
         .clone()
 }
 
-/// One JSON object on its own line.
+static JQ: Mutex<Option<String>> = Mutex::new(None);
+
+/// `--jq EXPR` (already checked by `jq::check`): every JSON value printed
+/// goes through it.
+pub fn set_jq(expr: Option<String>) {
+    *JQ.lock().unwrap_or_else(|e| e.into_inner()) = expr;
+}
+
+/// One JSON object on its own line; under `--jq`, the lines the expression
+/// makes of it. A filter that fails on a value is said on stderr and ends
+/// the run with exit 1 (as a lost write does), the other values still go.
 pub fn print_json(value: &serde_json::Value) {
-    println(value.to_string());
+    let jq = JQ.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    match jq {
+        None => println(value.to_string()),
+        Some(expr) => match crate::jq::run(&expr, value) {
+            Ok(lines) => lines.iter().for_each(println),
+            Err(e) => {
+                warn(&e);
+                let mut first = STDOUT_ERROR.lock().unwrap_or_else(|e| e.into_inner());
+                first.get_or_insert(e);
+            }
+        },
+    }
 }
 
 /// True once a write to stdout has failed (the reader went away).

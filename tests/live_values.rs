@@ -365,3 +365,38 @@ fn a_credential_refusal_names_where_each_credential_came_from() {
     let out = env.cmd().args(["stats", "live-1"]).output().unwrap();
     assert!(!stderr(&out).contains("credentials used"));
 }
+
+#[test]
+fn jq_filters_every_json_line_and_a_bad_expression_sends_nothing() {
+    let env = TestEnv::new();
+    let list = env.server.mock(|when, then| {
+        when.path(path("get_room_list"));
+        then.status(200)
+            .json_body(reply(json!({"Next": "", "RoomList": [
+            {"RoomId": "a", "Owner_Account": "spammer"},
+            {"RoomId": "b", "Owner_Account": "administrator"}]})));
+    });
+    env.cmd()
+        .args(["list", "--jq", r#"select(.owner == "spammer") | .room_id"#])
+        .assert()
+        .code(0)
+        .stdout("a\n");
+    env.cmd()
+        .args(["list", "--jq", "{id: .room_id}"])
+        .assert()
+        .code(0)
+        .stdout("{\"id\":\"a\"}\n{\"id\":\"b\"}\n");
+    list.assert_calls(2);
+    env.cmd()
+        .args(["list", "--jq", ".["])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--jq: cannot parse"));
+    list.assert_calls(2);
+    // Every command with JSON output takes it, version included.
+    env.cmd()
+        .args(["version", "--jq", ".version"])
+        .assert()
+        .code(0)
+        .stdout(format!("{}\n", env!("CARGO_PKG_VERSION")));
+}
