@@ -8,7 +8,7 @@ use crate::output::Format;
 use crate::room;
 
 mod checks;
-pub use checks::{trap_hint, usage_hint};
+pub use checks::{trap_hint, usage_hint, without_far_tips};
 
 fn region_names() -> Vec<&'static str> {
     crate::region::REGIONS.iter().map(|r| r.name).collect()

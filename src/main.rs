@@ -27,6 +27,15 @@ fn main() -> ExitCode {
                 eprint!("{}", livectl::secret::scrub_keys(&text));
                 return ExitCode::from(error::EXIT_USAGE);
             }
+            // clap's "a similar argument exists" tip is dropped when the
+            // two are no typo of each other (`--nope` is not `--endpoint`).
+            if let Some(text) = cli::without_far_tips(&e) {
+                eprint!("{text}");
+                if let Some(hint) = cli::usage_hint(&e, &args) {
+                    output::note(hint);
+                }
+                return ExitCode::from(error::EXIT_USAGE);
+            }
             // --help and --version are successes; usage errors exit 2.
             let _ = e.print();
             if let Some(hint) = cli::usage_hint(&e, &args) {

@@ -273,6 +273,34 @@ pub fn shown(value: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The edit distance of two words (Levenshtein, by characters).
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The one of `choices` close enough to `word` to be what was meant (a
+/// typo: at most a third of its letters off, and at least one).
+pub fn close_match<'a>(word: &str, choices: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    choices
+        .iter()
+        .map(|c| (distance(word, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
 /// `1 room`, `2 rooms`: a count with its noun, said right.
 pub fn plural(n: impl Into<u64>, noun: &str) -> String {
     match n.into() {
@@ -433,6 +461,17 @@ mod tests {
             max: 32,
         }]);
         assert_eq!(t.lines(&[vec!["a\nb".into()]]), ["USER", "a\\nb"]);
+    }
+
+    #[test]
+    fn close_matches_are_typos_only() {
+        assert_eq!(distance("regoin", "region"), 2);
+        assert_eq!(
+            close_match("regoin", &["sdkappid", "region", "endpoint"]),
+            Some("region")
+        );
+        assert_eq!(close_match("nope", &["endpoint", "room-id"]), None);
+        assert_eq!(close_match("enpoint", &["endpoint"]), Some("endpoint"));
     }
 
     #[test]

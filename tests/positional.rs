@@ -150,3 +150,24 @@ fn room_id_works_wherever_it_stands_before_or_after_other_positionals() {
         );
     }
 }
+
+#[test]
+fn suggestions_are_for_typos_only() {
+    let env = TestEnv::new();
+    env.cmd()
+        .args(["get", "x", "--nope"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("similar argument").not());
+    env.cmd()
+        .args(["get", "x", "--endpont", "y"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "a similar argument exists: '--endpoint'",
+        ));
+    env.cmd()
+        .args(["profile", "set", "default", "regoin", "singapore"])
+        .assert()
+        .stderr(predicates::str::contains("(did you mean \"region\"?)"));
+}

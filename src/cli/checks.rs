@@ -32,6 +32,32 @@ pub fn usage_hint(e: &clap::Error, args: &[String]) -> Option<String> {
     }
 }
 
+/// clap's rendered error without a "similar argument" tip that is no typo
+/// of what was given; `None` when there is nothing to drop.
+pub fn without_far_tips(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let given = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.trim_start_matches('-').to_string(),
+        _ => return None,
+    };
+    let suggested = match e.get(ContextKind::SuggestedArg) {
+        Some(ContextValue::String(s)) => s.trim_start_matches('-').to_string(),
+        _ => return None,
+    };
+    if crate::output::close_match(&given, &[suggested.as_str()]).is_some() {
+        return None;
+    }
+    let text = e.render().to_string();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("tip: a similar argument exists"))
+        .collect();
+    Some(kept.join("\n").replace("\n\n\n", "\n\n") + "\n")
+}
+
 pub fn trap_hint(args: &[String]) -> Option<String> {
     use clap::CommandFactory;
     fn bool_flags(cmd: &clap::Command, out: &mut Vec<String>) {

@@ -165,7 +165,10 @@ pub fn check_setting(key: &str, value: &str, source: &Source) -> anyhow::Result<
             Ok(Checked::Text(value.to_string()))
         }
         _ => Err(fail(format!(
-            "unknown setting \"{key}\"; a profile holds {}; see `livectl help config`",
+            "unknown setting \"{key}\"{}; a profile holds {}; see `livectl help config`",
+            crate::output::close_match(key, PROFILE_KEYS)
+                .map(|m| format!(" (did you mean \"{m}\"?)"))
+                .unwrap_or_default(),
             PROFILE_KEYS.join(", ")
         ))),
     }

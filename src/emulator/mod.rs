@@ -111,7 +111,14 @@ fn banner(
     if r.key_from.is_none() {
         output::note(format!("export LIVECTL_SECRET_KEY={DEMO_KEY}"));
     }
-    output::note("stop with Ctrl-C (SIGINT) or SIGTERM; the state is saved first");
+    output::note(match state {
+        Some(p) => format!(
+            "stop with Ctrl-C (SIGINT) or SIGTERM; the state is saved to {} first",
+            p.display()
+        ),
+        None => "stop with Ctrl-C (SIGINT) or SIGTERM; the state is in memory and goes with it                  (--state FILE keeps it)"
+            .to_string(),
+    });
 }
 
 /// Whether an address may be served without --allow-remote.

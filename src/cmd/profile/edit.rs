@@ -231,7 +231,10 @@ pub fn set_in(
 pub fn unset_in(text: &str, path: &Path, name: &str, key: &str) -> anyhow::Result<(String, bool)> {
     if !PROFILE_KEYS.contains(&key) {
         return Err(Error::usage(format!(
-            "unknown setting \"{key}\"; a profile holds {}; see `livectl help config`",
+            "unknown setting \"{key}\"{}; a profile holds {}; see `livectl help config`",
+            crate::output::close_match(key, PROFILE_KEYS)
+                .map(|m| format!(" (did you mean \"{m}\"?)"))
+                .unwrap_or_default(),
             PROFILE_KEYS.join(", ")
         )));
     }
