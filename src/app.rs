@@ -61,7 +61,10 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         Command::Stats(a) => done(cmd::live::stats::run(&ctx, &a)),
         Command::Describe(a) => done(cmd::live::describe::run(&ctx, &a)),
         // the local emulator
-        Command::Emulator(args) => done(crate::emulator::run(&ctx, &args)),
+        Command::Emulator(e) => match &e.audience {
+            Some(a) => done(cmd::live::audience::run(&ctx, a)),
+            None => done(crate::emulator::run(&ctx, &e.serve)),
+        },
     };
     let result = match output::stdout_error() {
         Some(lost) if matches!(result, Ok(End::Done)) => Err(anyhow::anyhow!(lost)),
@@ -79,6 +82,10 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         };
         let exit = crate::error::exit_status(&result);
         let mut msg = format!("{f:#}");
+        if let Some(hint) = crate::error::emulator_note(f) {
+            msg.push_str("; ");
+            msg.push_str(&hint);
+        }
         if let Some(sources) = crate::error::credential_note(f) {
             msg.push_str("; ");
             msg.push_str(&sources);

@@ -323,8 +323,21 @@ pub enum Command {
     // ---- the local emulator ----
     #[command(display_order = 105)]
     /// Serve a local stand-in of the live-room REST service (try, script and rehearse without an account)
-    #[command(after_long_help = crate::emulator::EMULATOR_HELP)]
-    Emulator(crate::emulator::EmulatorArgs),
+    #[command(
+        after_long_help = crate::emulator::EMULATOR_HELP,
+        args_conflicts_with_subcommands = true
+    )]
+    Emulator(EmulatorCommand),
+}
+
+/// `livectl emulator [FLAGS]` serves; `livectl emulator join|leave` is a
+/// client of a running one.
+#[derive(clap::Args, Debug, Clone)]
+pub struct EmulatorCommand {
+    #[command(flatten)]
+    pub serve: crate::emulator::EmulatorArgs,
+    #[command(subcommand)]
+    pub audience: Option<crate::cmd::live::audience::AudienceCommand>,
 }
 
 /// The end of `livectl --help`: the environment and exit-code topics in

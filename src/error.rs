@@ -63,6 +63,29 @@ pub fn set_credential_sources(text: String) {
     *CREDENTIAL_SOURCES.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
 }
 
+static LOCAL_ENDPOINT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this run talks to an endpoint on this machine (an emulator).
+pub fn set_local_endpoint(local: bool) {
+    LOCAL_ENDPOINT.store(local, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// For "must enter the room first" (100005) from an emulator: the command
+/// that puts users in a room.
+pub fn emulator_note(f: &Failure) -> Option<String> {
+    match f {
+        Failure::Service(s)
+            if s.code == 100_005 && LOCAL_ENDPOINT.load(std::sync::atomic::Ordering::Relaxed) =>
+        {
+            Some(
+                "on the emulator, put users in the room first: `livectl emulator join ROOM USER...`"
+                    .into(),
+            )
+        }
+        _ => None,
+    }
+}
+
 /// For a failure that rejects the credentials, where they came from.
 pub fn credential_note(f: &Failure) -> Option<String> {
     let Failure::Service(s) = f else {

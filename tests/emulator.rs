@@ -8,6 +8,8 @@
 
 mod common;
 
+#[path = "emulator/audience.rs"]
+mod audience;
 #[path = "emulator/contract.rs"]
 mod contract;
 #[path = "emulator/durable.rs"]

@@ -104,6 +104,9 @@ endpoints! {
     KICK_USER_OFF_SEAT = "room_engine_http_mic/kick_user_off_seat", 200;
     LOCK_SEAT = "room_engine_http_mic/lock_seat", 200;
     MOVE_USER_TO_SEAT = "room_engine_http_mic/move_user_to_seat", 200;
+    // The emulator's own commands (`livectl emulator join|leave`).
+    EMU_JOIN_ROOM = "livectl_emulator/join_room", 1000;
+    EMU_LEAVE_ROOM = "livectl_emulator/leave_room", 1000;
 }
 
 /// The endpoint at `path` (`service/command`, or a bare live-room command).

@@ -81,6 +81,7 @@ impl Ctx {
         let identifier = s.require_identifier()?;
         let key = s.require_secret()?;
         crate::error::set_credential_sources(credential_sources(s, &key));
+        crate::error::set_local_endpoint(crate::api::is_loopback(&s.endpoint.value));
         let signer = Signer::new(
             sdkappid,
             &identifier,

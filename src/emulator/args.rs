@@ -13,13 +13,15 @@ The first line on stdout is the base URL (flushed at once); stderr then shows th
 uses the public demo credentials (sdkappid 1400000000, identifier administrator, the
 demo key of the official UserSig libraries): they are not secrets.
 
-Emulator-only commands (same URL scheme and UserSig): v4/livectl_emulator/join_room
-{RoomId, MemberList_Account} makes users members (as an audience client would);
-leave_room takes them out; advance_clock {Seconds, Freeze?} moves the emulator's clock
-forward (Freeze: true stops it first, for tests).
+An audience: `livectl emulator join ROOM USER...` (and `leave`, `--users-from FILE`)
+makes users members of a room on the running emulator, as their apps would, with the
+usual credentials; then seat pick, member list, mute and the rest work on them.
+(Underneath: the emulator-only commands v4/livectl_emulator/join_room and leave_room
+{RoomId, MemberList_Account}; advance_clock {Seconds, Freeze?} moves its clock.)
 
 Examples:
   livectl emulator                                   # http://127.0.0.1:9090, state in memory
+  livectl emulator join live-1 u1 u2 u3              # (another terminal) an audience
   livectl emulator --listen 127.0.0.1:0 --state rooms.json
   livectl emulator --fail-rate 0.1 --seed 42 --latency 50ms --rate-limit 200
   coproc EMU { livectl emulator --listen :0; }; read -r URL <&\"${EMU[0]}\"";

@@ -68,8 +68,8 @@ const COMMANDS: &[(&str, Handler, bool)] = &[
     (ep::KICK_USER_OFF_SEAT.path, seats::kick, true),
     (ep::LOCK_SEAT.path, seats::lock, true),
     (ep::MOVE_USER_TO_SEAT.path, seats::move_to, true),
-    ("livectl_emulator/join_room", members::join, true),
-    ("livectl_emulator/leave_room", members::leave, true),
+    (ep::EMU_JOIN_ROOM.path, members::join, true),
+    (ep::EMU_LEAVE_ROOM.path, members::leave, true),
     (
         "livectl_emulator/advance_clock",
         messages::advance_clock,

@@ -39,6 +39,8 @@ const WALK: &[(&[&str], &str)] = &[
     (&["seat", "move", "c1", "u1", "--to", "2"], "result"),
     (&["seat", "lock", "c1", "--index", "3"], "result"),
     (&["seat", "kick", "c1", "u1"], "result"),
+    (&["emulator", "join", "c1", "u5"], "result"),
+    (&["emulator", "leave", "c1", "u5"], "result"),
     (&["member", "list", "c1"], "member"),
     (&["member", "ban", "c1", "u2", "--for", "1h"], "result"),
     (&["member", "banned", "c1"], "ban"),
@@ -67,7 +69,7 @@ const WALK: &[(&[&str], &str)] = &[
 
 #[test]
 fn every_json_line_of_every_command_fits_the_contract() {
-    let emu = Emu::start(&[]);
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
     let made = emu.post(
         "live_engine_http_srv/create_room",
         json!({"RoomInfo": {"RoomId": "warm", "RoomType": "Live",

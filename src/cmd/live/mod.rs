@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod args;
+pub mod audience;
 pub mod describe;
 pub mod member;
 pub mod meta;

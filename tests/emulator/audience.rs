@@ -1,0 +1,69 @@
+//! `livectl emulator join|leave`: an audience on a running emulator, with
+//! the usual credentials; refused for an endpoint that is not on this
+//! machine; and the 100005 error on an emulator names the command.
+
+use predicates::prelude::*;
+use serde_json::json;
+
+use super::harness::{Emu, code};
+
+#[test]
+fn join_and_leave_make_an_audience_that_the_other_commands_see() {
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
+    let made = emu.post(
+        "live_engine_http_srv/create_room",
+        json!({"RoomInfo": {"RoomId": "show", "RoomType": "Live",
+                            "SeatTemplate": "VideoDynamicGrid9Seats", "Owner_Account": "host"}}),
+    );
+    assert_eq!(code(&made), 0, "{made}");
+    // Before: picking a viewer fails, and the error names the way in.
+    let out = emu
+        .client()
+        .args(["seat", "pick", "show", "u1", "--index", "1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("livectl emulator join ROOM USER"), "{err}");
+    emu.client()
+        .args(["emulator", "join", "show", "u1", "u2", "u3"])
+        .assert()
+        .code(0)
+        .stdout("u1\nu2\nu3\n");
+    emu.client()
+        .args(["seat", "pick", "show", "u1", "--index", "1"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["emulator", "leave", "--room-id", "show", "u3", "-o", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains(
+            r#""status":"left","room_id":"show","user":"u3""#,
+        ));
+    let out = emu
+        .client()
+        .args(["member", "list", "show"])
+        .output()
+        .unwrap();
+    let members = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        members.contains("u1") && members.contains("u2"),
+        "{members}"
+    );
+    assert!(!members.contains("u3"), "{members}");
+}
+
+#[test]
+fn join_is_refused_when_the_endpoint_is_not_an_emulator() {
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
+    emu.client()
+        .env("LIVECTL_ENDPOINT", "https://adminapisgp.im.qcloud.com")
+        .args(["emulator", "join", "show", "u1"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("talks to a running `livectl emulator`")
+                .and(predicates::str::contains("nothing was sent")),
+        );
+}
