@@ -135,15 +135,47 @@ pub fn println(line: impl AsRef<str>) {
     write_stdout(line.as_ref());
 }
 
+thread_local! {
+    static CAPTURE: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with what it prints to stdout kept, not written (`--watch`
+/// draws a frame from it): its lines, and its result.
+pub fn capture<R>(f: impl FnOnce() -> R) -> (Vec<String>, R) {
+    CAPTURE.with(|c| *c.borrow_mut() = Some(Vec::new()));
+    let r = f();
+    let lines = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    (lines, r)
+}
+
+/// Writes `text` to stdout as it is (a `--watch` frame, with its own line
+/// ends and cursor movements).
+pub fn print_frame(text: &str) {
+    write_stdout_raw(text.as_bytes());
+}
+
 fn write_stdout(line: &str) {
+    let kept = CAPTURE.with(|c| {
+        c.borrow_mut()
+            .as_mut()
+            .map(|lines| lines.push(line.to_string()))
+            .is_some()
+    });
+    if kept {
+        return;
+    }
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line.as_bytes());
+    bytes.push(b'\n');
+    write_stdout_raw(&bytes);
+}
+
+fn write_stdout_raw(bytes: &[u8]) {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         return;
     }
     let mut out = io::stdout().lock();
-    let res = out
-        .write_all(line.as_bytes())
-        .and_then(|_| out.write_all(b"\n"))
-        .and_then(|_| out.flush());
+    let res = out.write_all(bytes).and_then(|_| out.flush());
     if let Err(e) = res {
         STDOUT_CLOSED.store(true, Ordering::Relaxed);
         if let Some(msg) = write_error(&e) {

@@ -473,3 +473,48 @@ fn destroy_and_profile_remove_ask_on_a_terminal_and_need_yes_off_one() {
             .contains("[profiles.old]")
     );
 }
+
+#[test]
+fn watch_off_a_terminal_is_one_json_document_per_interval_and_ctrl_c_exits_0() {
+    use std::io::BufRead;
+    let env = TestEnv::new();
+    let m = mount(
+        &env.server,
+        "get_room_stats",
+        json!({"RoomId": "live-1"}),
+        reply(json!({"TotalViewers": 7})),
+    );
+    let bin = assert_cmd::cargo::cargo_bin("livectl");
+    let mut child = env
+        .process(bin)
+        .args(["stats", "live-1", "--watch=1s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let docs: Vec<serde_json::Value> = (0..2)
+        .map(|_| serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap())
+        .collect();
+    for d in &docs {
+        assert!(d["at"].is_i64(), "{d}");
+        assert_eq!(
+            d["items"],
+            json!([{"room_id": "live-1", "total_viewers": 7}])
+        );
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(m.calls() >= 2);
+    // An interval under a second is refused.
+    env.cmd()
+        .args(["stats", "live-1", "--watch=200ms"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("shorter than a second"));
+}

@@ -21,11 +21,18 @@ pub struct GetArgs {
     /// The room ID, as a flag (the same as ROOM)
     #[arg(long, value_name = "ID")]
     pub room_id: Option<String>,
+    #[command(flatten)]
+    pub watch: crate::cmd::watch::WatchArg,
 }
 
 pub fn run(ctx: &Ctx, args: &GetArgs) -> crate::cmd::Result<()> {
     let id = room_of(&args.room, &args.room_id)?;
     require_room_id(id)?;
+    let title = format!("livectl get {}", output::shown(id));
+    crate::cmd::watch::watch(ctx, &args.watch, &title, |ctx| once(ctx, id))
+}
+
+fn once(ctx: &Ctx, id: &str) -> crate::cmd::Result<()> {
     let session = Session::open(ctx, false)?;
     let what = format!("could not get room \"{id}\"");
     let answer = session

@@ -22,6 +22,7 @@ pub mod profile;
 pub mod update;
 pub mod usersig;
 pub mod view;
+pub mod watch;
 
 pub use ctx::Ctx;
 

@@ -30,6 +30,8 @@ pub struct DescribeArgs {
     /// Print the requests without sending
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub watch: crate::cmd::watch::WatchArg,
 }
 
 /// One section: its `-o json` key, its read and that read's body.
@@ -73,6 +75,11 @@ const _: () = {
 };
 
 pub fn run(ctx: &Ctx, a: &DescribeArgs) -> crate::cmd::Result<()> {
+    let title = format!("livectl describe {}", output::shown(a.room.id()));
+    crate::cmd::watch::watch(ctx, &a.watch, &title, |ctx| once(ctx, a))
+}
+
+fn once(ctx: &Ctx, a: &DescribeArgs) -> crate::cmd::Result<()> {
     let room = a.room.id();
     let s = Session::open(ctx, a.dry_run)?;
     let reads = reads(room);

@@ -61,6 +61,8 @@ pub struct ListArgs {
     /// Print the request without sending
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub watch: crate::cmd::watch::WatchArg,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -334,6 +336,11 @@ pub fn read_seats(s: &Session, room: &str) -> crate::cmd::Result<Option<(Vec<Sea
 }
 
 fn list_cmd(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
+    let title = format!("livectl seat list {}", output::shown(a.room.id()));
+    crate::cmd::watch::watch(ctx, &a.watch, &title, |ctx| list_once(ctx, a))
+}
+
+fn list_once(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
     let room = a.room.id();
     let s = Session::open(ctx, a.dry_run)?;
     let Some((seats, raw)) = read_seats(&s, room)? else {

@@ -19,6 +19,8 @@ pub struct StatsArgs {
     /// Print the request without sending
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub watch: crate::cmd::watch::WatchArg,
 }
 
 /// The totals shown, in order: label and answer field.
@@ -53,6 +55,11 @@ pub fn read(s: &Session, room: &str) -> crate::cmd::Result<Option<Value>> {
 }
 
 pub fn run(ctx: &Ctx, a: &StatsArgs) -> crate::cmd::Result<()> {
+    let title = format!("livectl stats {}", output::shown(a.room.id()));
+    crate::cmd::watch::watch(ctx, &a.watch, &title, |ctx| once(ctx, a))
+}
+
+fn once(ctx: &Ctx, a: &StatsArgs) -> crate::cmd::Result<()> {
     let room = a.room.id();
     let s = Session::open(ctx, a.dry_run)?;
     if let Some(resp) = read(&s, room)? {

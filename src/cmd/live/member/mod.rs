@@ -70,6 +70,8 @@ pub struct ListArgs {
     /// Print the (first) request without sending
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub watch: crate::cmd::watch::WatchArg,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -116,7 +118,10 @@ pub struct Change {
 
 pub fn run(ctx: &Ctx, cmd: &MemberCommand) -> crate::cmd::Result<()> {
     match cmd {
-        MemberCommand::List(a) => lists::members(ctx, a),
+        MemberCommand::List(a) => {
+            let title = format!("livectl member list {}", crate::output::shown(a.room.id()));
+            crate::cmd::watch::watch(ctx, &a.watch, &title, |ctx| lists::members(ctx, a))
+        }
         MemberCommand::Banned(a) => lists::banned(ctx, a),
         MemberCommand::Muted(a) => lists::muted(ctx, a),
         MemberCommand::Ban(a) => {
