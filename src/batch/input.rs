@@ -5,8 +5,10 @@
 //!
 //! Line numbers are what an editor shows, for LF, CRLF and CR-only files
 //! ([`LineMap`]). The check pass fingerprints the file (size, modification
-//! time, hash of the bytes) and every later pass verifies it before reading
-//! a row, so rows that changed after the check are never sent.
+//! time, the bytes it read and a hash of each 64 KiB block of them); every
+//! later pass verifies it before reading a row, reads no further than the
+//! checked length, and verifies each block before parsing it. So rows that
+//! changed after the check, or were appended to the file, are never sent.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -23,7 +25,7 @@ use crate::room::{Field, Naming, RoomSpec};
 mod lines;
 #[cfg(test)]
 use lines::LineMap;
-use lines::{Scan, Tracked, line_of};
+use lines::{BLOCK, Scan, Tracked, block_hash, line_of};
 
 /// The CSV source: a file, or stdin spooled to a temporary file.
 pub struct Input {
@@ -32,6 +34,8 @@ pub struct Input {
     source: Source,
     /// Set by a complete [`check`] pass; later passes verify it.
     checked: OnceLock<Fingerprint>,
+    /// Why a pass after the check stopped before the end, if it did.
+    stopped: Mutex<Option<String>>,
 }
 
 enum Source {
@@ -40,12 +44,14 @@ enum Source {
 }
 
 /// What the check pass saw: the file's size and modification time before
-/// it was read, and a hash of the bytes it read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// it was read, how many bytes it read, and the hash of each [`BLOCK`] of
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Fingerprint {
     len: u64,
     modified: Option<SystemTime>,
-    hash: u64,
+    read: u64,
+    blocks: Arc<Vec<u64>>,
 }
 
 impl Input {
@@ -76,7 +82,27 @@ impl Input {
             name,
             source,
             checked: OnceLock::new(),
+            stopped: Mutex::new(None),
         }
+    }
+
+    /// Why a pass after the check stopped before the checked end (the file
+    /// changed under it, or could not be read): the rows after it were not
+    /// read.
+    pub fn stopped(&self) -> Option<String> {
+        self.stopped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Whether the file is now longer than the bytes the check read: rows
+    /// appended while the batch ran, which it did not read.
+    pub fn grew(&self) -> bool {
+        let (Source::Path(p), Some(want)) = (&self.source, self.checked.get()) else {
+            return false;
+        };
+        std::fs::metadata(p).is_ok_and(|m| m.len() > want.read)
     }
 
     /// Whether `other` names the input file itself (any spelling, links
@@ -111,10 +137,10 @@ impl Input {
     }
 
     /// A CSV reader that tracks line numbers and hashes what it reads.
-    fn csv(&self, file: File) -> Records {
+    fn csv(&self, inner: Box<dyn Read + Send>) -> Records {
         let scan = Arc::new(Mutex::new(Scan::default()));
         let tracked = Tracked {
-            inner: io::BufReader::with_capacity(64 * 1024, file),
+            inner,
             scan: scan.clone(),
         };
         let records = csv::ReaderBuilder::new()
@@ -130,31 +156,89 @@ impl Input {
     }
 
     /// Opens the input for a pass after the check, refusing it when it is
-    /// not what the check pass read.
-    fn verified_file(&self) -> anyhow::Result<File> {
+    /// not what the check pass read; the reader stops at the checked length
+    /// and verifies each block before handing out a byte of it.
+    fn verified_reader(&self) -> anyhow::Result<Box<dyn Read + Send>> {
         let mut file = self.file().map_err(|e| self.read_error(e))?;
-        if let Some(want) = self.checked.get() {
-            let (len, modified) = stat(&file).map_err(|e| self.read_error(e))?;
-            let hash = hash_all(&mut file).map_err(|e| self.read_error(e))?;
-            let what = if len != want.len {
-                Some("its size")
-            } else if modified != want.modified {
-                Some("its modification time")
-            } else if hash != want.hash {
-                Some("its content")
-            } else {
-                None
-            };
-            if let Some(what) = what {
-                return Err(Error::usage(format!(
-                    "{} changed after it was checked ({what} differs); nothing was sent. Run again once nothing writes to the file",
-                    self.name
-                )));
-            }
-            file.seek(SeekFrom::Start(0))
-                .map_err(|e| self.read_error(e))?;
+        let Some(want) = self.checked.get() else {
+            return Ok(Box::new(io::BufReader::with_capacity(BLOCK, file)));
+        };
+        let (len, modified) = stat(&file).map_err(|e| self.read_error(e))?;
+        let what = if len != want.len {
+            Some("its size")
+        } else if modified != want.modified {
+            Some("its modification time")
+        } else {
+            None
+        };
+        let same = what.is_none()
+            && Verified::new(&mut file, want)
+                .read_to_end(&mut Vec::new())
+                .is_ok();
+        if !same {
+            return Err(Error::usage(format!(
+                "{} changed after it was checked ({} differs); nothing was sent. Run again once nothing writes to the file",
+                self.name,
+                what.unwrap_or("its content")
+            )));
         }
-        Ok(file)
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| self.read_error(e))?;
+        Ok(Box::new(Verified::new(file, want)))
+    }
+}
+
+/// The bytes the check pass read, verified block by block: a block that
+/// differs (or is cut short) is a read error before any of its bytes is
+/// handed out, and the end is the checked length, whatever was appended.
+struct Verified<F> {
+    file: F,
+    blocks: Arc<Vec<u64>>,
+    /// Checked bytes not yet read from the file.
+    left: u64,
+    next: usize,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+/// The message of the read error of a changed block.
+const CHANGED: &str = "the file changed after it was checked";
+
+impl<F: Read> Verified<F> {
+    fn new(file: F, want: &Fingerprint) -> Verified<F> {
+        Verified {
+            file,
+            blocks: want.blocks.clone(),
+            left: want.read,
+            next: 0,
+            buf: Vec::new(),
+            pos: 0,
+        }
+    }
+}
+
+impl<F: Read> Read for Verified<F> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.buf.len() {
+            let Some(&want) = self.blocks.get(self.next) else {
+                return Ok(0);
+            };
+            let n = self.left.min(BLOCK as u64) as usize;
+            self.buf.resize(n, 0);
+            self.pos = 0;
+            let read = self.file.read_exact(&mut self.buf);
+            if read.is_err() || block_hash(&self.buf) != want {
+                self.buf.clear();
+                self.blocks = Arc::new(Vec::new());
+                return Err(io::Error::new(io::ErrorKind::InvalidData, CHANGED));
+            }
+            self.next += 1;
+            self.left -= n as u64;
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }
 
@@ -166,19 +250,6 @@ type Records = (
 fn stat(file: &File) -> io::Result<(u64, Option<SystemTime>)> {
     let m = file.metadata()?;
     Ok((m.len(), m.modified().ok()))
-}
-
-fn hash_all(file: &mut File) -> io::Result<u64> {
-    let mut h = DefaultHasher::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => return Ok(h.finish()),
-            Ok(n) => h.write(&buf[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// Which columns a command reads.
@@ -340,7 +411,7 @@ pub fn rows<'a>(
     which: Columns,
     defaults: &'a RoomSpec,
 ) -> anyhow::Result<impl Iterator<Item = Row> + 'a> {
-    let (mut records, scan) = input.csv(input.verified_file()?);
+    let (mut records, scan) = input.csv(input.verified_reader()?);
     let header = match records.next() {
         Some(Ok(h)) => {
             let line = line_of(&scan, h.position());
@@ -350,16 +421,35 @@ pub fn rows<'a>(
     };
     let header = header
         .ok_or_else(|| Error::usage(format!("{}: the header changed while reading", input.name)))?;
-    Ok(records.filter_map(move |rec| {
-        let pos = match &rec {
-            Ok(r) => r.position(),
-            Err(e) => e.position(),
-        };
-        let line = line_of(&scan, pos);
-        parse_row(&header, &rec.ok()?, defaults, &input.name, line)
-            .ok()
-            .map(|spec| Row { line, spec })
-    }))
+    Ok(records
+        .map_while(move |rec| {
+            let pos = match &rec {
+                Ok(r) => r.position(),
+                Err(e) => e.position(),
+            };
+            let line = line_of(&scan, pos);
+            match rec {
+                Ok(rec) => Some(
+                    parse_row(&header, &rec, defaults, &input.name, line)
+                        .ok()
+                        .map(|spec| Row { line, spec }),
+                ),
+                // The check read the file without an error: this pass
+                // reads no further.
+                Err(e) => {
+                    let why = match e.kind() {
+                        csv::ErrorKind::Io(io) if io.to_string() == CHANGED => format!(
+                            "{} changed while the batch ran: rows from line {line} on were not read",
+                            input.name
+                        ),
+                        _ => format!("{}:{line}: {}", input.name, csv_message(&e)),
+                    };
+                    *input.stopped.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
+                    None
+                }
+            }
+        })
+        .flatten())
 }
 
 /// The whole-file check: every problem of every row, and repeated room IDs.
@@ -375,7 +465,7 @@ pub fn check(
     let mut handle = input.file().map_err(|e| input.read_error(e))?;
     let (len, modified) = stat(&handle).map_err(|e| input.read_error(e))?;
     handle.seek(SeekFrom::Start(0))?;
-    let (mut records, scan) = input.csv(handle);
+    let (mut records, scan) = input.csv(Box::new(io::BufReader::with_capacity(BLOCK, handle)));
     let header = match records.next() {
         None => {
             report(&format!(
@@ -430,11 +520,16 @@ pub fn check(
         problems += 1;
     }
     if complete {
-        let hash = scan.lock().unwrap_or_else(|e| e.into_inner()).hash.finish();
+        let (read, blocks) = scan
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .blocks
+            .finish();
         let _ = input.checked.set(Fingerprint {
             len,
             modified,
-            hash,
+            read,
+            blocks: Arc::new(blocks),
         });
     }
     hashes.sort_unstable();

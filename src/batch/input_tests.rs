@@ -292,3 +292,74 @@ fn a_semicolon_separated_file_gets_a_hint_about_the_separator() {
     let p = problems("name\nx\n", &RoomSpec::default());
     assert!(p.iter().all(|l| !l.contains("semicolon")), "{p:#?}");
 }
+
+#[test]
+fn block_hashes_do_not_depend_on_how_the_bytes_were_fed() {
+    let bytes: Vec<u8> = (0..(BLOCK * 2 + 100)).map(|i| (i % 251) as u8).collect();
+    let mut b = lines::Blocks::default();
+    for piece in bytes.chunks(7777) {
+        b.feed(piece);
+    }
+    let (read, blocks) = b.finish();
+    assert_eq!(read, bytes.len() as u64);
+    let want: Vec<u64> = bytes.chunks(BLOCK).map(block_hash).collect();
+    assert_eq!(blocks, want);
+}
+
+/// A file of `n` rows, about 30 bytes each.
+fn many_rows(n: usize) -> Vec<u8> {
+    let mut t = String::from("room_id,name\n");
+    for i in 1..=n {
+        t.push_str(&format!("r{i:06},Room number {i:06}\n"));
+    }
+    t.into_bytes()
+}
+
+#[test]
+fn rows_appended_during_the_send_pass_are_not_read() {
+    let (f, i) = input(&many_rows(3000));
+    check(&i, Columns::Create, &RoomSpec::default(), &mut |_| {}).unwrap();
+    let defaults = RoomSpec::default();
+    let mut rows = rows(&i, Columns::Create, &defaults).unwrap();
+    assert_eq!(rows.next().unwrap().spec.room_id, "r000001");
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(f.path())
+        .unwrap()
+        .write_all(b"x1,unchecked\nx2,unchecked\n")
+        .unwrap();
+    let rest: Vec<String> = rows.map(|r| r.spec.room_id).collect();
+    assert_eq!(rest.len(), 2999);
+    assert_eq!(
+        rest.last().unwrap(),
+        "r003000",
+        "the checked end is the end"
+    );
+    assert_eq!(i.stopped(), None);
+    assert!(i.grew());
+}
+
+#[test]
+fn a_block_changed_during_the_send_pass_stops_it_before_any_of_its_rows() {
+    let text = many_rows(6000);
+    assert!(text.len() > 2 * BLOCK, "three blocks");
+    let (f, i) = input(&text);
+    check(&i, Columns::Create, &RoomSpec::default(), &mut |_| {}).unwrap();
+    let defaults = RoomSpec::default();
+    let mut rows = rows(&i, Columns::Create, &defaults).unwrap();
+    assert_eq!(rows.next().unwrap().spec.room_id, "r000001");
+    // Same length, one row of the last block renamed, in place.
+    let mut edited = text.clone();
+    let at = edited.len() - 20;
+    edited[at] = b'X';
+    std::fs::write(f.path(), &edited).unwrap();
+    let rest: Vec<String> = rows.map(|r| r.spec.room_id).collect();
+    assert!(rest.len() < 5999, "stopped early: {}", rest.len());
+    assert!(rest.len() >= BLOCK / 32, "the first blocks were sent");
+    let why = i.stopped().expect("says why");
+    assert!(
+        why.starts_with("rooms.csv changed while the batch ran: rows from line "),
+        "{why}"
+    );
+    assert!(rest.iter().all(|id| id.starts_with('r')), "nothing edited");
+}

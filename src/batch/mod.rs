@@ -132,6 +132,9 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
                 break;
             }
         }
+        if let Some(e) = unread(&input, plan, opts) {
+            return Err(e);
+        }
         output::note(format!("dry run: {total} request(s) checked, nothing sent"));
         return Ok(End::Done);
     }
@@ -235,6 +238,9 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
     if let Some(e) = write_error {
         return Err(e);
     }
+    if let Some(e) = unread(&input, plan, opts) {
+        return Err(e);
+    }
     if interrupted.load(Ordering::SeqCst) {
         return Ok(signals.end());
     }
@@ -247,6 +253,24 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
         return Ok(End::RowsFailed);
     }
     Ok(End::Done)
+}
+
+/// A pass that stopped before the end of the checked rows (the file changed
+/// under it) is an error; rows appended after the check get a warning.
+fn unread(input: &Input, plan: &dyn Plan, opts: &Options) -> Option<anyhow::Error> {
+    if input.grew() {
+        output::warn(format!(
+            "{} grew while the batch ran; rows added after the check were not read",
+            input.name
+        ));
+    }
+    let why = input.stopped()?;
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let stdin = opts.file.as_os_str() == "-";
+    let hint = signals::continue_hint(&argv, opts.report.is_some(), &plan.already(), stdin);
+    Some(Error::usage(format!("{why}; once it is right, {hint}")))
 }
 
 /// When the job's first run began: the report's creation time (that run
