@@ -293,6 +293,47 @@ fn dry_run_prints_every_request_and_sends_nothing() {
     mock.assert_calls(0);
 }
 
+#[test]
+fn a_dry_run_of_many_rows_finds_every_invalid_row_and_repeat_and_plans_the_rest() {
+    let env = TestEnv::new();
+    let mut text = String::from("room_id,name,max_members\n");
+    for i in 1..=20_000 {
+        let cell = match i {
+            777 => "x".to_string(),
+            9_001 => "0".to_string(),
+            _ => "10".to_string(),
+        };
+        let id = if i == 15_000 {
+            "ev-123".to_string()
+        } else {
+            format!("ev-{i}")
+        };
+        text.push_str(&format!("{id},Room {i},{cell}\n"));
+    }
+    text.push_str("ev-20001,\"unclosed,1\n");
+    let csv = env.write("rooms.csv", &text);
+    let out = env
+        .bare_cmd()
+        .args(["create", "--dry-run", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("rooms.csv:778: max_members:"), "{err}");
+    assert!(err.contains("rooms.csv:9002: max_members:"), "{err}");
+    assert!(
+        err.contains("rooms.csv:15001: room_id: \"ev-123\" repeats line 124"),
+        "{err}"
+    );
+    assert!(err.contains("rooms.csv:20002:"), "{err}");
+    assert!(err.contains("4 problem(s) in"), "{err}");
+    assert_eq!(
+        stdout(&out),
+        "would create 19,997 rooms: ev-1 … ev-20000 (4 rows invalid)\n"
+    );
+}
+
 fn spawn_batch(
     env: &TestEnv,
     fake: &Fake,

@@ -439,16 +439,29 @@ fn describe(e: &reqwest::Error, endpoint: &str, own: Option<&str>) -> String {
 
 /// Prints what a dry run would send.
 pub fn print_dry_run(client: &Client, ep: &Endpoint, body: &Value, format: output::Format) {
-    let url = client
+    let mut text = String::new();
+    write_dry_run(&mut text, &dry_run_url(client, ep), body, format);
+    output::println(text);
+}
+
+/// The URL a dry run shows for `ep`: the same for every request of a run.
+pub fn dry_run_url(client: &Client, ep: &Endpoint) -> String {
+    client
         .redacted_url(ep, 0)
-        .replace("random=0", "random=<random>");
+        .replace("random=0", "random=<random>")
+}
+
+/// What a dry run shows for one request (no line end): a JSON line, or
+/// `POST URL` and the pretty body.
+pub fn write_dry_run(out: &mut String, url: &str, body: &Value, format: output::Format) {
     match format {
-        output::Format::Json => {
-            output::print_json(&serde_json::json!({"method": "POST", "url": url, "body": body}))
-        }
+        output::Format::Json => out
+            .push_str(&serde_json::json!({"method": "POST", "url": url, "body": body}).to_string()),
         output::Format::Text => {
-            let pretty = serde_json::to_string_pretty(body).expect("JSON serializes");
-            output::println(format!("POST {url}\n{pretty}"));
+            out.push_str("POST ");
+            out.push_str(url);
+            out.push('\n');
+            out.push_str(&serde_json::to_string_pretty(body).expect("JSON serializes"));
         }
     }
 }

@@ -452,30 +452,49 @@ pub fn rows<'a>(
         .flatten())
 }
 
+/// What the whole-file check found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// Data rows.
+    pub rows: u64,
+    /// Problems (a row may have several).
+    pub problems: u64,
+    /// Rows with a problem, repeats of a room ID included.
+    pub invalid: u64,
+    /// The room IDs of the first and the last row without a problem.
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
 /// The whole-file check: every problem of every row, and repeated room IDs.
-/// Problems are written to `report` as found (so memory stays flat); returns
-/// the number of data rows and the number of problems.
+/// Problems are written to `report` as found (so memory stays flat); `valid`
+/// sees each row without a problem of its own.
 pub fn check(
     input: &Input,
     which: Columns,
     defaults: &RoomSpec,
     report: &mut dyn FnMut(&str),
-) -> anyhow::Result<(u64, u64)> {
+    valid: &mut dyn FnMut(&RoomSpec),
+) -> anyhow::Result<Checked> {
     let file = &input.name;
     let mut handle = input.file().map_err(|e| input.read_error(e))?;
     let (len, modified) = stat(&handle).map_err(|e| input.read_error(e))?;
     handle.seek(SeekFrom::Start(0))?;
     let (mut records, scan) = input.csv(Box::new(io::BufReader::with_capacity(BLOCK, handle)));
+    let header_only = |problems: u64| Checked {
+        problems,
+        ..Checked::default()
+    };
     let header = match records.next() {
         None => {
             report(&format!(
                 "{file}:1: the file is empty; it needs a header row with a room_id column"
             ));
-            return Ok((0, 1));
+            return Ok(header_only(1));
         }
         Some(Err(e)) => {
             report(&format!("{file}:1: {}", csv_message(&e)));
-            return Ok((0, 1));
+            return Ok(header_only(1));
         }
         Some(Ok(h)) => h,
     };
@@ -484,40 +503,52 @@ pub fn check(
         Ok(h) => h,
         Err(ps) => {
             ps.iter().for_each(|p| report(p));
-            return Ok((0, ps.len() as u64));
+            return Ok(header_only(ps.len() as u64));
         }
     };
-    let (mut rows, mut problems) = (0u64, 0u64);
+    let mut c = Checked::default();
     // 8 bytes per row: a million rows is 8 MB; collisions are confirmed below.
     let mut hashes: Vec<u64> = Vec::new();
     let mut complete = true;
-    for rec in records {
-        rows += 1;
-        match rec {
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match records.reader_mut().read_record(&mut rec) {
+            Ok(false) => break,
             Err(e) => {
+                c.rows += 1;
+                c.invalid += 1;
                 let line = line_of(&scan, e.position());
                 report(&format!("{file}:{line}: {}", csv_message(&e)));
-                problems += 1;
+                c.problems += 1;
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     complete = false;
                     break;
                 }
             }
-            Ok(rec) => {
+            Ok(true) => {
+                c.rows += 1;
                 let line = line_of(&scan, rec.position());
                 match parse_row(&header, &rec, defaults, file, line) {
-                    Ok(spec) => hashes.push(hash_id(&spec.room_id)),
+                    Ok(spec) => {
+                        valid(&spec);
+                        hashes.push(hash_id(&spec.room_id));
+                        if c.first.is_none() {
+                            c.first = Some(spec.room_id.clone());
+                        }
+                        c.last = Some(spec.room_id);
+                    }
                     Err(ps) => {
-                        problems += ps.len() as u64;
+                        c.invalid += 1;
+                        c.problems += ps.len() as u64;
                         ps.iter().for_each(|p| report(p));
                     }
                 }
             }
         }
     }
-    if rows == 0 {
+    if c.rows == 0 {
         report(&format!("{file}: no data rows after the header"));
-        problems += 1;
+        c.problems += 1;
     }
     if complete {
         let (read, blocks) = scan
@@ -540,9 +571,11 @@ pub fn check(
         .collect();
     drop(hashes);
     if !suspects.is_empty() {
-        problems += report_duplicates(input, which, defaults, &suspects, report)?;
+        let repeats = report_duplicates(input, which, defaults, &suspects, report)?;
+        c.problems += repeats;
+        c.invalid += repeats;
     }
-    Ok((rows, problems))
+    Ok(c)
 }
 
 /// Second look at rows whose room ID hash repeats: reports true repeats.

@@ -12,9 +12,13 @@ fn input(text: &[u8]) -> (tempfile::NamedTempFile, Input) {
 fn problems(text: &str, defaults: &RoomSpec) -> Vec<String> {
     let (_f, i) = input(text.as_bytes());
     let mut out = Vec::new();
-    check(&i, Columns::Create, defaults, &mut |p| {
-        out.push(p.to_string())
-    })
+    check(
+        &i,
+        Columns::Create,
+        defaults,
+        &mut |p| out.push(p.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
     out
 }
@@ -24,10 +28,15 @@ fn header_aliases_any_case_and_bom() {
     let (_f, i) =
         input("\u{feff}RoomId,ROOMNAME,max_members,Owner_Account\nr1,Name,5,host\n".as_bytes());
     let mut out = Vec::new();
-    let (n, p) = check(&i, Columns::Create, &RoomSpec::default(), &mut |s| {
-        out.push(s.to_string())
-    })
+    let c = check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |s| out.push(s.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
+    let (n, p) = (c.rows, c.problems);
     assert_eq!((n, p), (1, 0), "{out:?}");
     let rows: Vec<Row> = rows(&i, Columns::Create, &RoomSpec::default())
         .unwrap()
@@ -111,10 +120,15 @@ fn unknown_and_missing_columns() {
 fn destroy_reads_room_id_only() {
     let (_f, i) = input(b"status,room_id,whatever\ncreated,r1,x\n");
     let mut out = Vec::new();
-    let (n, p) = check(&i, Columns::RoomIdOnly, &RoomSpec::default(), &mut |s| {
-        out.push(s.to_string())
-    })
+    let c = check(
+        &i,
+        Columns::RoomIdOnly,
+        &RoomSpec::default(),
+        &mut |s| out.push(s.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
+    let (n, p) = (c.rows, c.problems);
     assert_eq!((n, p), (1, 0), "{out:?}");
 }
 
@@ -122,9 +136,13 @@ fn destroy_reads_room_id_only() {
 fn invalid_utf8_is_reported() {
     let (_f, i) = input(b"room_id,name\nr1,\xff\xfe\n");
     let mut out = Vec::new();
-    check(&i, Columns::Create, &RoomSpec::default(), &mut |s| {
-        out.push(s.to_string())
-    })
+    check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |s| out.push(s.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
     assert_eq!(
         out,
@@ -136,9 +154,13 @@ fn invalid_utf8_is_reported() {
 fn lines_of(text: &[u8]) -> (Vec<(u64, String)>, Vec<String>) {
     let (_f, i) = input(text);
     let mut out = Vec::new();
-    check(&i, Columns::Create, &RoomSpec::default(), &mut |p| {
-        out.push(p.to_string())
-    })
+    check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |p| out.push(p.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
     let rows = match rows(&i, Columns::Create, &RoomSpec::default()) {
         Ok(it) => it.map(|r| (r.line, r.spec.room_id)).collect(),
@@ -209,7 +231,15 @@ fn line_map_joins_a_crlf_split_across_reads() {
 /// Checks `text`, lets `change` alter the file, then starts the send pass.
 fn send_pass_after(text: &[u8], change: impl FnOnce(&Path)) -> anyhow::Result<usize> {
     let (f, i) = input(text);
-    let (n, p) = check(&i, Columns::Create, &RoomSpec::default(), &mut |_| {}).unwrap();
+    let c = check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
+    let (n, p) = (c.rows, c.problems);
     assert_eq!((n, p), (2, 0));
     change(f.path());
     Ok(rows(&i, Columns::Create, &RoomSpec::default())?.count())
@@ -283,9 +313,13 @@ fn a_semicolon_separated_file_gets_a_hint_about_the_separator() {
     // destroy reads room_id only, and says the same.
     let (_f, i) = input(b"RoomId;Name\nr1;x\n");
     let mut out = Vec::new();
-    check(&i, Columns::RoomIdOnly, &RoomSpec::default(), &mut |s| {
-        out.push(s.to_string())
-    })
+    check(
+        &i,
+        Columns::RoomIdOnly,
+        &RoomSpec::default(),
+        &mut |s| out.push(s.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
     assert!(out[0].starts_with(hint), "{out:#?}");
     // A comma file whose header merely lacks room_id is not told about `;`.
@@ -318,7 +352,14 @@ fn many_rows(n: usize) -> Vec<u8> {
 #[test]
 fn rows_appended_during_the_send_pass_are_not_read() {
     let (f, i) = input(&many_rows(3000));
-    check(&i, Columns::Create, &RoomSpec::default(), &mut |_| {}).unwrap();
+    check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
     let defaults = RoomSpec::default();
     let mut rows = rows(&i, Columns::Create, &defaults).unwrap();
     assert_eq!(rows.next().unwrap().spec.room_id, "r000001");
@@ -344,7 +385,14 @@ fn a_block_changed_during_the_send_pass_stops_it_before_any_of_its_rows() {
     let text = many_rows(6000);
     assert!(text.len() > 2 * BLOCK, "three blocks");
     let (f, i) = input(&text);
-    check(&i, Columns::Create, &RoomSpec::default(), &mut |_| {}).unwrap();
+    check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
     let defaults = RoomSpec::default();
     let mut rows = rows(&i, Columns::Create, &defaults).unwrap();
     assert_eq!(rows.next().unwrap().spec.room_id, "r000001");
@@ -362,4 +410,25 @@ fn a_block_changed_during_the_send_pass_stops_it_before_any_of_its_rows() {
         "{why}"
     );
     assert!(rest.iter().all(|id| id.starts_with('r')), "nothing edited");
+}
+
+#[test]
+fn the_check_counts_invalid_rows_and_names_the_first_and_last_valid_ones() {
+    let (_f, i) = input(b"room_id,max_members\nr1,1\nr2,x\nr3,0\nr1,2\nr5,1\n");
+    let mut seen = Vec::new();
+    let c = check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |_| {},
+        &mut |row| seen.push(row.room_id.clone()),
+    )
+    .unwrap();
+    // r2 and r3 have a bad max_members; the second r1 repeats the first.
+    assert_eq!(c.rows, 5);
+    assert_eq!(c.invalid, 3, "{c:?}");
+    assert_eq!(c.problems, 3);
+    assert_eq!(c.first.as_deref(), Some("r1"));
+    assert_eq!(c.last.as_deref(), Some("r5"));
+    assert_eq!(seen, ["r1", "r1", "r5"]);
 }

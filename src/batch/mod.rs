@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use crate::api::endpoint::Endpoint;
 use crate::api::retry::{Outcome, Pacer, Policy};
-use crate::api::{Client, print_dry_run};
+use crate::api::{Client, dry_run_url, write_dry_run};
 use crate::error::{End, Error, Failure};
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
@@ -57,6 +57,9 @@ pub trait Plan: Sync {
     fn columns(&self) -> Columns;
     /// The request body of a row.
     fn body(&self, row: &RoomSpec) -> Value;
+    /// Says what is worth saying about a row once per batch (create's
+    /// caveats); `body` says it too, so a dry run without bodies calls this.
+    fn warn_once(&self, _row: &RoomSpec) {}
     /// A row's outcome as a record, plus the error when the row failed.
     /// `sender` lets the plan read back what it needs to resolve a doubt.
     fn settle_row(&self, id: &str, out: Outcome, sender: &Sender) -> Settled;
@@ -115,25 +118,40 @@ struct Tally {
 /// written).
 pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> anyhow::Result<End> {
     let input = Input::open(&opts.file)?;
-    let (total, problems) = input::check(&input, plan.columns(), defaults, &mut |p| {
-        output::stderr_line(p)
-    })?;
+    let checked = input::check(
+        &input,
+        plan.columns(),
+        defaults,
+        &mut |p| output::stderr_line(p),
+        // A dry run without bodies still says what they would warn about.
+        &mut |row| {
+            if opts.dry_run {
+                plan.warn_once(row)
+            }
+        },
+    )?;
+    let (total, problems) = (checked.rows, checked.problems);
     if problems > 0 {
+        if opts.dry_run && io.format == Format::Text {
+            output::println(progress::plan_line(plan.endpoint(), &checked));
+        }
         return Err(Error::usage(format!(
             "{problems} problem(s) in {}; nothing was sent. Fix the lines above and run again",
             input.name
         )));
     }
     if opts.dry_run {
+        // The settings are resolved as for a real run; nothing is built
+        // that only sending needs.
         let client = (io.connect)(true)?;
-        for row in input::rows(&input, plan.columns(), defaults)? {
-            print_dry_run(&client, plan.endpoint(), &plan.body(&row.spec), io.format);
-            if output::stdout_closed() {
-                break;
-            }
+        if io.format == Format::Json || output::verbosity() > 0 {
+            print_bodies(&client, io.format, plan, &input, defaults)?;
         }
         if let Some(e) = unread(&input, plan, opts) {
             return Err(e);
+        }
+        if io.format == Format::Text {
+            output::println(progress::plan_line(plan.endpoint(), &checked));
         }
         output::note(format!("dry run: {total} request(s) checked, nothing sent"));
         return Ok(End::Done);
@@ -253,6 +271,37 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
         return Ok(End::RowsFailed);
     }
     Ok(End::Done)
+}
+
+/// The requests of a dry run (`-v` or `-o json`), written in blocks rather
+/// than a write per line.
+fn print_bodies(
+    client: &Client,
+    format: Format,
+    plan: &dyn Plan,
+    input: &Input,
+    defaults: &RoomSpec,
+) -> anyhow::Result<()> {
+    const BLOCK: usize = 64 * 1024;
+    let url = dry_run_url(client, plan.endpoint());
+    let mut block = String::with_capacity(BLOCK + 1024);
+    for row in input::rows(input, plan.columns(), defaults)? {
+        if !block.is_empty() {
+            block.push('\n');
+        }
+        write_dry_run(&mut block, &url, &plan.body(&row.spec), format);
+        if block.len() >= BLOCK {
+            output::println(&block);
+            block.clear();
+            if output::stdout_closed() {
+                return Ok(());
+            }
+        }
+    }
+    if !block.is_empty() {
+        output::println(&block);
+    }
+    Ok(())
 }
 
 /// A pass that stopped before the end of the checked rows (the file changed
