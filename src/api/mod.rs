@@ -455,8 +455,15 @@ pub fn dry_run_url(client: &Client, ep: &Endpoint) -> String {
 /// `POST URL` and the pretty body.
 pub fn write_dry_run(out: &mut String, url: &str, body: &Value, format: output::Format) {
     match format {
-        output::Format::Json => out
-            .push_str(&serde_json::json!({"method": "POST", "url": url, "body": body}).to_string()),
+        // `{"method":"POST","url":…,"body":…}`, without copying the body
+        // into a new object first.
+        output::Format::Json => {
+            out.push_str("{\"method\":\"POST\",\"url\":");
+            out.push_str(&Value::from(url).to_string());
+            out.push_str(",\"body\":");
+            out.push_str(&body.to_string());
+            out.push('}');
+        }
         output::Format::Text => {
             out.push_str("POST ");
             out.push_str(url);

@@ -172,9 +172,7 @@ impl Input {
             None
         };
         let same = what.is_none()
-            && Verified::new(&mut file, want)
-                .read_to_end(&mut Vec::new())
-                .is_ok();
+            && io::copy(&mut Verified::new(&mut file, want), &mut io::sink()).is_ok();
         if !same {
             return Err(Error::usage(format!(
                 "{} changed after it was checked ({} differs); nothing was sent. Run again once nothing writes to the file",
