@@ -7,10 +7,11 @@
 //!
 //! Two rules, one for the pace and one for the promise:
 //!
-//! - **Spacing** (GCRA without a burst): each permit is at least
-//!   `(1 s + JITTER) / R` after the one before. In the steady state this is
-//!   the only rule that waits, so starts (and arrivals) are even: about
-//!   0.995 R per second, never a burst of R and then a pause.
+//! - **Spacing** (GCRA without a burst): permits are `(1 s + JITTER) / R`
+//!   apart; one taken late lets the next come up to JITTER sooner, so any
+//!   R + 1 permits span at least a second. In the steady state this is the
+//!   only rule that waits, so starts (and arrivals) are even: about 0.995 R
+//!   per second, never a burst of R and then a pause.
 //! - **The window** (the safety net): the service counts a request when it
 //!   arrives, somewhere between its permit and its end. An attempt counts
 //!   while it is in flight, and after its end until one second after the
@@ -156,7 +157,11 @@ fn admit(s: &mut State, now: Duration) -> Option<Duration> {
     let counted = s.in_flight + s.ended.len() as u64;
     if counted < s.current {
         s.in_flight += 1;
-        s.next = s.next.max(now) + spacing(s.current);
+        // A permit taken late (a worker woken late, a busy machine) lets the
+        // next one come sooner, by up to JITTER: the rate does not lose what
+        // the sleeps overshoot, and any R + 1 permits still span a second
+        // ((R x (1 s + JITTER) / R) - JITTER).
+        s.next = s.next.max(now.saturating_sub(JITTER)) + spacing(s.current);
         return None;
     }
     // So many must leave the window; ended attempts leave oldest first, an
@@ -499,6 +504,39 @@ mod tests {
         assert_eq!(admit(&mut s, ms(5251) + us(250)), None);
         assert_eq!(spacing(200), us(5025));
         assert_eq!(spacing(3), Duration::from_nanos(335_000_000));
+    }
+
+    #[test]
+    fn a_late_permit_lets_the_next_come_sooner_and_r_plus_one_span_a_second() {
+        let t0 = ms(5000);
+        let gap = spacing(10);
+        let mut s = State::new(10, t0);
+        assert_eq!(admit(&mut s, t0), None);
+        // Taken 3 ms late: the next is due 3 ms sooner.
+        assert_eq!(admit(&mut s, t0 + gap + ms(3)), None);
+        assert_eq!(s.next, t0 + gap * 2);
+        // Taken 50 ms late: only JITTER of it is made up.
+        assert_eq!(admit(&mut s, t0 + gap * 2 + ms(50)), None);
+        assert_eq!(s.next, t0 + gap * 3 + ms(50) - JITTER);
+        // Whatever the lateness, R + 1 permits span a second.
+        let mut s = State::new(10, t0);
+        let mut t = t0;
+        let mut permits = Vec::new();
+        for i in 0..200u64 {
+            loop {
+                match admit(&mut s, t) {
+                    None => break,
+                    Some(w) => t += w,
+                }
+            }
+            permits.push(t);
+            s.in_flight = 0;
+            // Late by 0 to 9 ms, in a pattern.
+            t += ms(i * 7 % 10);
+        }
+        for w in permits.windows(11) {
+            assert!(w[10] - w[0] >= WINDOW, "{:?}", w[10] - w[0]);
+        }
     }
 
     #[test]
