@@ -23,9 +23,11 @@ use crate::error::Error;
 use crate::room::{Field, Naming, RoomSpec};
 
 mod lines;
+mod verified;
 #[cfg(test)]
 use lines::LineMap;
-use lines::{BLOCK, Scan, Tracked, block_hash, line_of};
+use lines::{BLOCK, Scan, Tracked, line_of};
+use verified::{CHANGED, Verified};
 
 /// The CSV source: a file, or stdin spooled to a temporary file.
 pub struct Input {
@@ -183,60 +185,6 @@ impl Input {
         file.seek(SeekFrom::Start(0))
             .map_err(|e| self.read_error(e))?;
         Ok(Box::new(Verified::new(file, want)))
-    }
-}
-
-/// The bytes the check pass read, verified block by block: a block that
-/// differs (or is cut short) is a read error before any of its bytes is
-/// handed out, and the end is the checked length, whatever was appended.
-struct Verified<F> {
-    file: F,
-    blocks: Arc<Vec<u64>>,
-    /// Checked bytes not yet read from the file.
-    left: u64,
-    next: usize,
-    buf: Vec<u8>,
-    pos: usize,
-}
-
-/// The message of the read error of a changed block.
-const CHANGED: &str = "the file changed after it was checked";
-
-impl<F: Read> Verified<F> {
-    fn new(file: F, want: &Fingerprint) -> Verified<F> {
-        Verified {
-            file,
-            blocks: want.blocks.clone(),
-            left: want.read,
-            next: 0,
-            buf: Vec::new(),
-            pos: 0,
-        }
-    }
-}
-
-impl<F: Read> Read for Verified<F> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if self.pos == self.buf.len() {
-            let Some(&want) = self.blocks.get(self.next) else {
-                return Ok(0);
-            };
-            let n = self.left.min(BLOCK as u64) as usize;
-            self.buf.resize(n, 0);
-            self.pos = 0;
-            let read = self.file.read_exact(&mut self.buf);
-            if read.is_err() || block_hash(&self.buf) != want {
-                self.buf.clear();
-                self.blocks = Arc::new(Vec::new());
-                return Err(io::Error::new(io::ErrorKind::InvalidData, CHANGED));
-            }
-            self.next += 1;
-            self.left -= n as u64;
-        }
-        let n = out.len().min(self.buf.len() - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
     }
 }
 

@@ -336,7 +336,7 @@ fn block_hashes_do_not_depend_on_how_the_bytes_were_fed() {
     }
     let (read, blocks) = b.finish();
     assert_eq!(read, bytes.len() as u64);
-    let want: Vec<u64> = bytes.chunks(BLOCK).map(block_hash).collect();
+    let want: Vec<u64> = bytes.chunks(BLOCK).map(lines::block_hash).collect();
     assert_eq!(blocks, want);
 }
 

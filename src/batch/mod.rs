@@ -9,6 +9,7 @@
 //! report, stdout and the progress bar.
 
 mod doom;
+mod dry_run;
 pub mod input;
 pub mod progress;
 pub mod rate;
@@ -22,9 +23,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
+use crate::api::Client;
 use crate::api::endpoint::Endpoint;
 use crate::api::retry::{Outcome, Pacer, Policy};
-use crate::api::{Client, dry_run_url, write_dry_run};
 use crate::error::{End, Error, Failure};
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
@@ -141,20 +142,7 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
         )));
     }
     if opts.dry_run {
-        // The settings are resolved as for a real run; nothing is built
-        // that only sending needs.
-        let client = (io.connect)(true)?;
-        if io.format == Format::Json || output::verbosity() > 0 {
-            print_bodies(&client, io.format, plan, &input, defaults)?;
-        }
-        if let Some(e) = unread(&input, plan, opts) {
-            return Err(e);
-        }
-        if io.format == Format::Text {
-            output::println(progress::plan_line(plan.endpoint(), &checked));
-        }
-        output::note(format!("dry run: {total} request(s) checked, nothing sent"));
-        return Ok(End::Done);
+        return dry_run::run(io, plan, opts, &input, defaults, &checked);
     }
     let client = (io.connect)(false)?;
     if opts.confirm
@@ -273,40 +261,9 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
     Ok(End::Done)
 }
 
-/// The requests of a dry run (`-v` or `-o json`), written in blocks rather
-/// than a write per line.
-fn print_bodies(
-    client: &Client,
-    format: Format,
-    plan: &dyn Plan,
-    input: &Input,
-    defaults: &RoomSpec,
-) -> anyhow::Result<()> {
-    const BLOCK: usize = 64 * 1024;
-    let url = dry_run_url(client, plan.endpoint());
-    let mut block = String::with_capacity(BLOCK + 1024);
-    for row in input::rows(input, plan.columns(), defaults)? {
-        if !block.is_empty() {
-            block.push('\n');
-        }
-        write_dry_run(&mut block, &url, &plan.body(&row.spec), format);
-        if block.len() >= BLOCK {
-            output::println(&block);
-            block.clear();
-            if output::stdout_closed() {
-                return Ok(());
-            }
-        }
-    }
-    if !block.is_empty() {
-        output::println(&block);
-    }
-    Ok(())
-}
-
 /// A pass that stopped before the end of the checked rows (the file changed
 /// under it) is an error; rows appended after the check get a warning.
-fn unread(input: &Input, plan: &dyn Plan, opts: &Options) -> Option<anyhow::Error> {
+pub(crate) fn unread(input: &Input, plan: &dyn Plan, opts: &Options) -> Option<anyhow::Error> {
     if input.grew() {
         output::warn(format!(
             "{} grew while the batch ran; rows added after the check were not read",
