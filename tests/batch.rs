@@ -415,16 +415,13 @@ fn sigint_finishes_rows_in_flight_and_exits_130() {
     assert!(err.trim_end().ends_with(&line), "{err}");
 }
 
-/// Sends `signal` to `pid` twice, as fast as two `kill` processes go (what
-/// `timeout -s INT` and some supervisors do: the process, then its group).
-fn signal_twice(pid: u32, signal: &str) {
-    for _ in 0..2 {
-        let status = std::process::Command::new("kill")
-            .args([signal, &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
+/// Sends `signal` (`-INT`) to `pid` with `kill`.
+fn signal(pid: u32, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
 }
 
 #[test]
@@ -435,7 +432,10 @@ fn two_interrupts_close_together_are_one_and_the_run_still_sums_up() {
     let report = env.dir.path().join("report.jsonl");
     let child = spawn_batch(&env, &fake, &csv, &report, &[]);
     wait_for_lines(&report, 4);
-    signal_twice(child.id(), "-INT");
+    // As fast as two `kill` processes go: what `timeout -s INT` and some
+    // supervisors do (the process, then its group).
+    signal(child.id(), "-INT");
+    signal(child.id(), "-INT");
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
@@ -468,18 +468,10 @@ fn a_later_second_interrupt_stops_waiting_for_rows_in_flight_but_not_the_summary
     let report = env.dir.path().join("report.jsonl");
     let child = spawn_batch(&env, &fake, &csv, &report, &[]);
     wait_for_requests(&fake, 6);
-    let pid = child.id().to_string();
-    let kill = || {
-        let status = std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
-    kill();
+    signal(child.id(), "-INT");
     // Longer than livectl's 500 ms for one interrupt: a second one.
     std::thread::sleep(Duration::from_millis(800));
-    kill();
+    signal(child.id(), "-INT");
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");

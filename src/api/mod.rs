@@ -455,14 +455,20 @@ pub fn dry_run_url(client: &Client, ep: &Endpoint) -> String {
 /// `POST URL` and the pretty body.
 pub fn write_dry_run(out: &mut String, url: &str, body: &Value, format: output::Format) {
     match format {
-        // `{"method":"POST","url":…,"body":…}`, without copying the body
-        // into a new object first.
         output::Format::Json => {
-            out.push_str("{\"method\":\"POST\",\"url\":");
-            out.push_str(&Value::from(url).to_string());
-            out.push_str(",\"body\":");
-            out.push_str(&body.to_string());
-            out.push('}');
+            // Serialized as it stands: the body is not copied into a new object.
+            #[derive(serde::Serialize)]
+            struct Request<'a> {
+                method: &'a str,
+                url: &'a str,
+                body: &'a Value,
+            }
+            let line = Request {
+                method: "POST",
+                url,
+                body,
+            };
+            out.push_str(&serde_json::to_string(&line).expect("JSON serializes"));
         }
         output::Format::Text => {
             out.push_str("POST ");

@@ -26,7 +26,7 @@ mod lines;
 mod verified;
 #[cfg(test)]
 use lines::LineMap;
-use lines::{BLOCK, Scan, Tracked, line_of};
+use lines::{BLOCK, Blocks, Scan, Tracked, line_of};
 use verified::{CHANGED, Verified};
 
 /// The CSV source: a file, or stdin spooled to a temporary file.
@@ -138,9 +138,13 @@ impl Input {
         }
     }
 
-    /// A CSV reader that tracks line numbers and hashes what it reads.
-    fn csv(&self, inner: Box<dyn Read + Send>) -> Records {
-        let scan = Arc::new(Mutex::new(Scan::default()));
+    /// A CSV reader that tracks line numbers and, for the check pass
+    /// (`hash`), hashes what it reads.
+    fn csv(&self, inner: Box<dyn Read + Send>, hash: bool) -> Records {
+        let scan = Arc::new(Mutex::new(Scan {
+            blocks: hash.then(Default::default),
+            ..Scan::default()
+        }));
         let tracked = Tracked {
             inner,
             scan: scan.clone(),
@@ -357,7 +361,7 @@ pub fn rows<'a>(
     which: Columns,
     defaults: &'a RoomSpec,
 ) -> anyhow::Result<impl Iterator<Item = Row> + 'a> {
-    let (mut records, scan) = input.csv(input.verified_reader()?);
+    let (mut records, scan) = input.csv(input.verified_reader()?, false);
     let header = match records.next() {
         Some(Ok(h)) => {
             let line = line_of(&scan, h.position());
@@ -426,7 +430,8 @@ pub fn check(
     let mut handle = input.file().map_err(|e| input.read_error(e))?;
     let (len, modified) = stat(&handle).map_err(|e| input.read_error(e))?;
     handle.seek(SeekFrom::Start(0))?;
-    let (mut records, scan) = input.csv(Box::new(io::BufReader::with_capacity(BLOCK, handle)));
+    let (mut records, scan) =
+        input.csv(Box::new(io::BufReader::with_capacity(BLOCK, handle)), true);
     let header_only = |problems: u64| Checked {
         problems,
         ..Checked::default()
@@ -501,7 +506,9 @@ pub fn check(
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .blocks
-            .finish();
+            .as_mut()
+            .map(Blocks::finish)
+            .unwrap_or_default();
         let _ = input.checked.set(Fingerprint {
             len,
             modified,

@@ -197,10 +197,6 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
             started.elapsed(),
         ));
         if interrupted.load(Ordering::SeqCst) {
-            let argv: Vec<String> = std::env::args_os()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect();
-            let stdin = opts.file.as_os_str() == "-";
             let not = if left_in_flight.is_some() {
                 "not started or not settled"
             } else {
@@ -210,7 +206,7 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
             output::stderr_line(&format!(
                 "{stopped_by}: {} row(s) {not}; {}",
                 total.saturating_sub(tally.settled),
-                signals::continue_hint(&argv, opts.report.is_some(), &plan.already(), stdin)
+                continue_hint(plan, opts)
             ));
         }
     };
@@ -261,6 +257,15 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
     Ok(End::Done)
 }
 
+/// The command that continues this run (`signals::continue_hint`).
+fn continue_hint(plan: &dyn Plan, opts: &Options) -> String {
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let stdin = opts.file.as_os_str() == "-";
+    signals::continue_hint(&argv, opts.report.is_some(), &plan.already(), stdin)
+}
+
 /// A pass that stopped before the end of the checked rows (the file changed
 /// under it) is an error; rows appended after the check get a warning.
 pub(crate) fn unread(input: &Input, plan: &dyn Plan, opts: &Options) -> Option<anyhow::Error> {
@@ -271,11 +276,7 @@ pub(crate) fn unread(input: &Input, plan: &dyn Plan, opts: &Options) -> Option<a
         ));
     }
     let why = input.stopped()?;
-    let argv: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let stdin = opts.file.as_os_str() == "-";
-    let hint = signals::continue_hint(&argv, opts.report.is_some(), &plan.already(), stdin);
+    let hint = continue_hint(plan, opts);
     Some(Error::usage(format!("{why}; once it is right, {hint}")))
 }
 

@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 #[derive(Default)]
 pub(super) struct Scan {
     pub(super) lines: LineMap,
-    pub(super) blocks: Blocks,
+    /// The check pass's block hashes; `None` in a pass that verifies them.
+    pub(super) blocks: Option<Blocks>,
 }
 
 /// Bytes per block: the check pass hashes the file block by block, and the
@@ -71,7 +72,9 @@ impl<R: Read> Read for Tracked<R> {
         let n = self.inner.read(buf)?;
         let mut s = self.scan.lock().unwrap_or_else(|e| e.into_inner());
         s.lines.feed(&buf[..n]);
-        s.blocks.feed(&buf[..n]);
+        if let Some(b) = s.blocks.as_mut() {
+            b.feed(&buf[..n]);
+        }
         Ok(n)
     }
 }
