@@ -3,17 +3,28 @@
 //! answers every POST with a create_room success after a fixed delay, over
 //! HTTP/1.1 keep-alive, one thread per connection. Std only.
 //!
-//! Usage: stub_server [DELAY_MS]   (prints "PORT <n>" on stdout, then serves
-//! on 127.0.0.1 until killed).
+//! Usage: stub_server [DELAY_MS [ARRIVALS]]   (prints "PORT <n>" on stdout,
+//! then serves on 127.0.0.1 until killed). With ARRIVALS, the arrival time
+//! of each request (microseconds since the stub started, when its request
+//! line was read) is appended to that file, one per line, as it comes: what
+//! the service's one-second rate window would count.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 static REQUESTS: AtomicU64 = AtomicU64::new(0);
+static ARRIVALS: Mutex<Option<std::fs::File>> = Mutex::new(None);
 
-fn serve(stream: TcpStream, delay: Duration) -> std::io::Result<()> {
+fn arrived(at: Duration) {
+    if let Some(f) = ARRIVALS.lock().unwrap().as_mut() {
+        let _ = writeln!(f, "{}", at.as_micros());
+    }
+}
+
+fn serve(stream: TcpStream, delay: Duration, t0: Instant) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut out = stream;
@@ -22,6 +33,7 @@ fn serve(stream: TcpStream, delay: Duration) -> std::io::Result<()> {
         if reader.read_line(&mut line)? == 0 {
             return Ok(());
         }
+        arrived(t0.elapsed());
         let mut len = 0usize;
         loop {
             let mut h = String::new();
@@ -69,13 +81,22 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(0);
+    if let Some(path) = std::env::args().nth(2) {
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .expect("open the arrivals file");
+        *ARRIVALS.lock().unwrap() = Some(f);
+    }
+    let t0 = Instant::now();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     println!("PORT {}", listener.local_addr().unwrap().port());
     std::io::stdout().flush().ok();
     let delay = Duration::from_millis(delay_ms);
     for stream in listener.incoming().flatten() {
         std::thread::spawn(move || {
-            let _ = serve(stream, delay);
+            let _ = serve(stream, delay, t0);
         });
     }
 }

@@ -7,9 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-30}
 
-cargo build --release --quiet --bin livectl --example stub_server
-BIN=target/release/livectl
-STUB=target/release/examples/stub_server
+# BIN and STUB may name other builds (a profile to compare); by default the
+# release build of this tree.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet --bin livectl --example stub_server
+  BIN=target/release/livectl
+fi
+STUB=${STUB:-target/release/examples/stub_server}
 
 coproc STUBP { exec "$STUB" 0; }
 read -r _ PORT <&"${STUBP[0]}"

@@ -293,6 +293,47 @@ fn dry_run_prints_every_request_and_sends_nothing() {
     mock.assert_calls(0);
 }
 
+#[test]
+fn a_dry_run_of_many_rows_finds_every_invalid_row_and_repeat_and_plans_the_rest() {
+    let env = TestEnv::new();
+    let mut text = String::from("room_id,name,max_members\n");
+    for i in 1..=20_000 {
+        let cell = match i {
+            777 => "x".to_string(),
+            9_001 => "0".to_string(),
+            _ => "10".to_string(),
+        };
+        let id = if i == 15_000 {
+            "ev-123".to_string()
+        } else {
+            format!("ev-{i}")
+        };
+        text.push_str(&format!("{id},Room {i},{cell}\n"));
+    }
+    text.push_str("ev-20001,\"unclosed,1\n");
+    let csv = env.write("rooms.csv", &text);
+    let out = env
+        .bare_cmd()
+        .args(["create", "--dry-run", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("rooms.csv:778: max_members:"), "{err}");
+    assert!(err.contains("rooms.csv:9002: max_members:"), "{err}");
+    assert!(
+        err.contains("rooms.csv:15001: room_id: \"ev-123\" repeats line 124"),
+        "{err}"
+    );
+    assert!(err.contains("rooms.csv:20002:"), "{err}");
+    assert!(err.contains("4 problem(s) in"), "{err}");
+    assert_eq!(
+        stdout(&out),
+        "would create 19,997 rooms: ev-1 … ev-20000 (4 rows invalid)\n"
+    );
+}
+
 fn spawn_batch(
     env: &TestEnv,
     fake: &Fake,
@@ -372,6 +413,83 @@ fn sigint_finishes_rows_in_flight_and_exits_130() {
     assert!(err.contains("interrupted: "), "{err}");
     assert!(err.contains("to continue"), "{err}");
     assert!(err.trim_end().ends_with(&line), "{err}");
+}
+
+/// Sends `signal` (`-INT`) to `pid` with `kill`.
+fn signal(pid: u32, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn two_interrupts_close_together_are_one_and_the_run_still_sums_up() {
+    let env = TestEnv::new();
+    let fake = Fake::with_codes(&[], Duration::from_millis(200));
+    let csv = env.write("rooms.csv", &rooms_csv(200));
+    let report = env.dir.path().join("report.jsonl");
+    let child = spawn_batch(&env, &fake, &csv, &report, &[]);
+    wait_for_lines(&report, 4);
+    // As fast as two `kill` processes go: what `timeout -s INT` and some
+    // supervisors do (the process, then its group).
+    signal(child.id(), "-INT");
+    signal(child.id(), "-INT");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains(", not started "), "the summary: {err}");
+    assert!(!err.contains("again"), "one interrupt, not two: {err}");
+    let line = format!(
+        "--from-csv {} --report {} --resume",
+        csv.display(),
+        report.display()
+    );
+    assert!(err.trim_end().ends_with(&line), "{err}");
+    // The rows in flight finished and were reported.
+    let reported: BTreeSet<String> = read_report(&report)
+        .iter()
+        .map(|r| r["room_id"].as_str().unwrap().to_string())
+        .collect();
+    let received: BTreeSet<String> = fake.lock().sent("create_room").iter().cloned().collect();
+    assert_eq!(reported, received);
+}
+
+#[test]
+fn a_later_second_interrupt_stops_waiting_for_rows_in_flight_but_not_the_summary() {
+    let env = TestEnv::new();
+    let fake = Fake::with_codes(&[], Duration::ZERO);
+    // r1 and r2 answer at once; r3..r6 are still in flight a minute later.
+    for id in ["r3", "r4", "r5", "r6"] {
+        fake.script(id, &[Step::normal().after(Duration::from_secs(60))]);
+    }
+    let csv = env.write("rooms.csv", &rooms_csv(40));
+    let report = env.dir.path().join("report.jsonl");
+    let child = spawn_batch(&env, &fake, &csv, &report, &[]);
+    wait_for_requests(&fake, 6);
+    signal(child.id(), "-INT");
+    // Longer than livectl's 500 ms for one interrupt: a second one.
+    std::thread::sleep(Duration::from_millis(800));
+    signal(child.id(), "-INT");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted again: not waiting for 4 row(s) in flight"),
+        "{err}"
+    );
+    assert!(err.contains("created 2, "), "the summary: {err}");
+    assert!(
+        err.contains("38 row(s) not started or not settled"),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("--resume"), "{err}");
+    assert_eq!(
+        read_report(&report).len(),
+        2,
+        "rows in flight are not reported"
+    );
 }
 
 /// Waits (without asserting on time) until the fake got `n` requests.

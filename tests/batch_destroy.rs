@@ -133,7 +133,8 @@ fn destroy_from_csv_missing_room_fails_without_missing_ok() {
         .stderr(predicates::str::contains(
             "destroyed 0, missing 2, failed 0",
         ));
-    // A dry run names every request and sends nothing.
+    // A dry run says what it would do and sends nothing; -v shows every
+    // request.
     let out = env
         .bare_cmd()
         .args(["destroy", "--dry-run", "--from-csv"])
@@ -141,7 +142,16 @@ fn destroy_from_csv_missing_room_fails_without_missing_ok() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "would destroy 2 rooms: r1 … r2\n");
+    let out = env
+        .bare_cmd()
+        .args(["destroy", "--dry-run", "-v", "--from-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out).matches("destroy_room?").count(), 2);
+    assert!(stdout(&out).ends_with("would destroy 2 rooms: r1 … r2\n"));
 }
 
 /// Runs `livectl ARGS` on a pseudo-terminal (util-linux `script`), typing

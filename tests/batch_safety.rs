@@ -1,7 +1,8 @@
 //! The batch's input and report are safe: line numbers of CRLF files, a
 //! report that is the input CSV, a report that is not a livectl report, a
 //! report in use by another run, a report that cannot be written, and
-//! resumes that do not pile up `skipped` lines.
+//! resumes that do not pile up `skipped` lines, rows appended to the CSV
+//! while a batch runs.
 
 mod common;
 
@@ -246,4 +247,63 @@ fn resuming_twice_appends_no_skipped_lines() {
         .map(|(id, n)| (id.to_string(), *n))
         .collect();
     assert_eq!(per_room(&fake), want, "each row sent once more at most");
+}
+
+#[test]
+fn rows_appended_while_a_batch_runs_are_not_sent() {
+    let env = TestEnv::new();
+    let fake = Fake::start(Duration::from_millis(5));
+    // About 100 bytes a row: far more than one read-ahead buffer.
+    let mut text = String::from("room_id,name\n");
+    for i in 1..=1000 {
+        text.push_str(&format!("r{i},{}\n", "n".repeat(90)));
+    }
+    let csv = env.write("rooms.csv", &text);
+    let report = env.dir.path().join("report.jsonl");
+    let child = fake
+        .process(&env)
+        .args([
+            "create",
+            "--concurrency",
+            "8",
+            "--rate",
+            "1000",
+            "--from-csv",
+        ])
+        .arg(&csv)
+        .arg("--report")
+        .arg(&report)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..3000 {
+        if !read_report(&report).is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&csv)
+        .unwrap()
+        .write_all(b"x1,unchecked\nx2,unchecked\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let sent = fake.lock().sent("create_room");
+    assert!(
+        sent.iter().all(|id| id.starts_with('r')),
+        "unchecked rows sent"
+    );
+    assert_eq!(sent.len(), 1000, "{err}");
+    assert!(
+        err.contains(
+            "rooms.csv grew while the batch ran; rows added after the check were not read"
+        ),
+        "{err}"
+    );
 }

@@ -376,12 +376,12 @@ fn closed_stdout_ends_quietly() {
     let env = TestEnv::new();
     let csv = env.write("big.csv", &rooms_csv(5000));
     let bin = assert_cmd::cargo::cargo_bin("livectl");
-    // A dry run of 5000 rows prints about 1 MB, far more than a pipe holds;
-    // `head` closes the pipe after one line.
+    // A dry run of 5000 rows with -v prints about 1 MB, far more than a pipe
+    // holds; `head` closes the pipe after one line.
     let out = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "'{}' create --dry-run --from-csv '{}' | head -n 1; exit ${{PIPESTATUS[0]}}",
+            "'{}' create --dry-run -v --from-csv '{}' | head -n 1; exit ${{PIPESTATUS[0]}}",
             bin.display(),
             csv.display()
         ))

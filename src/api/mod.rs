@@ -80,8 +80,13 @@ impl std::fmt::Display for Transport {
 /// One client per run; clones share the connection pool.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::blocking::Client,
+    /// `None` for a dry run: it sends nothing, so it does not build the
+    /// reqwest client (and its runtime thread).
+    http: Option<reqwest::blocking::Client>,
     endpoint: String,
+    /// `<endpoint>/v4/`, parsed and normalized once: a URL is this, the
+    /// endpoint's path, and the query.
+    base: String,
     sdkappid: String,
     identifier: String,
     signer: Option<std::sync::Arc<Signer>>,
@@ -89,21 +94,13 @@ pub struct Client {
 
 impl Client {
     pub fn new(cfg: ClientConfig) -> anyhow::Result<Client> {
-        let mut builder = reqwest::blocking::Client::builder()
-            .timeout(cfg.timeout)
-            .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("livectl/", env!("CARGO_PKG_VERSION")))
-            .pool_max_idle_per_host(64)
-            // A redirect would carry the UserSig (in the URL, and in Referer)
-            // to whatever host it names: a 3xx is a failure instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false);
-        if is_loopback(&cfg.endpoint) {
-            builder = builder.no_proxy();
-        }
-        let http = builder
-            .build()
-            .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {}", e.without_url()))?;
+        let base = reqwest::Url::parse(&format!("{}/v4/", cfg.endpoint))
+            .map_err(|e| anyhow::anyhow!("invalid endpoint \"{}\": {e}", cfg.endpoint))?
+            .to_string();
+        let http = match cfg.signer {
+            Some(_) => Some(http_client(&cfg)?),
+            None => None,
+        };
         if cfg.signer.is_some()
             && let Some(w) = timeout_warning(cfg.timeout)
         {
@@ -112,6 +109,7 @@ impl Client {
         Ok(Client {
             http,
             endpoint: cfg.endpoint,
+            base,
             sdkappid: cfg.sdkappid,
             identifier: cfg.identifier,
             signer: cfg.signer.map(std::sync::Arc::new),
@@ -135,15 +133,14 @@ impl Client {
     }
 
     fn url(&self, ep: &Endpoint, usersig: &str, random: u32) -> String {
-        let mut url = reqwest::Url::parse(&format!("{}/v4/{}", self.endpoint, ep.path))
-            .expect("endpoint was checked when the settings were resolved");
-        url.query_pairs_mut()
+        let mut url = format!("{}{}?", self.base, ep.path);
+        url::form_urlencoded::Serializer::for_suffix(&mut url, self.base.len() + ep.path.len() + 1)
             .append_pair("sdkappid", &self.sdkappid)
             .append_pair("identifier", &self.identifier)
             .append_pair("usersig", usersig)
             .append_pair("random", &random.to_string())
             .append_pair("contenttype", "json");
-        url.to_string()
+        url
     }
 
     /// One attempt: POST `body` to `ep`. A non-200 status, an answer
@@ -157,7 +154,7 @@ impl Client {
         let random: u32 = rand::random();
         let sig = signer.current();
         let url = self.url(ep, sig.expose(), random);
-        // The log lines cost a URL parse and a body copy: only when shown.
+        // The log lines cost a URL and a body copy: only when shown.
         let shown = if output::verbosity() > 0 {
             self.redacted_url(ep, random)
         } else {
@@ -178,6 +175,8 @@ impl Client {
         let started = Instant::now();
         let result = self
             .http
+            .as_ref()
+            .expect("a client with a signer has its HTTP client")
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(payload)
@@ -262,6 +261,26 @@ impl Client {
         );
         Ok(reply)
     }
+}
+
+/// The reqwest client of a run that sends: timeouts, user agent, the
+/// transport policy.
+fn http_client(cfg: &ClientConfig) -> anyhow::Result<reqwest::blocking::Client> {
+    let mut builder = reqwest::blocking::Client::builder()
+        .timeout(cfg.timeout)
+        .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
+        .user_agent(concat!("livectl/", env!("CARGO_PKG_VERSION")))
+        .pool_max_idle_per_host(64)
+        // A redirect would carry the UserSig (in the URL, and in Referer)
+        // to whatever host it names: a 3xx is a failure instead.
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false);
+    if is_loopback(&cfg.endpoint) {
+        builder = builder.no_proxy();
+    }
+    builder
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {}", e.without_url()))
 }
 
 /// Reads the body, at most [`answer::MAX_ANSWER_BYTES`]: a huge answer is a
@@ -422,16 +441,42 @@ fn describe(e: &reqwest::Error, endpoint: &str, own: Option<&str>) -> String {
 
 /// Prints what a dry run would send.
 pub fn print_dry_run(client: &Client, ep: &Endpoint, body: &Value, format: output::Format) {
-    let url = client
+    let mut text = String::new();
+    write_dry_run(&mut text, &dry_run_url(client, ep), body, format);
+    output::println(text);
+}
+
+/// The URL a dry run shows for `ep`: the same for every request of a run.
+pub fn dry_run_url(client: &Client, ep: &Endpoint) -> String {
+    client
         .redacted_url(ep, 0)
-        .replace("random=0", "random=<random>");
+        .replace("random=0", "random=<random>")
+}
+
+/// What a dry run shows for one request (no line end): a JSON line, or
+/// `POST URL` and the pretty body.
+pub fn write_dry_run(out: &mut String, url: &str, body: &Value, format: output::Format) {
     match format {
         output::Format::Json | output::Format::Raw => {
-            output::print_json(&serde_json::json!({"method": "POST", "url": url, "body": body}))
+            // Serialized as it stands: the body is not copied into a new object.
+            #[derive(serde::Serialize)]
+            struct Request<'a> {
+                method: &'a str,
+                url: &'a str,
+                body: &'a Value,
+            }
+            let line = Request {
+                method: "POST",
+                url,
+                body,
+            };
+            out.push_str(&serde_json::to_string(&line).expect("JSON serializes"));
         }
         output::Format::Text => {
-            let pretty = serde_json::to_string_pretty(body).expect("JSON serializes");
-            output::println(format!("POST {url}\n{pretty}"));
+            out.push_str("POST ");
+            out.push_str(url);
+            out.push('\n');
+            out.push_str(&serde_json::to_string_pretty(body).expect("JSON serializes"));
         }
     }
 }

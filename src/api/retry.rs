@@ -65,8 +65,9 @@ pub trait Pacer: Sync {
         std::thread::sleep(wait);
     }
     /// The attempt that `before_attempt` allowed has ended (answer, failure
-    /// or timeout): a rate limiter counts it until a window after this.
-    fn attempt_done(&self) {}
+    /// or timeout), `took` after its permit: a rate limiter counts it until a
+    /// window after the latest time it can have reached the service.
+    fn attempt_done(&self, _took: Duration) {}
     /// The service said "too many requests".
     fn rate_limited(&self) {}
     /// A request went through without a rate-limit answer.
@@ -123,8 +124,9 @@ impl Client {
             }
             attempts += 1;
             first_sent.get_or_insert_with(unix_now);
+            let permit = std::time::Instant::now();
             let result = self.send(ep, body);
-            pacer.attempt_done();
+            pacer.attempt_done(permit.elapsed());
             let (class, why) = match &result {
                 Ok(reply) if reply.error_code == 0 => {
                     pacer.succeeded();

@@ -154,3 +154,40 @@ fn transport_errors_never_carry_the_usersig() {
     // catch one.
     assert_no_usersig("x usersig=<redacted>&r=1", "eJnothing");
 }
+
+#[test]
+fn a_url_is_the_endpoint_parsed_once_and_the_same_as_a_full_parse() {
+    for endpoint in [
+        "https://adminapisgp.im.qcloud.com",
+        "HTTPS://Console.TIM.qq.com:443",
+        "http://127.0.0.1:8080",
+        "http://[::1]:9",
+        "http://localhost:80/",
+    ] {
+        let c = client(endpoint);
+        for ep in crate::api::endpoint::ALL {
+            let mut full = reqwest::Url::parse(&format!("{endpoint}/v4/{}", ep.path)).unwrap();
+            full.query_pairs_mut()
+                .append_pair("sdkappid", "1400000000")
+                .append_pair("identifier", "admin")
+                .append_pair("usersig", "a+b/c=")
+                .append_pair("random", "42")
+                .append_pair("contenttype", "json");
+            assert_eq!(c.url(ep, "a+b/c=", 42), full.to_string(), "{endpoint}");
+        }
+    }
+}
+
+#[test]
+fn a_dry_run_client_builds_no_http_client() {
+    let c = Client::new(ClientConfig {
+        endpoint: "https://adminapisgp.im.qcloud.com".into(),
+        sdkappid: "<sdkappid>".into(),
+        identifier: "<identifier>".into(),
+        timeout: Duration::from_secs(5),
+        signer: None,
+    })
+    .unwrap();
+    assert!(c.http.is_none());
+    assert!(client("http://127.0.0.1:9").http.is_some());
+}

@@ -5,8 +5,10 @@
 //!
 //! Line numbers are what an editor shows, for LF, CRLF and CR-only files
 //! ([`LineMap`]). The check pass fingerprints the file (size, modification
-//! time, hash of the bytes) and every later pass verifies it before reading
-//! a row, so rows that changed after the check are never sent.
+//! time, the bytes it read and a hash of each 64 KiB block of them); every
+//! later pass verifies it before reading a row, reads no further than the
+//! checked length, and verifies each block before parsing it. So rows that
+//! changed after the check, or were appended to the file, are never sent.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -21,9 +23,11 @@ use crate::error::Error;
 use crate::room::{Field, Naming, RoomSpec};
 
 mod lines;
+mod verified;
 #[cfg(test)]
 use lines::LineMap;
-use lines::{Scan, Tracked, line_of};
+use lines::{BLOCK, Blocks, Scan, Tracked, line_of};
+use verified::{CHANGED, Verified};
 
 /// The CSV source: a file, or stdin spooled to a temporary file.
 pub struct Input {
@@ -32,6 +36,8 @@ pub struct Input {
     source: Source,
     /// Set by a complete [`check`] pass; later passes verify it.
     checked: OnceLock<Fingerprint>,
+    /// Why a pass after the check stopped before the end, if it did.
+    stopped: Mutex<Option<String>>,
 }
 
 enum Source {
@@ -40,12 +46,14 @@ enum Source {
 }
 
 /// What the check pass saw: the file's size and modification time before
-/// it was read, and a hash of the bytes it read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// it was read, how many bytes it read, and the hash of each [`BLOCK`] of
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Fingerprint {
     len: u64,
     modified: Option<SystemTime>,
-    hash: u64,
+    read: u64,
+    blocks: Arc<Vec<u64>>,
 }
 
 impl Input {
@@ -76,7 +84,27 @@ impl Input {
             name,
             source,
             checked: OnceLock::new(),
+            stopped: Mutex::new(None),
         }
+    }
+
+    /// Why a pass after the check stopped before the checked end (the file
+    /// changed under it, or could not be read): the rows after it were not
+    /// read.
+    pub fn stopped(&self) -> Option<String> {
+        self.stopped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Whether the file is now longer than the bytes the check read: rows
+    /// appended while the batch ran, which it did not read.
+    pub fn grew(&self) -> bool {
+        let (Source::Path(p), Some(want)) = (&self.source, self.checked.get()) else {
+            return false;
+        };
+        std::fs::metadata(p).is_ok_and(|m| m.len() > want.read)
     }
 
     /// Whether `other` names the input file itself (any spelling, links
@@ -110,11 +138,15 @@ impl Input {
         }
     }
 
-    /// A CSV reader that tracks line numbers and hashes what it reads.
-    fn csv(&self, file: File) -> Records {
-        let scan = Arc::new(Mutex::new(Scan::default()));
+    /// A CSV reader that tracks line numbers and, for the check pass
+    /// (`hash`), hashes what it reads.
+    fn csv(&self, inner: Box<dyn Read + Send>, hash: bool) -> Records {
+        let scan = Arc::new(Mutex::new(Scan {
+            blocks: hash.then(Default::default),
+            ..Scan::default()
+        }));
         let tracked = Tracked {
-            inner: io::BufReader::with_capacity(64 * 1024, file),
+            inner,
             scan: scan.clone(),
         };
         let records = csv::ReaderBuilder::new()
@@ -130,31 +162,33 @@ impl Input {
     }
 
     /// Opens the input for a pass after the check, refusing it when it is
-    /// not what the check pass read.
-    fn verified_file(&self) -> anyhow::Result<File> {
+    /// not what the check pass read; the reader stops at the checked length
+    /// and verifies each block before handing out a byte of it.
+    fn verified_reader(&self) -> anyhow::Result<Box<dyn Read + Send>> {
         let mut file = self.file().map_err(|e| self.read_error(e))?;
-        if let Some(want) = self.checked.get() {
-            let (len, modified) = stat(&file).map_err(|e| self.read_error(e))?;
-            let hash = hash_all(&mut file).map_err(|e| self.read_error(e))?;
-            let what = if len != want.len {
-                Some("its size")
-            } else if modified != want.modified {
-                Some("its modification time")
-            } else if hash != want.hash {
-                Some("its content")
-            } else {
-                None
-            };
-            if let Some(what) = what {
-                return Err(Error::usage(format!(
-                    "{} changed after it was checked ({what} differs); nothing was sent. Run again once nothing writes to the file",
-                    self.name
-                )));
-            }
-            file.seek(SeekFrom::Start(0))
-                .map_err(|e| self.read_error(e))?;
+        let Some(want) = self.checked.get() else {
+            return Ok(Box::new(io::BufReader::with_capacity(BLOCK, file)));
+        };
+        let (len, modified) = stat(&file).map_err(|e| self.read_error(e))?;
+        let what = if len != want.len {
+            Some("its size")
+        } else if modified != want.modified {
+            Some("its modification time")
+        } else {
+            None
+        };
+        let same = what.is_none()
+            && io::copy(&mut Verified::new(&mut file, want), &mut io::sink()).is_ok();
+        if !same {
+            return Err(Error::usage(format!(
+                "{} changed after it was checked ({} differs); nothing was sent. Run again once nothing writes to the file",
+                self.name,
+                what.unwrap_or("its content")
+            )));
         }
-        Ok(file)
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| self.read_error(e))?;
+        Ok(Box::new(Verified::new(file, want)))
     }
 }
 
@@ -166,19 +200,6 @@ type Records = (
 fn stat(file: &File) -> io::Result<(u64, Option<SystemTime>)> {
     let m = file.metadata()?;
     Ok((m.len(), m.modified().ok()))
-}
-
-fn hash_all(file: &mut File) -> io::Result<u64> {
-    let mut h = DefaultHasher::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => return Ok(h.finish()),
-            Ok(n) => h.write(&buf[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// Which columns a command reads.
@@ -340,7 +361,7 @@ pub fn rows<'a>(
     which: Columns,
     defaults: &'a RoomSpec,
 ) -> anyhow::Result<impl Iterator<Item = Row> + 'a> {
-    let (mut records, scan) = input.csv(input.verified_file()?);
+    let (mut records, scan) = input.csv(input.verified_reader()?, false);
     let header = match records.next() {
         Some(Ok(h)) => {
             let line = line_of(&scan, h.position());
@@ -350,42 +371,81 @@ pub fn rows<'a>(
     };
     let header = header
         .ok_or_else(|| Error::usage(format!("{}: the header changed while reading", input.name)))?;
-    Ok(records.filter_map(move |rec| {
-        let pos = match &rec {
-            Ok(r) => r.position(),
-            Err(e) => e.position(),
-        };
-        let line = line_of(&scan, pos);
-        parse_row(&header, &rec.ok()?, defaults, &input.name, line)
-            .ok()
-            .map(|spec| Row { line, spec })
-    }))
+    Ok(records
+        .map_while(move |rec| {
+            let pos = match &rec {
+                Ok(r) => r.position(),
+                Err(e) => e.position(),
+            };
+            let line = line_of(&scan, pos);
+            match rec {
+                Ok(rec) => Some(
+                    parse_row(&header, &rec, defaults, &input.name, line)
+                        .ok()
+                        .map(|spec| Row { line, spec }),
+                ),
+                // The check read the file without an error: this pass
+                // reads no further.
+                Err(e) => {
+                    let why = match e.kind() {
+                        csv::ErrorKind::Io(io) if io.to_string() == CHANGED => format!(
+                            "{} changed while the batch ran: rows from line {line} on were not read",
+                            input.name
+                        ),
+                        _ => format!("{}:{line}: {}", input.name, csv_message(&e)),
+                    };
+                    *input.stopped.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
+                    None
+                }
+            }
+        })
+        .flatten())
+}
+
+/// What the whole-file check found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// Data rows.
+    pub rows: u64,
+    /// Problems (a row may have several).
+    pub problems: u64,
+    /// Rows with a problem, repeats of a room ID included.
+    pub invalid: u64,
+    /// The room IDs of the first and the last row without a problem.
+    pub first: Option<String>,
+    pub last: Option<String>,
 }
 
 /// The whole-file check: every problem of every row, and repeated room IDs.
-/// Problems are written to `report` as found (so memory stays flat); returns
-/// the number of data rows and the number of problems.
+/// Problems are written to `report` as found (so memory stays flat); `valid`
+/// sees each row without a problem of its own.
 pub fn check(
     input: &Input,
     which: Columns,
     defaults: &RoomSpec,
     report: &mut dyn FnMut(&str),
-) -> anyhow::Result<(u64, u64)> {
+    valid: &mut dyn FnMut(&RoomSpec),
+) -> anyhow::Result<Checked> {
     let file = &input.name;
     let mut handle = input.file().map_err(|e| input.read_error(e))?;
     let (len, modified) = stat(&handle).map_err(|e| input.read_error(e))?;
     handle.seek(SeekFrom::Start(0))?;
-    let (mut records, scan) = input.csv(handle);
+    let (mut records, scan) =
+        input.csv(Box::new(io::BufReader::with_capacity(BLOCK, handle)), true);
+    let header_only = |problems: u64| Checked {
+        problems,
+        ..Checked::default()
+    };
     let header = match records.next() {
         None => {
             report(&format!(
                 "{file}:1: the file is empty; it needs a header row with a room_id column"
             ));
-            return Ok((0, 1));
+            return Ok(header_only(1));
         }
         Some(Err(e)) => {
             report(&format!("{file}:1: {}", csv_message(&e)));
-            return Ok((0, 1));
+            return Ok(header_only(1));
         }
         Some(Ok(h)) => h,
     };
@@ -394,47 +454,66 @@ pub fn check(
         Ok(h) => h,
         Err(ps) => {
             ps.iter().for_each(|p| report(p));
-            return Ok((0, ps.len() as u64));
+            return Ok(header_only(ps.len() as u64));
         }
     };
-    let (mut rows, mut problems) = (0u64, 0u64);
+    let mut c = Checked::default();
     // 8 bytes per row: a million rows is 8 MB; collisions are confirmed below.
     let mut hashes: Vec<u64> = Vec::new();
     let mut complete = true;
-    for rec in records {
-        rows += 1;
-        match rec {
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match records.reader_mut().read_record(&mut rec) {
+            Ok(false) => break,
             Err(e) => {
+                c.rows += 1;
+                c.invalid += 1;
                 let line = line_of(&scan, e.position());
                 report(&format!("{file}:{line}: {}", csv_message(&e)));
-                problems += 1;
+                c.problems += 1;
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     complete = false;
                     break;
                 }
             }
-            Ok(rec) => {
+            Ok(true) => {
+                c.rows += 1;
                 let line = line_of(&scan, rec.position());
                 match parse_row(&header, &rec, defaults, file, line) {
-                    Ok(spec) => hashes.push(hash_id(&spec.room_id)),
+                    Ok(spec) => {
+                        valid(&spec);
+                        hashes.push(hash_id(&spec.room_id));
+                        if c.first.is_none() {
+                            c.first = Some(spec.room_id.clone());
+                        }
+                        c.last = Some(spec.room_id);
+                    }
                     Err(ps) => {
-                        problems += ps.len() as u64;
+                        c.invalid += 1;
+                        c.problems += ps.len() as u64;
                         ps.iter().for_each(|p| report(p));
                     }
                 }
             }
         }
     }
-    if rows == 0 {
+    if c.rows == 0 {
         report(&format!("{file}: no data rows after the header"));
-        problems += 1;
+        c.problems += 1;
     }
     if complete {
-        let hash = scan.lock().unwrap_or_else(|e| e.into_inner()).hash.finish();
+        let (read, blocks) = scan
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .blocks
+            .as_mut()
+            .map(Blocks::finish)
+            .unwrap_or_default();
         let _ = input.checked.set(Fingerprint {
             len,
             modified,
-            hash,
+            read,
+            blocks: Arc::new(blocks),
         });
     }
     hashes.sort_unstable();
@@ -445,9 +524,11 @@ pub fn check(
         .collect();
     drop(hashes);
     if !suspects.is_empty() {
-        problems += report_duplicates(input, which, defaults, &suspects, report)?;
+        let repeats = report_duplicates(input, which, defaults, &suspects, report)?;
+        c.problems += repeats;
+        c.invalid += repeats;
     }
-    Ok((rows, problems))
+    Ok(c)
 }
 
 /// Second look at rows whose room ID hash repeats: reports true repeats.

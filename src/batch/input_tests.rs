@@ -12,9 +12,13 @@ fn input(text: &[u8]) -> (tempfile::NamedTempFile, Input) {
 fn problems(text: &str, defaults: &RoomSpec) -> Vec<String> {
     let (_f, i) = input(text.as_bytes());
     let mut out = Vec::new();
-    check(&i, Columns::Create, defaults, &mut |p| {
-        out.push(p.to_string())
-    })
+    check(
+        &i,
+        Columns::Create,
+        defaults,
+        &mut |p| out.push(p.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
     out
 }
@@ -24,10 +28,15 @@ fn header_aliases_any_case_and_bom() {
     let (_f, i) =
         input("\u{feff}RoomId,ROOMNAME,max_members,Owner_Account\nr1,Name,5,host\n".as_bytes());
     let mut out = Vec::new();
-    let (n, p) = check(&i, Columns::Create, &RoomSpec::default(), &mut |s| {
-        out.push(s.to_string())
-    })
+    let c = check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |s| out.push(s.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
+    let (n, p) = (c.rows, c.problems);
     assert_eq!((n, p), (1, 0), "{out:?}");
     let rows: Vec<Row> = rows(&i, Columns::Create, &RoomSpec::default())
         .unwrap()
@@ -111,10 +120,15 @@ fn unknown_and_missing_columns() {
 fn destroy_reads_room_id_only() {
     let (_f, i) = input(b"status,room_id,whatever\ncreated,r1,x\n");
     let mut out = Vec::new();
-    let (n, p) = check(&i, Columns::RoomIdOnly, &RoomSpec::default(), &mut |s| {
-        out.push(s.to_string())
-    })
+    let c = check(
+        &i,
+        Columns::RoomIdOnly,
+        &RoomSpec::default(),
+        &mut |s| out.push(s.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
+    let (n, p) = (c.rows, c.problems);
     assert_eq!((n, p), (1, 0), "{out:?}");
 }
 
@@ -122,9 +136,13 @@ fn destroy_reads_room_id_only() {
 fn invalid_utf8_is_reported() {
     let (_f, i) = input(b"room_id,name\nr1,\xff\xfe\n");
     let mut out = Vec::new();
-    check(&i, Columns::Create, &RoomSpec::default(), &mut |s| {
-        out.push(s.to_string())
-    })
+    check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |s| out.push(s.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
     assert_eq!(
         out,
@@ -136,9 +154,13 @@ fn invalid_utf8_is_reported() {
 fn lines_of(text: &[u8]) -> (Vec<(u64, String)>, Vec<String>) {
     let (_f, i) = input(text);
     let mut out = Vec::new();
-    check(&i, Columns::Create, &RoomSpec::default(), &mut |p| {
-        out.push(p.to_string())
-    })
+    check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |p| out.push(p.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
     let rows = match rows(&i, Columns::Create, &RoomSpec::default()) {
         Ok(it) => it.map(|r| (r.line, r.spec.room_id)).collect(),
@@ -209,7 +231,15 @@ fn line_map_joins_a_crlf_split_across_reads() {
 /// Checks `text`, lets `change` alter the file, then starts the send pass.
 fn send_pass_after(text: &[u8], change: impl FnOnce(&Path)) -> anyhow::Result<usize> {
     let (f, i) = input(text);
-    let (n, p) = check(&i, Columns::Create, &RoomSpec::default(), &mut |_| {}).unwrap();
+    let c = check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
+    let (n, p) = (c.rows, c.problems);
     assert_eq!((n, p), (2, 0));
     change(f.path());
     Ok(rows(&i, Columns::Create, &RoomSpec::default())?.count())
@@ -283,12 +313,122 @@ fn a_semicolon_separated_file_gets_a_hint_about_the_separator() {
     // destroy reads room_id only, and says the same.
     let (_f, i) = input(b"RoomId;Name\nr1;x\n");
     let mut out = Vec::new();
-    check(&i, Columns::RoomIdOnly, &RoomSpec::default(), &mut |s| {
-        out.push(s.to_string())
-    })
+    check(
+        &i,
+        Columns::RoomIdOnly,
+        &RoomSpec::default(),
+        &mut |s| out.push(s.to_string()),
+        &mut |_| {},
+    )
     .unwrap();
     assert!(out[0].starts_with(hint), "{out:#?}");
     // A comma file whose header merely lacks room_id is not told about `;`.
     let p = problems("name\nx\n", &RoomSpec::default());
     assert!(p.iter().all(|l| !l.contains("semicolon")), "{p:#?}");
+}
+
+#[test]
+fn block_hashes_do_not_depend_on_how_the_bytes_were_fed() {
+    let bytes: Vec<u8> = (0..(BLOCK * 2 + 100)).map(|i| (i % 251) as u8).collect();
+    let mut b = lines::Blocks::default();
+    for piece in bytes.chunks(7777) {
+        b.feed(piece);
+    }
+    let (read, blocks) = b.finish();
+    assert_eq!(read, bytes.len() as u64);
+    let want: Vec<u64> = bytes.chunks(BLOCK).map(lines::block_hash).collect();
+    assert_eq!(blocks, want);
+}
+
+/// A file of `n` rows, about 30 bytes each.
+fn many_rows(n: usize) -> Vec<u8> {
+    let mut t = String::from("room_id,name\n");
+    for i in 1..=n {
+        t.push_str(&format!("r{i:06},Room number {i:06}\n"));
+    }
+    t.into_bytes()
+}
+
+#[test]
+fn rows_appended_during_the_send_pass_are_not_read() {
+    let (f, i) = input(&many_rows(3000));
+    check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
+    let defaults = RoomSpec::default();
+    let mut rows = rows(&i, Columns::Create, &defaults).unwrap();
+    assert_eq!(rows.next().unwrap().spec.room_id, "r000001");
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(f.path())
+        .unwrap()
+        .write_all(b"x1,unchecked\nx2,unchecked\n")
+        .unwrap();
+    let rest: Vec<String> = rows.map(|r| r.spec.room_id).collect();
+    assert_eq!(rest.len(), 2999);
+    assert_eq!(
+        rest.last().unwrap(),
+        "r003000",
+        "the checked end is the end"
+    );
+    assert_eq!(i.stopped(), None);
+    assert!(i.grew());
+}
+
+#[test]
+fn a_block_changed_during_the_send_pass_stops_it_before_any_of_its_rows() {
+    let text = many_rows(6000);
+    assert!(text.len() > 2 * BLOCK, "three blocks");
+    let (f, i) = input(&text);
+    check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |_| {},
+        &mut |_| {},
+    )
+    .unwrap();
+    let defaults = RoomSpec::default();
+    let mut rows = rows(&i, Columns::Create, &defaults).unwrap();
+    assert_eq!(rows.next().unwrap().spec.room_id, "r000001");
+    // Same length, one row of the last block renamed, in place.
+    let mut edited = text.clone();
+    let at = edited.len() - 20;
+    edited[at] = b'X';
+    std::fs::write(f.path(), &edited).unwrap();
+    let rest: Vec<String> = rows.map(|r| r.spec.room_id).collect();
+    assert!(rest.len() < 5999, "stopped early: {}", rest.len());
+    assert!(rest.len() >= BLOCK / 32, "the first blocks were sent");
+    let why = i.stopped().expect("says why");
+    assert!(
+        why.starts_with("rooms.csv changed while the batch ran: rows from line "),
+        "{why}"
+    );
+    assert!(rest.iter().all(|id| id.starts_with('r')), "nothing edited");
+}
+
+#[test]
+fn the_check_counts_invalid_rows_and_names_the_first_and_last_valid_ones() {
+    let (_f, i) = input(b"room_id,max_members\nr1,1\nr2,x\nr3,0\nr1,2\nr5,1\n");
+    let mut seen = Vec::new();
+    let c = check(
+        &i,
+        Columns::Create,
+        &RoomSpec::default(),
+        &mut |_| {},
+        &mut |row| seen.push(row.room_id.clone()),
+    )
+    .unwrap();
+    // r2 and r3 have a bad max_members; the second r1 repeats the first.
+    assert_eq!(c.rows, 5);
+    assert_eq!(c.invalid, 3, "{c:?}");
+    assert_eq!(c.problems, 3);
+    assert_eq!(c.first.as_deref(), Some("r1"));
+    assert_eq!(c.last.as_deref(), Some("r5"));
+    assert_eq!(seen, ["r1", "r1", "r5"]);
 }

@@ -9,6 +9,7 @@
 //! report, stdout and the progress bar.
 
 mod doom;
+mod dry_run;
 pub mod input;
 pub mod progress;
 pub mod rate;
@@ -18,13 +19,13 @@ mod signals;
 use serde_json::Value;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Instant;
 
+use crate::api::Client;
 use crate::api::endpoint::Endpoint;
 use crate::api::retry::{Outcome, Pacer, Policy};
-use crate::api::{Client, print_dry_run};
 use crate::error::{End, Error, Failure};
 use crate::output::{self, Format};
 use crate::room::RoomSpec;
@@ -38,6 +39,9 @@ use signals::Signals;
 
 /// The documented default limit of the write commands, per app.
 pub const SERVICE_RATE_LIMIT: u64 = 200;
+
+/// How often the thread that reports rows looks for a second interrupt.
+const LOOK: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Requests in flight at once when `--concurrency` is not given.
 pub const DEFAULT_CONCURRENCY: u64 = 4;
@@ -54,6 +58,9 @@ pub trait Plan: Sync {
     fn columns(&self) -> Columns;
     /// The request body of a row.
     fn body(&self, row: &RoomSpec) -> Value;
+    /// Says what is worth saying about a row once per batch (create's
+    /// caveats); `body` says it too, so a dry run without bodies calls this.
+    fn warn_once(&self, _row: &RoomSpec) {}
     /// A row's outcome as a record, plus the error when the row failed.
     /// `sender` lets the plan read back what it needs to resolve a doubt.
     fn settle_row(&self, id: &str, out: Outcome, sender: &Sender) -> Settled;
@@ -112,25 +119,30 @@ struct Tally {
 /// written).
 pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> anyhow::Result<End> {
     let input = Input::open(&opts.file)?;
-    let (total, problems) = input::check(&input, plan.columns(), defaults, &mut |p| {
-        output::stderr_line(p)
-    })?;
+    let checked = input::check(
+        &input,
+        plan.columns(),
+        defaults,
+        &mut |p| output::stderr_line(p),
+        // A dry run without bodies still says what they would warn about.
+        &mut |row| {
+            if opts.dry_run {
+                plan.warn_once(row)
+            }
+        },
+    )?;
+    let (total, problems) = (checked.rows, checked.problems);
     if problems > 0 {
+        if opts.dry_run && io.format == Format::Text {
+            output::println(progress::plan_line(plan.endpoint(), &checked));
+        }
         return Err(Error::usage(format!(
             "{problems} problem(s) in {}; nothing was sent. Fix the lines above and run again",
             input.name
         )));
     }
     if opts.dry_run {
-        let client = (io.connect)(true)?;
-        for row in input::rows(&input, plan.columns(), defaults)? {
-            print_dry_run(&client, plan.endpoint(), &plan.body(&row.spec), io.format);
-            if output::stdout_closed() {
-                break;
-            }
-        }
-        output::note(format!("dry run: {total} request(s) checked, nothing sent"));
-        return Ok(End::Done);
+        return dry_run::run(io, plan, opts, &input, defaults, &checked);
     }
     let client = (io.connect)(false)?;
     if opts.confirm
@@ -159,9 +171,54 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
     };
 
     let interrupted = Arc::new(AtomicBool::new(false));
-    let signals = Signals::install(&interrupted);
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let signals = Signals::install(&interrupted, &abandoned)?;
     let bar = Bar::new(total);
     let started = Instant::now();
+    // The summary, and after an interrupt the command that continues the
+    // run: said however the run ends, a second interrupt included.
+    let say_end = |tally: &Tally, left_in_flight: Option<u64>| {
+        if let Some(b) = &bar {
+            b.finish();
+        }
+        let stopped_by = signals.end();
+        if let Some(n) = left_in_flight {
+            output::stderr_line(&format!(
+                "{stopped_by} again: not waiting for {n} row(s) in flight; they are not in the report"
+            ));
+        }
+        let skipped = tally.counts.by_status.get("skipped").copied().unwrap_or(0);
+        output::note(progress::summary_line(
+            &tally.counts,
+            plan.summary(),
+            &plan.already(),
+            total.saturating_sub(tally.settled),
+            tally.settled - skipped,
+            started.elapsed(),
+        ));
+        if interrupted.load(Ordering::SeqCst) {
+            let not = if left_in_flight.is_some() {
+                "not started or not settled"
+            } else {
+                "not started"
+            };
+            // The run's error message: shown under --quiet too.
+            output::stderr_line(&format!(
+                "{stopped_by}: {} row(s) {not}; {}",
+                total.saturating_sub(tally.settled),
+                continue_hint(plan, opts)
+            ));
+        }
+    };
+    // A second interrupt: the rows in flight may take up to --timeout each
+    // (a blocking request cannot be cut short), so the run ends here, after
+    // its summary, without them. The one exit outside `main`: the worker
+    // threads are still inside their requests.
+    let give_up = |tally: &Tally, in_flight: u64| {
+        say_end(tally, Some(in_flight));
+        let code = crate::error::exit_status(&Ok(signals.end()));
+        std::process::exit(code.into())
+    };
     let (tally, write_error) = run_rows(
         &RunArgs {
             io,
@@ -173,39 +230,21 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
             done: &done,
             job,
             interrupted: &interrupted,
+            abandoned: &abandoned,
+            give_up: &give_up,
             bar: bar.as_ref(),
         },
         &mut writer,
     )?;
-    let stopped_by = signals.end();
-    drop(signals);
-    if let Some(b) = &bar {
-        b.finish();
-    }
-    let skipped = tally.counts.by_status.get("skipped").copied().unwrap_or(0);
-    output::note(progress::summary_line(
-        &tally.counts,
-        plan.summary(),
-        &plan.already(),
-        total.saturating_sub(tally.settled),
-        tally.settled - skipped,
-        started.elapsed(),
-    ));
+    say_end(&tally, None);
     if let Some(e) = write_error {
         return Err(e);
     }
+    if let Some(e) = unread(&input, plan, opts) {
+        return Err(e);
+    }
     if interrupted.load(Ordering::SeqCst) {
-        let argv: Vec<String> = std::env::args_os()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        let stdin = opts.file.as_os_str() == "-";
-        // The run's error message: shown under --quiet too.
-        output::stderr_line(&format!(
-            "{stopped_by}: {} row(s) not started; {}",
-            total.saturating_sub(tally.settled),
-            signals::continue_hint(&argv, opts.report.is_some(), &plan.already(), stdin)
-        ));
-        return Ok(stopped_by);
+        return Ok(signals.end());
     }
     if let Some(doom) = &tally.doom {
         return Ok(End::Refused(
@@ -216,6 +255,29 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
         return Ok(End::RowsFailed);
     }
     Ok(End::Done)
+}
+
+/// The command that continues this run (`signals::continue_hint`).
+fn continue_hint(plan: &dyn Plan, opts: &Options) -> String {
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let stdin = opts.file.as_os_str() == "-";
+    signals::continue_hint(&argv, opts.report.is_some(), &plan.already(), stdin)
+}
+
+/// A pass that stopped before the end of the checked rows (the file changed
+/// under it) is an error; rows appended after the check get a warning.
+pub(crate) fn unread(input: &Input, plan: &dyn Plan, opts: &Options) -> Option<anyhow::Error> {
+    if input.grew() {
+        output::warn(format!(
+            "{} grew while the batch ran; rows added after the check were not read",
+            input.name
+        ));
+    }
+    let why = input.stopped()?;
+    let hint = continue_hint(plan, opts);
+    Some(Error::usage(format!("{why}; once it is right, {hint}")))
 }
 
 /// When the job's first run began: the report's creation time (that run
@@ -262,6 +324,11 @@ struct RunArgs<'a> {
     /// Under `--resume`: when the job's first run began, if known.
     job: Option<Option<i64>>,
     interrupted: &'a AtomicBool,
+    /// Set by a second interrupt: stop waiting for the rows in flight.
+    abandoned: &'a AtomicBool,
+    /// Says the end of the run and exits (never returns), leaving `n` rows
+    /// in flight.
+    give_up: &'a (dyn Fn(&Tally, u64) + Sync),
     bar: Option<&'a Bar>,
 }
 
@@ -279,6 +346,8 @@ fn run_rows(
     let (res_tx, res_rx) = mpsc::channel::<(Record, Option<Failure>, bool)>();
     let rows = input::rows(a.input, a.plan.columns(), a.defaults)?;
     let watch = Mutex::new(Watch::default());
+    // Rows a worker has taken and not finished.
+    let in_flight = AtomicU64::new(0);
     let mut tally = Tally::default();
     let mut write_error = None;
 
@@ -286,6 +355,7 @@ fn run_rows(
         for _ in 0..workers {
             let res_tx = res_tx.clone();
             let (job_rx, limiter, watch, halted) = (&job_rx, &limiter, &watch, &halted);
+            let in_flight = &in_flight;
             s.spawn(move || {
                 let sender = Sender {
                     client: a.client,
@@ -298,6 +368,7 @@ fn run_rows(
                     let Ok((line, room_id, body)) = job else {
                         break;
                     };
+                    in_flight.fetch_add(1, Ordering::SeqCst);
                     // -v: each log line of this row names it.
                     let context = format!("{}:{line} room \"{room_id}\"", a.opts.file.display());
                     let settled = output::with_log_context(context, || {
@@ -308,6 +379,7 @@ fn run_rows(
                         (out.attempts > 0).then(|| a.plan.settle_row(&room_id, out, &sender))
                     });
                     let Some((mut rec, err)) = settled else {
+                        in_flight.fetch_sub(1, Ordering::SeqCst);
                         continue;
                     };
                     rec.line = Some(line);
@@ -321,7 +393,9 @@ fn run_rows(
                         }
                         part
                     };
-                    if res_tx.send((rec, err, doomed)).is_err() {
+                    let sent = res_tx.send((rec, err, doomed));
+                    in_flight.fetch_sub(1, Ordering::SeqCst);
+                    if sent.is_err() {
                         break;
                     }
                 }
@@ -347,7 +421,15 @@ fn run_rows(
             }
         });
         drop(res_tx);
-        for (rec, err, doomed) in res_rx {
+        loop {
+            if a.abandoned.load(Ordering::SeqCst) {
+                (a.give_up)(&tally, in_flight.load(Ordering::SeqCst));
+            }
+            let (rec, err, doomed) = match res_rx.recv_timeout(LOOK) {
+                Ok(r) => r,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             if let Err(e) = settle_one(a, &mut tally, writer, &rec, err, doomed) {
                 write_error.get_or_insert(e);
                 // The report is the record of the run: without it, stop.

@@ -101,6 +101,39 @@ pub fn summary_line(
     )
 }
 
+/// What a dry run plans, e.g. `would create 2,000 rooms: ev-0001 … ev-2000
+/// (3 rows invalid)`: the verb of the endpoint, the rows without a problem
+/// and the first and last of their room IDs.
+pub fn plan_line(ep: &crate::api::endpoint::Endpoint, c: &super::input::Checked) -> String {
+    let verb = ep.command().trim_end_matches("_room");
+    let valid = c.rows.saturating_sub(c.invalid);
+    let rooms = if valid == 1 { "room" } else { "rooms" };
+    let ids = match (&c.first, &c.last) {
+        (Some(f), Some(l)) if valid > 1 => format!(": {f} … {l}"),
+        (Some(f), _) => format!(": {f}"),
+        _ => String::new(),
+    };
+    let invalid = match c.invalid {
+        0 => String::new(),
+        1 => " (1 row invalid)".into(),
+        n => format!(" ({} rows invalid)", grouped(n)),
+    };
+    format!("would {verb} {} {rooms}{ids}{invalid}", grouped(valid))
+}
+
+/// `2000000` as `2,000,000`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// A rate as people read it: whole numbers from 10 up, one decimal below.
 fn rate_number(per_sec: f64) -> String {
     if !per_sec.is_finite() || per_sec <= 0.0 {
@@ -190,6 +223,42 @@ impl Bar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plan_names_the_rows_it_would_send_and_those_it_would_not() {
+        use crate::api::endpoint::{CREATE_ROOM, DESTROY_ROOM};
+        use crate::batch::input::Checked;
+        let c = Checked {
+            rows: 2003,
+            problems: 4,
+            invalid: 3,
+            first: Some("ev-0001".into()),
+            last: Some("ev-2000".into()),
+        };
+        assert_eq!(
+            plan_line(&CREATE_ROOM, &c),
+            "would create 2,000 rooms: ev-0001 … ev-2000 (3 rows invalid)"
+        );
+        let one = Checked {
+            rows: 1,
+            first: Some("r1".into()),
+            last: Some("r1".into()),
+            ..Checked::default()
+        };
+        assert_eq!(plan_line(&DESTROY_ROOM, &one), "would destroy 1 room: r1");
+        let none = Checked {
+            rows: 1,
+            invalid: 1,
+            problems: 1,
+            ..Checked::default()
+        };
+        assert_eq!(
+            plan_line(&CREATE_ROOM, &none),
+            "would create 0 rooms (1 row invalid)"
+        );
+        assert_eq!(grouped(1_000_000), "1,000,000");
+        assert_eq!(grouped(999), "999");
+    }
 
     const CREATE: [Status; 4] = [
         Status::Created,

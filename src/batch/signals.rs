@@ -1,40 +1,81 @@
 //! Interrupts of a batch: SIGINT or SIGTERM stops starting rows (the rows in
-//! flight finish and are reported), a second one ends the process at once;
-//! and the command line that continues an interrupted run. Not here: what
-//! a row is (`batch::Plan`), the report (`report.rs`).
+//! flight finish and are reported); a second one at least [`SAME`] later
+//! stops waiting for the rows in flight. Either way the run prints its
+//! summary and the command that continues it. Signals closer together than
+//! [`SAME`] are one interrupt: `timeout -s INT` and some supervisors send one
+//! to the process and one to its group. Also here: that command line. Not
+//! here: what a row is (`batch::Plan`), the report (`report.rs`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use signal_hook::consts::{SIGINT, SIGTERM};
 
 use super::progress::Already;
-use crate::error::{EXIT_INTERRUPTED, EXIT_TERMINATED, End};
+use crate::error::End;
 
-/// The installed handlers; removed on drop.
+/// Signals closer together than this are one interrupt.
+pub const SAME: Duration = Duration::from_millis(500);
+
+/// What a signal does to the run.
+#[derive(Debug, PartialEq, Eq)]
+enum Step {
+    /// The first: start nothing new.
+    Stop,
+    /// Within [`SAME`] of the first: the same interrupt.
+    Same,
+    /// A later one: stop waiting for the rows in flight.
+    Abandon,
+}
+
+/// The step of a signal at `now`, given when the first came (set by it).
+fn step(first: &mut Option<Duration>, now: Duration) -> Step {
+    match *first {
+        None => {
+            *first = Some(now);
+            Step::Stop
+        }
+        Some(t) if now.saturating_sub(t) < SAME => Step::Same,
+        Some(_) => Step::Abandon,
+    }
+}
+
+/// The installed handlers, and the thread that hears them; removed on drop.
 pub struct Signals {
-    ids: Vec<signal_hook::SigId>,
-    /// The last signal that came, 0 for none.
+    handle: signal_hook::iterator::Handle,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// The first signal that came, 0 for none.
     which: Arc<AtomicUsize>,
 }
 
 impl Signals {
-    /// SIGINT/SIGTERM set `flag`; a second one ends the process with 130
-    /// (SIGINT) or 143 (SIGTERM).
-    pub fn install(flag: &Arc<AtomicBool>) -> Signals {
+    /// SIGINT/SIGTERM set `stop`; a second interrupt sets `abandon`.
+    pub fn install(stop: &Arc<AtomicBool>, abandon: &Arc<AtomicBool>) -> anyhow::Result<Signals> {
+        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+            .map_err(|e| anyhow::anyhow!("cannot install the interrupt handlers: {e}"))?;
+        let handle = signals.handle();
         let which = Arc::new(AtomicUsize::new(0));
-        let mut ids = Vec::new();
-        for (sig, code) in [(SIGINT, EXIT_INTERRUPTED), (SIGTERM, EXIT_TERMINATED)] {
-            // The shutdown must be registered first: it fires only once the
-            // flag was set by an earlier signal.
-            let registered = [
-                signal_hook::flag::register_conditional_shutdown(sig, code.into(), flag.clone()),
-                signal_hook::flag::register_usize(sig, which.clone(), sig as usize),
-                signal_hook::flag::register(sig, flag.clone()),
-            ];
-            ids.extend(registered.into_iter().flatten());
-        }
-        Signals { ids, which }
+        let (stop, abandon, seen) = (stop.clone(), abandon.clone(), which.clone());
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut first = None;
+            for sig in signals.forever() {
+                match step(&mut first, started.elapsed()) {
+                    Step::Stop => {
+                        seen.store(sig as usize, Ordering::SeqCst);
+                        stop.store(true, Ordering::SeqCst);
+                    }
+                    Step::Same => {}
+                    Step::Abandon => abandon.store(true, Ordering::SeqCst),
+                }
+            }
+        });
+        Ok(Signals {
+            handle,
+            thread: Some(thread),
+            which,
+        })
     }
 
     /// How an interrupted run ends: SIGTERM is `Terminated` (exit 143),
@@ -54,8 +95,9 @@ fn stop_end(signal: usize) -> End {
 
 impl Drop for Signals {
     fn drop(&mut self) {
-        for id in self.ids.drain(..) {
-            signal_hook::low_level::unregister(id);
+        self.handle.close();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
 }
@@ -121,6 +163,17 @@ mod tests {
 
     fn argv(s: &[&str]) -> Vec<String> {
         s.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn signals_close_together_are_one_interrupt_and_a_later_one_abandons() {
+        let ms = Duration::from_millis;
+        let mut first = None;
+        assert_eq!(step(&mut first, ms(1000)), Step::Stop);
+        assert_eq!(step(&mut first, ms(1003)), Step::Same, "process and group");
+        assert_eq!(step(&mut first, ms(1499)), Step::Same);
+        assert_eq!(step(&mut first, ms(1500)), Step::Abandon);
+        assert_eq!(step(&mut first, ms(9000)), Step::Abandon);
     }
 
     #[test]

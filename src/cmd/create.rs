@@ -69,7 +69,8 @@ pub struct CreateArgs {
     /// Count "already exists and is yours" (100010) as success
     #[arg(long)]
     pub exists_ok: bool,
-    /// Validate and print the request(s) without sending; needs no secret key
+    /// Validate and print the request without sending (--from-csv: the plan, each request
+    /// with -v); needs no secret key
     #[arg(long)]
     pub dry_run: bool,
     #[command(flatten)]
@@ -237,6 +238,11 @@ impl Plan for CreatePlan {
     }
 
     fn body(&self, row: &RoomSpec) -> Value {
+        self.warn_once(row);
+        row.create_body()
+    }
+
+    fn warn_once(&self, row: &RoomSpec) {
         for c in row
             .create_caveats()
             .iter()
@@ -246,7 +252,6 @@ impl Plan for CreatePlan {
                 "{c} (said once per batch; other rows may be alike)"
             ));
         }
-        row.create_body()
     }
 
     fn settle_row(&self, id: &str, out: Outcome, s: &Sender) -> Settled {

@@ -49,7 +49,7 @@ pub struct DestroyArgs {
     /// Do not ask for confirmation; needed when stdin is not a terminal
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Print the request(s) without sending
+    /// Print the request without sending (--from-csv: the plan, each request with -v)
     #[arg(long)]
     pub dry_run: bool,
     #[command(flatten)]

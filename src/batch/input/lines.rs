@@ -12,7 +12,53 @@ use std::sync::{Arc, Mutex};
 #[derive(Default)]
 pub(super) struct Scan {
     pub(super) lines: LineMap,
-    pub(super) hash: DefaultHasher,
+    /// The check pass's block hashes; `None` in a pass that verifies them.
+    pub(super) blocks: Option<Blocks>,
+}
+
+/// Bytes per block: the check pass hashes the file block by block, and the
+/// send pass verifies each block before it parses a byte of it.
+pub(super) const BLOCK: usize = 64 * 1024;
+
+/// The hash of one block.
+pub(super) fn block_hash(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// The hashes of [`BLOCK`]-sized pieces of a stream, fed in any pieces.
+#[derive(Default)]
+pub(super) struct Blocks {
+    done: Vec<u64>,
+    current: DefaultHasher,
+    filled: usize,
+    total: u64,
+}
+
+impl Blocks {
+    pub(super) fn feed(&mut self, mut bytes: &[u8]) {
+        self.total += bytes.len() as u64;
+        while !bytes.is_empty() {
+            let n = (BLOCK - self.filled).min(bytes.len());
+            self.current.write(&bytes[..n]);
+            self.filled += n;
+            bytes = &bytes[n..];
+            if self.filled == BLOCK {
+                self.done.push(std::mem::take(&mut self.current).finish());
+                self.filled = 0;
+            }
+        }
+    }
+
+    /// The bytes fed, and the hash of every block (the last may be short).
+    pub(super) fn finish(&mut self) -> (u64, Vec<u64>) {
+        if self.filled > 0 {
+            self.done.push(std::mem::take(&mut self.current).finish());
+            self.filled = 0;
+        }
+        (self.total, std::mem::take(&mut self.done))
+    }
 }
 
 /// A reader that feeds every byte it reads to a [`Scan`].
@@ -26,7 +72,9 @@ impl<R: Read> Read for Tracked<R> {
         let n = self.inner.read(buf)?;
         let mut s = self.scan.lock().unwrap_or_else(|e| e.into_inner());
         s.lines.feed(&buf[..n]);
-        s.hash.write(&buf[..n]);
+        if let Some(b) = s.blocks.as_mut() {
+            b.feed(&buf[..n]);
+        }
         Ok(n)
     }
 }
