@@ -618,3 +618,33 @@ fn verbose_batch_lines_name_their_row() {
         );
     }
 }
+
+#[test]
+fn identical_failures_are_said_once_and_grouped_in_the_summary() {
+    let env = TestEnv::new();
+    let fake = Fake::with_codes(
+        &[
+            ("r2", &[100003]),
+            ("r3", &[100003]),
+            ("r4", &[100003]),
+            ("r5", &[100004]),
+        ],
+        Duration::ZERO,
+    );
+    let csv = env.write("rooms.csv", &rooms_csv(6));
+    let out = fake
+        .cmd(&env)
+        .args(["create", "--from-csv"])
+        .arg(&csv)
+        .args(["--concurrency", "1", "-v"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    let err = stderr(&out);
+    // One full line per cause, not one per row; the others short under -v.
+    assert_eq!(err.matches("error:").count(), 2, "{err}");
+    assert_eq!(err.matches("was not created: 100003").count(), 1, "{err}");
+    assert_eq!(err.matches("failed: 100003 (as above)").count(), 2, "{err}");
+    assert!(err.contains("failed 3 rows: 100003 "), "{err}");
+    assert!(err.contains("failed 1 row: 100004 "), "{err}");
+}

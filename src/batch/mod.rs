@@ -111,6 +111,33 @@ struct Tally {
     counts: Counts,
     settled: u64,
     doom: Option<Doom>,
+    /// Failed rows by cause (the service's code; `None`: no answer).
+    causes: std::collections::BTreeMap<Option<i64>, u64>,
+    /// The failures said in full, by their sentence without the room and
+    /// the RequestId: a second row that fails the same way is not said
+    /// again.
+    said: std::collections::HashSet<String>,
+}
+
+/// The summary's account of failed rows, a line per cause, said once:
+/// `900 rows: 100010 room ID already exists … → use it as is, or pass --exists-ok …`.
+fn cause_lines(causes: &std::collections::BTreeMap<Option<i64>, u64>) -> Vec<String> {
+    causes
+        .iter()
+        .map(|(code, n)| {
+            let rows = output::plural(*n, "row");
+            match code.and_then(|c| crate::codes::lookup(c).map(|k| (c, k))) {
+                Some((c, k)) => format!("{rows}: {c} {} → {}", k.meaning, k.fix),
+                None => match code {
+                    Some(c) => format!("{rows}: {c} → `livectl explain {c}`"),
+                    None => format!(
+                        "{rows}: no usable answer (network, timeout or a proxy) → run again \
+                         with --resume, or check the endpoint (livectl doctor)"
+                    ),
+                },
+            }
+        })
+        .collect()
 }
 
 /// Runs a batch to its end (`defaults` are the command-line flags): `Done`, `RowsFailed` or stopped by a signal,
@@ -173,7 +200,7 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
     let interrupted = Arc::new(AtomicBool::new(false));
     let abandoned = Arc::new(AtomicBool::new(false));
     let signals = Signals::install(&interrupted, &abandoned)?;
-    let bar = Bar::new(total);
+    let bar = Bar::new(total, opts.rate);
     let started = Instant::now();
     // The summary, and after an interrupt the command that continues the
     // run: said however the run ends, a second interrupt included.
@@ -195,7 +222,11 @@ pub fn run(io: &Io, plan: &dyn Plan, opts: &Options, defaults: &RoomSpec) -> any
             total.saturating_sub(tally.settled),
             tally.settled - skipped,
             started.elapsed(),
+            opts.rate,
         ));
+        for line in cause_lines(&tally.causes) {
+            output::note(format!("failed {line}"));
+        }
         if interrupted.load(Ordering::SeqCst) {
             let not = if left_in_flight.is_some() {
                 "not started or not settled"
@@ -461,9 +492,34 @@ fn settle_one(
         *c.by_status.entry(rec.status.as_str()).or_default() += 1;
     }
     let place = format!("{}:{}", a.opts.file.display(), rec.line.unwrap_or(0));
-    // A doomed row's error is said once, at the end of the run.
+    // A doomed row's error is said once, at the end of the run. Otherwise
+    // the first row of each cause is said in full; the others with the
+    // same cause are in the report, and in a short line under -v; the
+    // summary counts them by cause.
     if let Some(e) = err.as_ref().filter(|_| !doomed) {
-        output::error_line(&format!("{place}: {e:#}"));
+        let code = match e {
+            Failure::Service(s) => Some(s.code),
+            _ => None,
+        };
+        *tally.causes.entry(code).or_insert(0) += 1;
+        let text = format!("{e:#}");
+        let sentence = text
+            .split(" (RequestId")
+            .next()
+            .unwrap_or(&text)
+            .replace(&format!("\"{}\"", rec.room_id), "\"…\"");
+        if tally.said.insert(sentence) {
+            output::error_line(&format!("{place}: {e:#}"));
+        } else {
+            output::log(
+                1,
+                format!(
+                    "{place}: room \"{}\" failed: {} (as above)",
+                    output::shown(&rec.room_id),
+                    code.map_or("no answer".to_string(), |c| c.to_string())
+                ),
+            );
+        }
     }
     // Counted as done, but not made by this run: text mode says so.
     if let Some(note) =
@@ -481,7 +537,11 @@ fn settle_one(
         Format::Text => {}
     }
     if let Some(b) = a.bar {
-        b.settled(&tally.counts, a.plan.summary());
+        b.settled(
+            &tally.counts,
+            a.plan.summary(),
+            rec.status != Status::Skipped,
+        );
     }
     written
 }

@@ -83,7 +83,9 @@ impl Counts {
     }
 }
 
-/// The summary after a run.
+/// The summary after a run. The rate is the rows sent over the run's time,
+/// never shown above `rate` (`--rate`): the limiter holds every window to
+/// it, so a higher figure would only be the first window's burst.
 pub fn summary_line(
     counts: &Counts,
     summary: &[Status],
@@ -91,9 +93,11 @@ pub fn summary_line(
     not_started: u64,
     sent: u64,
     elapsed: Duration,
+    rate: u64,
 ) -> String {
     let secs = elapsed.as_secs_f64();
     let per_sec = if secs > 0.0 { sent as f64 / secs } else { 0.0 };
+    let per_sec = per_sec.min(rate as f64);
     format!(
         "{}, not started {not_started} in {secs:.1} s ({} rows/s)",
         counts.text(summary, already),
@@ -172,16 +176,53 @@ pub fn status_text(pos: u64, len: u64, per_sec: f64, eta: Duration, counts: &str
     output::fit(text.trim_end(), WIDTH - BAR - 1)
 }
 
+/// What the bar shows besides its position: the counts so far, and the
+/// rows sent (skipped rows of a resume are not sent, and are not a rate).
+struct Shown {
+    counts: String,
+    sent: u64,
+    since: Option<std::time::Instant>,
+    /// `--rate`: the rate shown is never above it.
+    cap: f64,
+}
+
+impl Shown {
+    /// Rows sent a second since the first was sent, at most `--rate`; and
+    /// the time left for `left` rows at that rate (at `--rate` before any).
+    fn rate_and_eta(&self, left: u64) -> (f64, Duration) {
+        rate_and_eta(self.sent, self.since.map(|t| t.elapsed()), self.cap, left)
+    }
+}
+
+/// The bar's rate (rows sent a second since the first, at most `cap`) and
+/// the time left for `left` rows at it (at `cap` before there is a rate):
+/// skipped rows of a resume neither raise the rate nor shorten the ETA.
+fn rate_and_eta(sent: u64, since: Option<Duration>, cap: f64, left: u64) -> (f64, Duration) {
+    let measured = match since {
+        Some(d) if sent > 1 && d.as_secs_f64() > 0.0 => (sent - 1) as f64 / d.as_secs_f64(),
+        _ => 0.0,
+    };
+    let shown = measured.min(cap);
+    let for_eta = if shown > 0.0 { shown } else { cap };
+    let eta = if for_eta > 0.0 {
+        Duration::from_secs_f64(left as f64 / for_eta)
+    } else {
+        Duration::ZERO
+    };
+    (shown, eta)
+}
+
 /// The bar, then [`status_text`] with the counts shown so far.
-fn style(counts: Arc<Mutex<String>>) -> indicatif::ProgressStyle {
+fn style(shown: Arc<Mutex<Shown>>) -> indicatif::ProgressStyle {
     indicatif::ProgressStyle::with_template(&format!("{{bar:{BAR}}} {{status}}"))
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .with_key(
             "status",
             move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let counts = counts.lock().unwrap_or_else(|e| e.into_inner());
+                let shown = shown.lock().unwrap_or_else(|e| e.into_inner());
                 let len = s.len().unwrap_or(0);
-                let _ = w.write_str(&status_text(s.pos(), len, s.per_sec(), s.eta(), &counts));
+                let (rate, eta) = shown.rate_and_eta(len.saturating_sub(s.pos()));
+                let _ = w.write_str(&status_text(s.pos(), len, rate, eta, &shown.counts));
             },
         )
 }
@@ -189,11 +230,12 @@ fn style(counts: Arc<Mutex<String>>) -> indicatif::ProgressStyle {
 /// The bar: drawn on stderr when it is a terminal and not `--quiet`.
 pub struct Bar {
     pub bar: indicatif::ProgressBar,
-    counts: Arc<Mutex<String>>,
+    shown: Arc<Mutex<Shown>>,
 }
 
 impl Bar {
-    pub fn new(total: u64) -> Option<Bar> {
+    /// `rate`: the run's `--rate`, which the rate shown never passes.
+    pub fn new(total: u64, rate: u64) -> Option<Bar> {
         if output::quiet() || !std::io::stderr().is_terminal() {
             return None;
         }
@@ -201,16 +243,28 @@ impl Bar {
             Some(total),
             indicatif::ProgressDrawTarget::stderr(),
         );
-        let counts = Arc::new(Mutex::new(String::new()));
-        bar.set_style(style(counts.clone()));
+        let shown = Arc::new(Mutex::new(Shown {
+            counts: String::new(),
+            sent: 0,
+            since: None,
+            cap: rate as f64,
+        }));
+        bar.set_style(style(shown.clone()));
         bar.enable_steady_tick(Duration::from_millis(200));
         output::set_progress(Some(bar.clone()));
-        Some(Bar { bar, counts })
+        Some(Bar { bar, shown })
     }
 
-    /// One more row settled.
-    pub fn settled(&self, counts: &Counts, summary: &[Status]) {
-        *self.counts.lock().unwrap_or_else(|e| e.into_inner()) = counts.short(summary);
+    /// One more row settled; `sent`: it was sent (not skipped).
+    pub fn settled(&self, counts: &Counts, summary: &[Status], sent: bool) {
+        {
+            let mut s = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+            s.counts = counts.short(summary);
+            if sent {
+                s.sent += 1;
+                s.since.get_or_insert_with(std::time::Instant::now);
+            }
+        }
         self.bar.inc(1);
     }
 
@@ -272,6 +326,32 @@ mod tests {
         code: 100_010,
         rerun: "rooms already created count as done",
     };
+
+    #[test]
+    fn the_rate_shown_is_never_above_the_limit_and_skips_do_not_count() {
+        // A burst at the start reads as more than --rate: shown as --rate.
+        let (r, eta) = rate_and_eta(50, Some(Duration::from_millis(200)), 200.0, 1000);
+        assert_eq!(r, 200.0);
+        assert_eq!(eta, Duration::from_secs(5));
+        // A resume: 8,000 skipped rows settle at once but were not sent.
+        let (r, eta) = rate_and_eta(0, None, 200.0, 2000);
+        assert_eq!((r, eta), (0.0, Duration::from_secs(10)));
+        // A slow service: the measured rate, and the ETA from it.
+        let (r, eta) = rate_and_eta(101, Some(Duration::from_secs(2)), 200.0, 500);
+        assert_eq!((r, eta), (50.0, Duration::from_secs(10)));
+        assert!(
+            summary_line(
+                &Counts::default(),
+                &CREATE,
+                &EXISTS,
+                0,
+                2000,
+                Duration::from_secs(8),
+                200
+            )
+            .ends_with("(200 rows/s)")
+        );
+    }
 
     #[test]
     fn rates_are_rounded() {
@@ -364,10 +444,13 @@ mod tests {
             Some(9_999_999),
             indicatif::ProgressDrawTarget::term_like(Box::new(screen.clone())),
         );
-        let counts = Arc::new(Mutex::new(
-            "created 2500000, exists 2500000, failed 2500000, skipped 2499999".to_string(),
-        ));
-        bar.set_style(style(counts));
+        let shown = Arc::new(Mutex::new(Shown {
+            counts: "created 2500000, exists 2500000, failed 2500000, skipped 2499999".to_string(),
+            sent: 0,
+            since: None,
+            cap: 200.0,
+        }));
+        bar.set_style(style(shown));
         bar.set_position(9_999_998);
         bar.tick();
         let drawn = screen.0.lock().unwrap().clone();
@@ -388,7 +471,15 @@ mod tests {
             already_failed: 2000,
             ..Counts::default()
         };
-        let line = summary_line(&counts, &CREATE, &EXISTS, 0, 2000, Duration::from_secs(40));
+        let line = summary_line(
+            &counts,
+            &CREATE,
+            &EXISTS,
+            0,
+            2000,
+            Duration::from_secs(40),
+            200,
+        );
         assert_eq!(
             line,
             "created 0, exists 0, failed 2000 (2000 already existed: not counted as success without --exists-ok), skipped 0, not started 0 in 40.0 s (50 rows/s)"
@@ -398,7 +489,15 @@ mod tests {
             by_status: [("exists", 2000)].into_iter().collect(),
             ..Counts::default()
         };
-        let line = summary_line(&counts, &CREATE, &EXISTS, 0, 2000, Duration::from_secs(40));
+        let line = summary_line(
+            &counts,
+            &CREATE,
+            &EXISTS,
+            0,
+            2000,
+            Duration::from_secs(40),
+            200,
+        );
         assert!(
             line.starts_with("created 0, exists 2000, failed 0, skipped 0,"),
             "{line}"
