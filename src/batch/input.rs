@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use crate::error::Error;
+use crate::output;
 use crate::room::{Field, Naming, RoomSpec};
 
 mod lines;
@@ -312,8 +313,8 @@ fn parse_row(
     let mut problems = Vec::new();
     if rec.len() != h.width {
         problems.push(format!(
-            "{file}:{line}: row has {} cells, the header has {}; quote cells that contain commas",
-            rec.len(),
+            "{file}:{line}: row has {}, the header has {}; quote cells that contain commas",
+            output::plural(rec.len() as u64, "cell"),
             h.width
         ));
         return Err(problems);

@@ -330,7 +330,10 @@ fn job_started(report: &std::path::Path) -> Option<i64> {
 /// rooms listed in rooms.csv? [y/N] `.
 pub fn question(plan: &dyn Plan, total: u64, file: &str) -> String {
     let verb = plan.endpoint().command().trim_end_matches("_room");
-    format!("{verb} {total} rooms listed in {file}? [y/N] ")
+    format!(
+        "{verb} {} listed in {file}? [y/N] ",
+        output::plural(total, "room")
+    )
 }
 
 /// Asks on stderr, reads the answer from the terminal on stdin.
