@@ -107,6 +107,7 @@ endpoints! {
     // The emulator's own commands (`livectl emulator join|leave`).
     EMU_JOIN_ROOM = "livectl_emulator/join_room", 1000;
     EMU_LEAVE_ROOM = "livectl_emulator/leave_room", 1000;
+    EMU_REACT = "livectl_emulator/react", 1000;
 }
 
 /// The endpoint at `path` (`service/command`, or a bare live-room command).

@@ -168,6 +168,40 @@ pub fn join(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     Out::response(json!({"Refused": refused}))
 }
 
+/// Emulator only: what an audience member's app would do besides chat:
+/// `{RoomId, Member_Account, Likes?, Gifts?, Coins?}` adds to the room's
+/// totals (likes, gifts, coins, unique gift senders). The user must be in
+/// the room (100005, as for the service's member commands).
+pub fn react(c: &mut Call, b: &Body) -> Result<Out, Fail> {
+    let user = text(b, "Member_Account")?.to_string();
+    let count = |name: &str| -> Result<u64, Fail> {
+        match opt_int(b, name)? {
+            None => Ok(0),
+            Some(n) if (0..=1_000_000).contains(&n) => Ok(n as u64),
+            Some(n) => Err(bad(format!(
+                "{name} {n} is out of range: 0 to 1000000 (the emulator's bound)"
+            ))),
+        }
+    };
+    let (likes, gifts, coins) = (count("Likes")?, count("Gifts")?, count("Coins")?);
+    let room = room(c, b)?;
+    if !room.is_member(&user) {
+        return Err(super::wire::fail(
+            100_005,
+            format!("{user} must enter the room first (livectl emulator join)"),
+        ));
+    }
+    room.stats.total_likes_received += likes;
+    if gifts > 0 {
+        room.stats.total_gifts_sent += gifts;
+        room.stats.total_gift_coins += coins;
+        if room.gift_senders.insert(user) {
+            room.stats.total_unique_gift_senders += 1;
+        }
+    }
+    Out::empty()
+}
+
 /// Emulator only: users leave the room (and their seats).
 pub fn leave(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let users = accounts(b, "MemberList_Account", LIST_BATCH)?;

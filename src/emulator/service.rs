@@ -70,6 +70,7 @@ const COMMANDS: &[(&str, Handler, bool)] = &[
     (ep::MOVE_USER_TO_SEAT.path, seats::move_to, true),
     (ep::EMU_JOIN_ROOM.path, members::join, true),
     (ep::EMU_LEAVE_ROOM.path, members::leave, true),
+    (ep::EMU_REACT.path, members::react, true),
     (
         "livectl_emulator/advance_clock",
         messages::advance_clock,

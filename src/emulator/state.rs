@@ -147,6 +147,9 @@ pub struct Room {
     pub mutes: BTreeMap<String, u64>,
     pub stats: Stats,
     pub msg_seq: u64,
+    /// Who sent gifts (emulator-only `react`), for TotalUniqueGiftSenders.
+    #[serde(default)]
+    pub gift_senders: BTreeSet<String>,
 }
 
 impl Room {

@@ -67,3 +67,69 @@ fn join_is_refused_when_the_endpoint_is_not_an_emulator() {
                 .and(predicates::str::contains("nothing was sent")),
         );
 }
+
+#[test]
+fn a_crowd_joins_chats_likes_and_sends_gifts_and_the_stats_move() {
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
+    let made = emu.post(
+        "live_engine_http_srv/create_room",
+        json!({"RoomInfo": {"RoomId": "show", "RoomType": "Live",
+                            "SeatTemplate": "VideoDynamicGrid9Seats", "Owner_Account": "host"}}),
+    );
+    assert_eq!(code(&made), 0, "{made}");
+    let out = emu
+        .client()
+        .args([
+            "emulator",
+            "crowd",
+            "show",
+            "--members",
+            "5",
+            "--messages",
+            "20",
+            "--likes",
+            "10",
+            "--gifts",
+            "5",
+            "--churn",
+            "2",
+            "--for",
+            "1s",
+            "--seed",
+            "7",
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("crowd in room \"show\": 5 members joined (seed 7)"),
+        "{err}"
+    );
+    let done: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["members"], 5);
+    assert!(done["messages"].as_u64().unwrap() >= 10, "{done}");
+    let stats = emu
+        .client()
+        .args(["stats", "show", "-o", "json"])
+        .output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(stats["total_msg_count"], done["messages"]);
+    assert_eq!(stats["total_likes_received"], done["likes"]);
+    assert_eq!(stats["total_gifts_sent"], done["gifts"]);
+    assert!(stats["total_viewers"].as_u64().unwrap() >= 5, "{stats}");
+    let members = emu
+        .client()
+        .args(["member", "list", "show"])
+        .output()
+        .unwrap();
+    let members = String::from_utf8_lossy(&members.stdout);
+    assert_eq!(
+        members.lines().filter(|l| l.starts_with("viewer-")).count(),
+        5,
+        "{members}"
+    );
+}

@@ -118,6 +118,7 @@ fn every_command_is_walked() {
         "man",
         "help",
         "emulator",
+        "emulator crowd",
         "profile add",
         "profile list",
         "profile remove",
