@@ -58,6 +58,9 @@ pub struct Record {
     /// Who made the room, when an answer said it existed and that was in
     /// doubt (see [`made_by`]); shown only then.
     pub by: Option<By>,
+    /// destroy: the room's end-of-show totals (`Statistic`) as the service
+    /// sent them; after a destroy they cannot be read again.
+    pub statistic: Option<Value>,
 }
 
 impl Record {
@@ -79,6 +82,7 @@ impl Record {
             request_id: Some(request_id.to_string()).filter(|s| !s.is_empty()),
             attempts,
             by: None,
+            statistic: None,
         }
     }
 
@@ -96,6 +100,9 @@ impl Record {
         });
         if let Some(by) = self.by {
             v["by"] = json!(by.as_str());
+        }
+        if let Some(st) = &self.statistic {
+            v["statistic"] = st.clone();
         }
         v
     }
@@ -123,6 +130,9 @@ impl Record {
         m.insert("attempts".into(), json!(self.attempts));
         if let Some(by) = self.by {
             m.insert("by".into(), json!(by.as_str()));
+        }
+        if let Some(st) = &self.statistic {
+            m.insert("statistic".into(), st.clone());
         }
         v
     }
@@ -310,6 +320,7 @@ impl Failed {
             request_id: Some(self.request_id.clone()).filter(|s| !s.is_empty()),
             attempts: self.attempts,
             by: None,
+            statistic: None,
         }
     }
 }

@@ -269,6 +269,7 @@ mod tests {
             request_id: None,
             attempts: 1,
             by: None,
+            statistic: None,
         }
     }
 

@@ -95,6 +95,13 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> crate::cmd::Result<End> {
     {
         output::note(note);
     }
+    if let (Some(st), Format::Text) = (&rec.statistic, ctx.format()) {
+        output::note(format!(
+            "room \"{}\" ended with: {}",
+            output::shown(id),
+            crate::cmd::live::stats::totals_inline(st)
+        ));
+    }
     settle::finish(ctx.format(), &rec, err)?;
     Ok(End::Done)
 }
@@ -104,16 +111,24 @@ pub fn run(ctx: &Ctx, args: &DestroyArgs) -> crate::cmd::Result<End> {
 /// `destroyed`) and under `missing_ok` (`missing`). Shared with the batch.
 pub fn settle_destroy(room_id: &str, out: Outcome, missing_ok: bool) -> Settled {
     match settle::split_outcome(out) {
-        Ok(a) => (
-            Record::settled(
+        Ok(a) => {
+            let mut rec = Record::settled(
                 room_id,
                 Status::Destroyed,
                 &a.reply.request_id,
                 None,
                 a.attempts,
-            ),
-            None,
-        ),
+            );
+            // The end-of-show totals: after the destroy nothing can read them.
+            rec.statistic = a
+                .reply
+                .response
+                .as_ref()
+                .and_then(|r| r.get("Statistic"))
+                .filter(|s| s.is_object())
+                .cloned();
+            (rec, None)
+        }
         // The doubt rule of create (settle::in_doubt); here the guess is
         // safe: the room is gone either way, which is what was asked.
         Err(f) if f.code == Some(NOT_FOUND) && settle::in_doubt(f.uncertain, false) => {

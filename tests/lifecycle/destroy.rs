@@ -196,3 +196,32 @@ fn destroy_off_a_terminal_needs_yes_and_sends_nothing() {
         .code(0);
     any.assert_calls(0);
 }
+
+#[test]
+fn destroy_keeps_the_end_of_show_statistic() {
+    let env = TestEnv::new();
+    let mock = env.server.mock(|when, then| {
+        when.path(path("destroy_room"))
+            .json_body(json!({"RoomId": "live-1"}));
+        then.status(200).json_body(json!({
+            "ErrorCode": 0, "ActionStatus": "OK", "RequestId": "Id-d",
+            "Response": {"Statistic": {"TotalViewers": 120, "TotalGiftsSent": 3,
+                                       "TotalGiftCoins": 30, "TotalLikesReceived": 500}}}));
+    });
+    env.cmd()
+        .args(["destroy", "live-1", "--yes"])
+        .assert()
+        .code(0)
+        .stdout("live-1\n")
+        .stderr(predicates::str::contains(
+            "room \"live-1\" ended with: viewers 120, gifts 3, coins 30, likes 500",
+        ));
+    let out = env
+        .cmd()
+        .args(["destroy", "live-1", "--yes", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["statistic"]["TotalViewers"], 120);
+    mock.assert_calls(2);
+}

@@ -45,6 +45,22 @@ pub fn stats_lines(resp: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The totals on one line (`viewers 120, gifts 3, …`), those present only:
+/// destroy's end-of-show `Statistic`.
+pub fn totals_inline(resp: &Value) -> String {
+    let parts: Vec<String> = TOTALS
+        .iter()
+        .filter_map(|(label, field)| {
+            int(&resp[*field]).map(|n| format!("{} {n}", label.to_lowercase()))
+        })
+        .collect();
+    if parts.is_empty() {
+        "no totals".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
 /// The stats `Response` of `room`; `None` in a dry run.
 pub fn read(s: &Session, room: &str) -> crate::cmd::Result<Option<Value>> {
     let what = format!("could not read the statistics of room \"{room}\"");
