@@ -24,6 +24,8 @@ pub struct Session<'a> {
     client: Client,
     dry_run: bool,
     pacers: Vec<(&'static str, Interval<SystemClock>)>,
+    /// For a path not in the table (`livectl api`).
+    other: Interval<SystemClock>,
 }
 
 impl<'a> Session<'a> {
@@ -34,11 +36,16 @@ impl<'a> Session<'a> {
             .iter()
             .map(|e| (e.path, Interval::new(SystemClock::new(), e.interval())))
             .collect();
+        let other = Interval::new(
+            SystemClock::new(),
+            std::time::Duration::from_secs(1) / endpoint::DEFAULT_PER_SECOND,
+        );
         Ok(Session {
             ctx,
             client,
             dry_run,
             pacers,
+            other,
         })
     }
 
@@ -98,8 +105,7 @@ impl<'a> Session<'a> {
         self.pacers
             .iter()
             .find(|(p, _)| *p == ep.path)
-            .map(|(_, i)| i)
-            .expect("every endpoint has a pacer")
+            .map_or(&self.other, |(_, i)| i)
     }
 
     pub fn ctx(&self) -> &Ctx {

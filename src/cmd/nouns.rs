@@ -421,7 +421,8 @@ pub fn help_text() -> String {
         "\nOther commands print one object of their own: version {version, commit, date, \
          api}, explain {code, meaning, fix, class, retryable, exit_code}, doctor (one\n\
          check per line), profile show, profile list (one profile per line), describe\n\
-         {room, stats, seats, admins, robots, metadata, members_online, banned, muted}.\n",
+         {room, stats, seats, admins, robots, metadata, members_online, banned, muted},\n\
+         api PATH (the service's whole answer, as sent: not a noun).\n",
     );
     out
 }

@@ -58,6 +58,7 @@ const WALK: &[(&[&str], &str)] = &[
     (&["send", "c1", "--from", "host", "--text", "hi"], "receipt"),
     (&["transfer", "c1", "--to", "u4", "--yes"], "result"),
     (&["describe", "c1"], "object"),
+    (&["api", "get_room_info", "-f", "RoomId=c1"], "object"),
     (&["version"], "object"),
     (&["explain", "100004"], "object"),
     (&["doctor"], "object"),
