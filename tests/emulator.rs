@@ -8,6 +8,8 @@
 
 mod common;
 
+#[path = "emulator/accounts.rs"]
+mod accounts;
 #[path = "emulator/contract.rs"]
 mod contract;
 #[path = "emulator/durable.rs"]

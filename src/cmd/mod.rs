@@ -21,6 +21,7 @@ pub mod nouns;
 pub mod pager;
 pub mod profile;
 pub mod update;
+pub mod user;
 pub mod usersig;
 pub mod view;
 

@@ -119,6 +119,29 @@ pub const SEAT: &[Key] = &[
     EXTRA,
 ];
 pub const ACCOUNT: &[Key] = &[ROOM_ID, k("", "user", Ty::Id, "the admin or robot account")];
+pub const USER: &[Key] = &[
+    k("", "user", Ty::Id, "the account"),
+    k(
+        "",
+        "nick",
+        Ty::Any,
+        "user get: Tag_Profile_IM_Nick, as sent",
+    ),
+    k(
+        "",
+        "avatar",
+        Ty::Any,
+        "user get: Tag_Profile_IM_Image, as sent",
+    ),
+    k(
+        "",
+        "error_code",
+        Ty::Any,
+        "this user's ResultCode, when not 0",
+    ),
+    k("", "error_info", Ty::Str, "this user's ResultInfo"),
+    EXTRA,
+];
 pub const METADATA: &[Key] = &[
     ROOM_ID,
     k("Key", "key", Ty::Str, "the key"),
@@ -276,11 +299,13 @@ pub fn nouns() -> Vec<(Noun, Vec<KeyDoc>)> {
             plain(STATS),
         ),
         (noun("receipt", "send", RECEIPT), plain(RECEIPT)),
+        (noun("user", "user get (one per user)", USER), plain(USER)),
         (
             noun(
                 "result",
                 "create, update, destroy, ban/unban/mute/unmute (one per user), admin/robot \
-                 add/remove, seat changes, meta set/delete, transfer; a failure line",
+                 add/remove, seat changes, meta set/delete, transfer, user import/set (one per user); \
+                 a failure line",
                 RESULT,
             ),
             plain(RESULT),

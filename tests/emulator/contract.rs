@@ -59,6 +59,15 @@ const WALK: &[(&[&str], &str)] = &[
     (&["transfer", "c1", "--to", "u4", "--yes"], "result"),
     (&["describe", "c1"], "object"),
     (&["api", "get_room_info", "-f", "RoomId=c1"], "object"),
+    (
+        &["user", "import", "fan1", "fan2", "--nick", "Fan"],
+        "result",
+    ),
+    (&["user", "get", "fan1", "host"], "user"),
+    (
+        &["user", "set", "fan1", "--avatar", "https://x/f.png"],
+        "result",
+    ),
     (&["version"], "object"),
     (&["explain", "100004"], "object"),
     (&["doctor"], "object"),
