@@ -320,10 +320,10 @@ pub enum Command {
     /// One view of a room: info, stats, seats, admins, robots, metadata, members
     #[command(after_long_help = "Example:\n  livectl describe live-1")]
     Describe(crate::cmd::live::describe::DescribeArgs),
-    /// The app's accounts: import, get, set (owners, robots and senders must be imported)
+    /// The app's accounts: import, check, get, set (owners, robots and senders must be imported)
     #[command(
         subcommand,
-        after_long_help = "Examples:\n  livectl user import host bot1 --nick \"Guest\"\n  livectl user get host"
+        after_long_help = "Examples:\n  livectl user import host bot1 --nick \"Guest\"\n  livectl user check host"
     )]
     User(crate::cmd::user::UserCommand),
     /// Call any service command by path and print its whole answer (like `gh api`)

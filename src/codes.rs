@@ -72,7 +72,7 @@ pub const CODES: &[Code] = &[
         40003,
         Fail,
         "profile request names an account that is not imported",
-        "import it: livectl user import USER",
+        "import it: livectl user import USER (check with livectl user check USER)",
     ),
     c(
         40601,
@@ -277,13 +277,13 @@ pub const CODES: &[Code] = &[
         70102,
         Fail,
         "account type error in the request (not \"account exists\")",
-        "re-importing an existing account succeeds",
+        "check the account with livectl user check USER; re-importing an existing account succeeds",
     ),
     c(
         70107,
         Fail,
         "user account is not imported",
-        "import it: livectl user import USER",
+        "import it: livectl user import USER (check with livectl user check USER)",
     ),
     c(
         70114,

@@ -1,4 +1,4 @@
-//! `livectl user import|get|set`: exact bodies (account_import for one,
+//! `livectl user import|check|get|set`: exact bodies (account_import for one,
 //! multiaccount_import in calls of 100 for many), per-user reports from
 //! FailAccounts / ResultItem / UserProfileItem, exit codes, limits checked
 //! before sending, values escaped in text and exact in JSON.
@@ -133,6 +133,41 @@ fn a_refused_import_exits_by_its_code_and_says_the_fix() {
 }
 
 #[test]
+fn check_says_imported_or_not_per_user() {
+    let env = TestEnv::new();
+    let m = mount(
+        &env.server,
+        "im_open_login_svc/account_check",
+        json!({"CheckItem": [{"UserID": "host"}, {"UserID": "ghost"}]}),
+        ok(json!({"ResultItem": [
+            {"UserID": "host", "ResultCode": 0, "ResultInfo": "", "AccountStatus": "Imported"},
+            {"UserID": "ghost", "ResultCode": 0, "ResultInfo": "", "AccountStatus": "NotImported"}]})),
+    );
+    env.cmd()
+        .args(["user", "check", "host", "ghost"])
+        .assert()
+        .code(0)
+        .stdout("USER   STATUS\nhost   imported\nghost  not imported\n");
+    let out = env
+        .cmd()
+        .args(["user", "check", "host", "ghost", "-o", "json"])
+        .output()
+        .unwrap();
+    let lines = json_lines(&out);
+    assert_eq!(
+        lines,
+        [
+            json!({"user": "host", "account_status": "Imported", "imported": true}),
+            json!({"user": "ghost", "account_status": "NotImported", "imported": false}),
+        ]
+    );
+    for l in &lines {
+        livectl::cmd::nouns::check("user", l).unwrap();
+    }
+    m.assert_calls(2);
+}
+
+#[test]
 fn get_reads_nick_and_avatar_escaped_in_text_exact_in_json() {
     let env = TestEnv::new();
     let m = mount(
@@ -188,7 +223,7 @@ fn set_sends_portrait_set_and_needs_something_to_set() {
         .assert()
         .code(2);
     env.cmd()
-        .args(["user", "get", &"u".repeat(33)])
+        .args(["user", "check", &"u".repeat(33)])
         .assert()
         .code(2);
     m.assert_calls(1);

@@ -123,6 +123,18 @@ pub const USER: &[Key] = &[
     k("", "user", Ty::Id, "the account"),
     k(
         "",
+        "imported",
+        Ty::Bool,
+        "user check: whether it is imported",
+    ),
+    k(
+        "AccountStatus",
+        "account_status",
+        Ty::Str,
+        "user check: the service's Imported or NotImported",
+    ),
+    k(
+        "",
         "nick",
         Ty::Any,
         "user get: Tag_Profile_IM_Nick, as sent",
@@ -299,7 +311,10 @@ pub fn nouns() -> Vec<(Noun, Vec<KeyDoc>)> {
             plain(STATS),
         ),
         (noun("receipt", "send", RECEIPT), plain(RECEIPT)),
-        (noun("user", "user get (one per user)", USER), plain(USER)),
+        (
+            noun("user", "user check, user get (one per user)", USER),
+            plain(USER),
+        ),
         (
             noun(
                 "result",

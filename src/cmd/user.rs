@@ -1,7 +1,8 @@
-//! `livectl user import|get|set`: the app's accounts (live-api.md
+//! `livectl user import|check|get|set`: the app's accounts (live-api.md
 //! §18.5). A room's owner, its robots and a message's sender must be
 //! imported accounts; these import them (account_import for one,
-//! multiaccount_import for many, 100 a call, `FailAccounts` per user), and read or write their nickname and
+//! multiaccount_import for many, 100 a call, `FailAccounts` per user), say
+//! whether they are (account_check), and read or write their nickname and
 //! avatar (portrait_get, portrait_set). Re-importing an account succeeds
 //! (and updates its nick and avatar). 70102 is not "exists" (§18.5): it is
 //! a failure like any other.
@@ -10,7 +11,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Map, Value, json};
 
 use crate::api::endpoint::{
-    ACCOUNT_IMPORT, Endpoint, MULTIACCOUNT_IMPORT, PORTRAIT_GET, PORTRAIT_SET,
+    ACCOUNT_CHECK, ACCOUNT_IMPORT, Endpoint, MULTIACCOUNT_IMPORT, PORTRAIT_GET, PORTRAIT_SET,
 };
 use crate::cmd::call::Session;
 use crate::cmd::live::args::{UsersArg, check_user};
@@ -30,6 +31,9 @@ pub enum UserCommand {
         after_long_help = "Examples:\n  livectl user import host --nick \"Host\"\n  livectl user import --users-from robots.txt"
     )]
     Import(ImportArgs),
+    /// Say whether each account is imported
+    #[command(after_long_help = "Example:\n  livectl user check host bot1")]
+    Check(ReadArgs),
     /// Show each account's nickname and avatar
     #[command(after_long_help = "Example:\n  livectl user get host")]
     Get(ReadArgs),
@@ -88,6 +92,7 @@ fn parse_user(s: &str) -> Result<String, String> {
 pub fn run(ctx: &Ctx, cmd: &UserCommand) -> crate::cmd::Result<()> {
     match cmd {
         UserCommand::Import(a) => import(ctx, a),
+        UserCommand::Check(a) => check(ctx, a),
         UserCommand::Get(a) => get(ctx, a),
         UserCommand::Set(a) => set(ctx, a),
     }
@@ -173,10 +178,55 @@ fn import(ctx: &Ctx, a: &ImportArgs) -> crate::cmd::Result<()> {
     }
     let names: Vec<String> = failed.iter().map(|u| format!("\"{}\"", shown(u))).collect();
     Err(Stop::Refused(Failure::Dropped(format!(
-        "the service did not import {} ({}; FailAccounts)",
+        "the service did not import {} ({}; FailAccounts); check them with `livectl user check`",
         output::plural(failed.len() as u64, "account"),
         names.join(", ")
     ))))
+}
+
+fn check(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {
+    let users = a.users.resolve()?;
+    let s = Session::open(ctx, a.dry_run)?;
+    let mut rows = vec![vec!["USER".to_string(), "STATUS".to_string()]];
+    let mut failed = Vec::new();
+    for (i, chunk) in users.chunks(ACCOUNTS_PER_CALL).enumerate() {
+        let body =
+            json!({ "CheckItem": chunk.iter().map(|u| json!({"UserID": u})).collect::<Vec<_>>() });
+        let Some(answer) = read(&s, &ACCOUNT_CHECK, &body, &users, i, "not checked")? else {
+            continue;
+        };
+        for item in answer.reply.rest["ResultItem"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let user = id_text(&item["UserID"]);
+            let code = item["ResultCode"].as_i64().unwrap_or(0);
+            let status = item["AccountStatus"].as_str().unwrap_or("");
+            let line = user_line(&user, item, &[("AccountStatus", "account_status")]);
+            let (line, text) = if code != 0 {
+                failed.push(user.clone());
+                (with_failure(line, item), format!("failed: {code}"))
+            } else {
+                let imported = status == "Imported";
+                let mut line = line;
+                line["imported"] = json!(imported);
+                (
+                    line,
+                    if imported { "imported" } else { "not imported" }.to_string(),
+                )
+            };
+            match ctx.format() {
+                Format::Json | Format::Raw => output::print_json(&line),
+                // The table escapes each cell (`output::Table`).
+                Format::Text => rows.push(vec![user.clone(), text]),
+            }
+        }
+    }
+    if ctx.format() == Format::Text && rows.len() > 1 {
+        output::columns(&rows).iter().for_each(output::println);
+    }
+    per_user_failures(&failed, "checked")
 }
 
 fn get(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {

@@ -60,6 +60,14 @@ fn an_unimported_user_is_refused_with_the_import_command_as_the_fix() {
 fn import_check_get_and_set_round_trip() {
     let emu = Emu::start(&["--listen", ":0"]);
     emu.client()
+        .args(["user", "check", "administrator", "host", "bot3", "fan"])
+        .assert()
+        .code(0)
+        .stdout(
+            "USER           STATUS\nadministrator  imported\nhost           imported\n\
+             bot3           imported\nfan            not imported\n",
+        );
+    emu.client()
         .args(["user", "import", "fan", "fan2", "--nick", "Fan"])
         .assert()
         .code(0)

@@ -63,6 +63,7 @@ const WALK: &[(&[&str], &str)] = &[
         &["user", "import", "fan1", "fan2", "--nick", "Fan"],
         "result",
     ),
+    (&["user", "check", "fan1", "nobody"], "user"),
     (&["user", "get", "fan1", "host"], "user"),
     (
         &["user", "set", "fan1", "--avatar", "https://x/f.png"],
