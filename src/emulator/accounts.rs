@@ -36,10 +36,7 @@ pub fn require(c: &Call, field: &str, user: &str) -> Result<(), Fail> {
     }
     Err(fail(
         70107,
-        format!(
-            "{field}: account \"{user}\" is not imported; import it with \
-             im_open_login_svc/account_import (livectl user import {user})"
-        ),
+        format!("{field}: account \"{user}\" is not imported (account_import first)"),
     ))
 }
 
