@@ -24,7 +24,8 @@ use crate::settle::split_outcome;
 #[derive(Args, Debug, Clone)]
 pub struct ApiArgs {
     /// The command: `service/command` (e.g. `profile/portrait_get`), or a
-    /// bare live-room command (`get_room_info`)
+    /// bare command name (one of livectl's goes to its service; any other is
+    /// a live-room command)
     #[arg(value_name = "PATH")]
     pub path: String,
     /// The request body: a JSON object, `@FILE`, or `-` for stdin (default `{}`)
