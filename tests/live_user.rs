@@ -228,3 +228,37 @@ fn set_sends_portrait_set_and_needs_something_to_set() {
         .code(2);
     m.assert_calls(1);
 }
+
+#[test]
+fn dry_run_and_raw_show_the_service_s_own_shapes() {
+    let env = TestEnv::new();
+    let any = env.server.mock(|when, then| {
+        when.path("/v4/im_open_login_svc/multiaccount_import");
+        then.status(200).json_body(ok(json!({"FailAccounts": []})));
+    });
+    let out = env
+        .bare_cmd()
+        .args(["user", "import", "a", "b", "--dry-run", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_out(&out);
+    assert_eq!(
+        v["body"],
+        json!({"AccountList": [{"UserID": "a"}, {"UserID": "b"}]})
+    );
+    assert!(
+        v["url"]
+            .as_str()
+            .unwrap()
+            .contains("/v4/im_open_login_svc/multiaccount_import?")
+    );
+    any.assert_calls(0);
+    // -o raw: the answer's own top-level fields (these services have no Response).
+    env.cmd()
+        .args(["user", "import", "a", "b", "-o", "raw"])
+        .assert()
+        .code(0)
+        .stdout("{\"FailAccounts\":[]}\n");
+    any.assert_calls(1);
+}

@@ -88,8 +88,12 @@ impl<'a> Session<'a> {
     pub fn send(&self, ep: &Endpoint, body: &Value) -> Result<Option<Answer>, Failed> {
         let answer = self.outcome(ep, body).map(split_outcome).transpose()?;
         // `-o raw`: the service's own answer, for readers of its docs.
+        // The account services answer at the top level: that, then.
         if let Some(a) = &answer {
-            output::print_raw(a.reply.response.as_ref());
+            match (&a.reply.response, a.reply.rest.is_empty()) {
+                (None, false) => output::print_raw(Some(&Value::Object(a.reply.rest.clone()))),
+                (r, _) => output::print_raw(r.as_ref()),
+            }
         }
         Ok(answer)
     }
