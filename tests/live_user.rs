@@ -262,3 +262,24 @@ fn dry_run_and_raw_show_the_service_s_own_shapes() {
         .stdout("{\"FailAccounts\":[]}\n");
     any.assert_calls(1);
 }
+
+#[test]
+fn code_70102_is_not_taken_as_exists() {
+    // live-api.md §18.5: 70102 is an account-type error, not "exists".
+    let env = TestEnv::new();
+    let m = env.server.mock(|when, then| {
+        when.path("/v4/im_open_login_svc/account_import");
+        then.status(200)
+            .json_body(fail_reply(70102, "account type error"));
+    });
+    env.cmd()
+        .args(["user", "import", "host"])
+        .assert()
+        .code(5)
+        .stdout("")
+        .stderr(
+            predicate::str::contains("70102")
+                .and(predicate::str::contains("livectl user check USER")),
+        );
+    m.assert_calls(1);
+}
