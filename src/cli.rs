@@ -320,6 +320,17 @@ pub enum Command {
     /// One view of a room: info, stats, seats, admins, robots, metadata, members
     #[command(after_long_help = "Example:\n  livectl describe live-1")]
     Describe(crate::cmd::live::describe::DescribeArgs),
+    /// The app's accounts: import, check, get, set (owners, robots and senders must be imported)
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl user import host bot1 --nick \"Guest\"\n  livectl user check host"
+    )]
+    User(crate::cmd::user::UserCommand),
+    /// Call any service command by path and print its whole answer (like `gh api`)
+    #[command(
+        after_long_help = "Examples:\n  livectl api get_room_info -f RoomId=live-1\n  livectl api profile/portrait_get -F 'To_Account:=[\"host\"]' -F 'TagList:=[\"Tag_Profile_IM_Nick\"]'\n  livectl api live_engine_http_srv/get_gift --data @gift.json --jq .Response\n\nThe body is --data (default {}), then each -f KEY=VALUE (a string) and -F KEY:=JSON.\nThe answer is printed whole, as one JSON object, a failure's too; the exit code is\nthe failure's, as for every command. A path in livectl's table is paced at its\ndocumented rate and its answer checked; any other at 10 requests a second."
+    )]
+    Api(crate::cmd::api::ApiArgs),
     // ---- the local emulator ----
     #[command(display_order = 105)]
     /// Serve a local stand-in of the live-room REST service (try, script and rehearse without an account)

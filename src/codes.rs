@@ -69,6 +69,18 @@ use Class::*;
 
 pub const CODES: &[Code] = &[
     c(
+        40003,
+        Fail,
+        "profile request names an account that is not imported",
+        "import it: livectl user import USER (check with livectl user check USER)",
+    ),
+    c(
+        40601,
+        Fail,
+        "a profile value (nickname or avatar URL) is over 500 bytes",
+        "shorten it: livectl checks this before sending",
+    ),
+    c(
         60002,
         RequestBug,
         "HTTP request could not be parsed (URL format)",
@@ -262,10 +274,16 @@ pub const CODES: &[Code] = &[
         "livectl mints a new one and retries once",
     ),
     c(
+        70102,
+        Fail,
+        "account type error in the request (not \"account exists\")",
+        "check the account with livectl user check USER; re-importing an existing account succeeds",
+    ),
+    c(
         70107,
         Fail,
-        "user account does not exist",
-        "import the account first (e.g. the --owner user)",
+        "user account is not imported",
+        "import it: livectl user import USER (check with livectl user check USER)",
     ),
     c(
         70114,
@@ -290,6 +308,12 @@ pub const CODES: &[Code] = &[
         Fail,
         "account count over the trial limit",
         "upgrade the plan or remove accounts",
+    ),
+    c(
+        70399,
+        Fail,
+        "a deleted account cannot be imported again within 3 months",
+        "use another user ID",
     ),
     c(
         70402,
@@ -554,13 +578,13 @@ mod tests {
     #[test]
     fn table_has_every_documented_code_once() {
         let documented = [
-            60002, 60003, 60004, 60005, 60006, 60007, 60008, 60009, 60010, 60011, 60012, 60013,
-            60014, 60015, 60016, 60017, 60018, 60019, 60020, 60021, 70001, 70002, 70003, 70005,
-            70009, 70013, 70014, 70016, 70020, 70050, 70051, 70052, 70107, 70114, 70169, 70202,
-            70398, 70402, 70403, 70500, 80001, 80002, 90009, 90992, 90994, 90995, 91000, 93000,
-            100001, 100002, 100003, 100004, 100005, 100006, 100007, 100010, 100011, 100012, 100020,
-            100026, 100200, 100202, 100203, 100205, 100210, 100211, 100422, 100424, 100427, 100500,
-            100501, 100502,
+            40003, 40601, 60002, 60003, 60004, 60005, 60006, 60007, 60008, 60009, 60010, 60011,
+            60012, 60013, 60014, 60015, 60016, 60017, 60018, 60019, 60020, 60021, 70001, 70002,
+            70003, 70005, 70009, 70013, 70014, 70016, 70020, 70050, 70051, 70052, 70102, 70107,
+            70114, 70169, 70202, 70398, 70399, 70402, 70403, 70500, 80001, 80002, 90009, 90992,
+            90994, 90995, 91000, 93000, 100001, 100002, 100003, 100004, 100005, 100006, 100007,
+            100010, 100011, 100012, 100020, 100026, 100200, 100202, 100203, 100205, 100210, 100211,
+            100422, 100424, 100427, 100500, 100501, 100502,
         ];
         for code in documented {
             assert!(lookup(code).is_some(), "{code} missing");

@@ -23,6 +23,12 @@ pub const META_VALUE_MAX: usize = 2048;
 /// Bytes of all of a room's metadata values together (100502).
 pub const META_TOTAL_MAX: usize = 16 * 1024;
 
+/// Accounts per multiaccount_import, account_check and portrait_get call
+/// (live-api.md §18.5).
+pub const ACCOUNTS_PER_CALL: usize = 100;
+/// Bytes of a profile value, Nick or FaceUrl (40601).
+pub const PROFILE_VALUE_MAX: usize = 500;
+
 /// Why a set_room_metadata would break a limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MetaBreach {

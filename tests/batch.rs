@@ -21,11 +21,11 @@ fn every_row_sent_with_its_exact_body_and_reported() {
     for (id, info) in [
         (
             "a",
-            json!({"RoomId":"a","RoomType":"Live","SeatTemplate":"VideoDynamicGrid9Seats","RoomName":"Alpha","MaxMemberCount":10,"Category":[1,2],"IsPublicVisible":true,"TakeSeatMode":"ApplyToTake","ActivityStatus":7}),
+            json!({"RoomId":"a","RoomType":"Live","SeatTemplate":"VideoDynamicGrid9Seats","RoomName":"Alpha","MaxMemberCount":10,"Category":[1,2],"IsPublicVisible":true,"TakeSeatMode":"ApplyToTake","ActivityStatus":7,"IsUnlimitedRoomEnabled":true}),
         ),
         (
             "b",
-            json!({"RoomId":"b","RoomType":"Live","SeatTemplate":"VideoDynamicGrid9Seats","RoomName":"flag name","Category":[3,4],"IsPublicVisible":false,"ActivityStatus":7}),
+            json!({"RoomId":"b","RoomType":"Live","SeatTemplate":"VideoDynamicGrid9Seats","RoomName":"flag name","Category":[3,4],"IsPublicVisible":false,"ActivityStatus":7,"IsUnlimitedRoomEnabled":true}),
         ),
     ] {
         mocks.push(env.server.mock(|when, then| {
@@ -282,7 +282,7 @@ fn dry_run_prints_every_request_and_sends_nothing() {
     assert_eq!(lines.len(), 3);
     assert_eq!(
         lines[2]["body"],
-        json!({"RoomInfo":{"RoomId":"r3","RoomType":"Live","SeatTemplate":"VideoDynamicGrid9Seats","RoomName":"Room 3"}})
+        json!({"RoomInfo":{"RoomId":"r3","RoomType":"Live","SeatTemplate":"VideoDynamicGrid9Seats","RoomName":"Room 3","IsUnlimitedRoomEnabled":true}})
     );
     assert!(
         lines[0]["url"]

@@ -51,7 +51,8 @@ fn the_readme_ci_recipe_runs_under_bash_eo_pipefail() {
     // The same recipe, the room taken by someone else: the case is reached
     // (exit 1 from its branch, with its message), not skipped by -e.
     let taken = format!(
-        "{}\nlivectl create ci-43 --owner someone-else >/dev/null\nBUILD_ID=43\n{}",
+        "{}\nlivectl user import someone-else >/dev/null\n\
+         livectl create ci-43 --owner someone-else >/dev/null\nBUILD_ID=43\n{}",
         blocks[1], blocks[0]
     );
     let out = std::process::Command::new("bash")

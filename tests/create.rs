@@ -74,7 +74,7 @@ fn fields_not_given_are_not_sent() {
         when.method(POST)
             .path(path("create_room"))
             .is_true(valid_request)
-            .json_body(json!({"RoomInfo": {"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoDynamicGrid9Seats"}}));
+            .json_body(json!({"RoomInfo": {"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoDynamicGrid9Seats", "IsUnlimitedRoomEnabled": true}}));
         then.status(200).json_body(ok_reply("r1"));
     });
     let out = env
@@ -290,7 +290,7 @@ fn dry_run_needs_no_credentials_and_sends_nothing() {
     let body: Value = serde_json::from_str(text.split_once('\n').unwrap().1).unwrap();
     assert_eq!(
         body,
-        json!({"RoomInfo":{"RoomId":"live-room","RoomType":"Live","SeatTemplate":"VideoDynamicGrid9Seats","RoomName":"live name","Category":[1,2],"IsPublicVisible":true}})
+        json!({"RoomInfo":{"RoomId":"live-room","RoomType":"Live","SeatTemplate":"VideoDynamicGrid9Seats","RoomName":"live name","Category":[1,2],"IsPublicVisible":true,"IsUnlimitedRoomEnabled":true}})
     );
     mock.assert_calls(0);
 

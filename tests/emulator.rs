@@ -8,6 +8,8 @@
 
 mod common;
 
+#[path = "emulator/accounts.rs"]
+mod accounts;
 #[path = "emulator/audience.rs"]
 mod audience;
 #[path = "emulator/contract.rs"]

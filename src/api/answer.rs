@@ -158,17 +158,22 @@ pub fn parse(text: &str, own_sig: Option<&str>) -> Result<Reply, String> {
     let error_info = text_of(m.get("ErrorInfo"));
     let request_id = text_of(m.get("RequestId"));
     let response = m.remove("Response");
-    if let (Some(r), Some(sig)) = (&response, own_sig)
+    for key in ["ErrorCode", "ActionStatus", "ErrorInfo", "RequestId"] {
+        m.remove(key);
+    }
+    if let Some(sig) = own_sig
         && sig.len() >= 16
-        && quotes(r, sig)
+        && (response.as_ref().is_some_and(|r| quotes(r, sig))
+            || m.iter().any(|(k, v)| k.contains(sig) || quotes(v, sig)))
     {
-        return Err("the Response quotes this request's UserSig (not shown)".into());
+        return Err("the answer quotes this request's UserSig (not shown)".into());
     }
     Ok(Reply {
         error_code,
         error_info,
         request_id,
         response,
+        rest: m,
         date: None,
     })
 }
@@ -179,6 +184,14 @@ pub fn parse(text: &str, own_sig: Option<&str>) -> Result<Reply, String> {
 /// not checked: it carries no payload.
 pub fn check_shape(ep: &Endpoint, reply: &Reply) -> Result<(), String> {
     if reply.error_code != 0 || ep.returns.is_empty() {
+        return Ok(());
+    }
+    if ep.top_level {
+        let root = Value::Object(reply.rest.clone());
+        for (path, need) in ep.returns {
+            check_path(&root, "the answer", path, *need)
+                .map_err(|e| format!("{}: {e}", ep.command()))?;
+        }
         return Ok(());
     }
     let Some(root) = reply.response.as_ref() else {

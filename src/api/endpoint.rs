@@ -18,6 +18,9 @@ pub struct Endpoint {
     /// `Response` itself, `A.B` a field of a field, `A[]` each element of
     /// the array `A`. Fields not named here are optional and read leniently.
     pub returns: &'static [(&'static str, Need)],
+    /// `returns` are top-level answer fields, not under `Response` (the
+    /// account and profile services).
+    pub top_level: bool,
 }
 
 /// The form a required answer field must have.
@@ -49,19 +52,24 @@ const fn live(
     path: &'static str,
     per_second: u32,
     returns: &'static [(&'static str, Need)],
+    top_level: bool,
 ) -> Endpoint {
     Endpoint {
         path,
         per_second,
         returns,
+        top_level,
     }
 }
 
 use Need::{Id, Int, List, Object, Text};
 
 macro_rules! endpoints {
-    ($($name:ident = $path:literal, $rate:literal $(, $field:literal : $need:ident)*;)*) => {
-        $(pub const $name: Endpoint = live($path, $rate, &[$(($field, $need)),*]);)*
+    (@top) => { false };
+    (@top top) => { true };
+    ($($name:ident = $path:literal, $rate:literal $($top:ident)? $(, $field:literal : $need:ident)*;)*) => {
+        $(pub const $name: Endpoint =
+            live($path, $rate, &[$(($field, $need)),*], endpoints!(@top $($top)?));)*
         /// Every endpoint, for lookups by path.
         pub const ALL: &[Endpoint] = &[$($name),*];
     };
@@ -104,11 +112,24 @@ endpoints! {
     KICK_USER_OFF_SEAT = "room_engine_http_mic/kick_user_off_seat", 200;
     LOCK_SEAT = "room_engine_http_mic/lock_seat", 200;
     MOVE_USER_TO_SEAT = "room_engine_http_mic/move_user_to_seat", 200;
+    // Accounts (live-api.md §18.5): these answer at the top level.
+    ACCOUNT_IMPORT = "im_open_login_svc/account_import", 200 top;
+    MULTIACCOUNT_IMPORT = "im_open_login_svc/multiaccount_import", 100 top,
+        "FailAccounts": List, "FailAccounts[]": Id;
+    ACCOUNT_CHECK = "im_open_login_svc/account_check", 100 top,
+        "ResultItem": List, "ResultItem[].UserID": Id, "ResultItem[].ResultCode": Int;
+    PORTRAIT_GET = "profile/portrait_get", 200 top,
+        "UserProfileItem": List, "UserProfileItem[].To_Account": Id;
+    PORTRAIT_SET = "profile/portrait_set", 200 top;
     // The emulator's own commands (`livectl emulator join|leave`).
     EMU_JOIN_ROOM = "livectl_emulator/join_room", 1000;
     EMU_LEAVE_ROOM = "livectl_emulator/leave_room", 1000;
     EMU_REACT = "livectl_emulator/react", 1000;
 }
+
+/// The rate of a path that is not in the table (`livectl api`): well under
+/// every documented limit.
+pub const DEFAULT_PER_SECOND: u32 = 10;
 
 /// The endpoint at `path` (`service/command`, or a bare live-room command).
 pub fn find(path: &str) -> Option<&'static Endpoint> {

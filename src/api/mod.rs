@@ -45,6 +45,9 @@ pub struct Reply {
     pub request_id: String,
     /// get_room_info, get_room_list.
     pub response: Option<Value>,
+    /// The answer's other top-level fields, as sent (the account services
+    /// answer there: `FailAccounts`, `ResultItem`, `UserProfileItem`).
+    pub rest: serde_json::Map<String, Value>,
     /// The HTTP `Date` header (doctor compares clocks).
     pub date: Option<String>,
 }

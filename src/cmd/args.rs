@@ -91,7 +91,7 @@ pub struct RoomFieldArgs {
     /// (`--field CustomInfo=1` sends "1"), NAME:=JSON sends raw JSON (`--field KeepOwnerOnSeat:=false`)
     #[arg(long = "field", value_name = "NAME=VALUE|NAME:=JSON", value_parser = room::parse_extra)]
     pub fields: Vec<ExtraField>,
-    /// Enable unlimited-room mode, needed for server-side mixing (IsUnlimitedRoomEnabled); alone means true
+    /// Unlimited-room mode, needed for server-side mixing (IsUnlimitedRoomEnabled); alone means true. create sends true unless --unlimited=false (as Tencent's console does)
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = room::parse_bool)]
     pub unlimited: Option<bool>,
 }

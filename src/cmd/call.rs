@@ -24,6 +24,8 @@ pub struct Session<'a> {
     client: Client,
     dry_run: bool,
     pacers: Vec<(&'static str, Interval<SystemClock>)>,
+    /// For a path not in the table (`livectl api`).
+    other: Interval<SystemClock>,
 }
 
 impl<'a> Session<'a> {
@@ -34,11 +36,16 @@ impl<'a> Session<'a> {
             .iter()
             .map(|e| (e.path, Interval::new(SystemClock::new(), e.interval())))
             .collect();
+        let other = Interval::new(
+            SystemClock::new(),
+            std::time::Duration::from_secs(1) / endpoint::DEFAULT_PER_SECOND,
+        );
         Ok(Session {
             ctx,
             client,
             dry_run,
             pacers,
+            other,
         })
     }
 
@@ -81,8 +88,12 @@ impl<'a> Session<'a> {
     pub fn send(&self, ep: &Endpoint, body: &Value) -> Result<Option<Answer>, Failed> {
         let answer = self.outcome(ep, body).map(split_outcome).transpose()?;
         // `-o raw`: the service's own answer, for readers of its docs.
+        // The account services answer at the top level: that, then.
         if let Some(a) = &answer {
-            output::print_raw(a.reply.response.as_ref());
+            match (&a.reply.response, a.reply.rest.is_empty()) {
+                (None, false) => output::print_raw(Some(&Value::Object(a.reply.rest.clone()))),
+                (r, _) => output::print_raw(r.as_ref()),
+            }
         }
         Ok(answer)
     }
@@ -98,8 +109,7 @@ impl<'a> Session<'a> {
         self.pacers
             .iter()
             .find(|(p, _)| *p == ep.path)
-            .map(|(_, i)| i)
-            .expect("every endpoint has a pacer")
+            .map_or(&self.other, |(_, i)| i)
     }
 
     pub fn ctx(&self) -> &Ctx {

@@ -152,6 +152,9 @@ pub fn create_spec(args: &CreateArgs) -> RoomSpec {
     spec.seat_enabled = args.seat_enabled;
     spec.max_seats = args.max_seats;
     spec.seat_template = args.seat_template.clone();
+    // As Tencent's console does: every room can be mixed (set_mix_stream
+    // needs it, live-api.md §3.1); `--unlimited=false` opts out.
+    spec.unlimited.get_or_insert(true);
     spec
 }
 

@@ -4,6 +4,7 @@
 //! room argument (`args.rs`), one service call (`call.rs`), and the room
 //! view of `get` and `list` (`view.rs`). `app.rs` dispatches to them.
 
+pub mod api;
 pub mod args;
 pub mod call;
 pub mod confirm;
@@ -20,6 +21,7 @@ pub mod nouns;
 pub mod pager;
 pub mod profile;
 pub mod update;
+pub mod user;
 pub mod usersig;
 pub mod view;
 pub mod watch;

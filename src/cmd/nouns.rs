@@ -119,6 +119,41 @@ pub const SEAT: &[Key] = &[
     EXTRA,
 ];
 pub const ACCOUNT: &[Key] = &[ROOM_ID, k("", "user", Ty::Id, "the admin or robot account")];
+pub const USER: &[Key] = &[
+    k("", "user", Ty::Id, "the account"),
+    k(
+        "",
+        "imported",
+        Ty::Bool,
+        "user check: whether it is imported",
+    ),
+    k(
+        "AccountStatus",
+        "account_status",
+        Ty::Str,
+        "user check: the service's Imported or NotImported",
+    ),
+    k(
+        "",
+        "nick",
+        Ty::Any,
+        "user get: Tag_Profile_IM_Nick, as sent",
+    ),
+    k(
+        "",
+        "avatar",
+        Ty::Any,
+        "user get: Tag_Profile_IM_Image, as sent",
+    ),
+    k(
+        "",
+        "error_code",
+        Ty::Any,
+        "this user's ResultCode, when not 0",
+    ),
+    k("", "error_info", Ty::Str, "this user's ResultInfo"),
+    EXTRA,
+];
 pub const METADATA: &[Key] = &[
     ROOM_ID,
     k("Key", "key", Ty::Str, "the key"),
@@ -277,10 +312,15 @@ pub fn nouns() -> Vec<(Noun, Vec<KeyDoc>)> {
         ),
         (noun("receipt", "send", RECEIPT), plain(RECEIPT)),
         (
+            noun("user", "user check, user get (one per user)", USER),
+            plain(USER),
+        ),
+        (
             noun(
                 "result",
                 "create, update, destroy, ban/unban/mute/unmute (one per user), admin/robot \
-                 add/remove, seat changes, meta set/delete, transfer; a failure line",
+                 add/remove, seat changes, meta set/delete, transfer, user import/set (one per user); \
+                 a failure line",
                 RESULT,
             ),
             plain(RESULT),
@@ -421,7 +461,8 @@ pub fn help_text() -> String {
         "\nOther commands print one object of their own: version {version, commit, date, \
          api}, explain {code, meaning, fix, class, retryable, exit_code}, doctor (one\n\
          check per line), profile show, profile list (one profile per line), describe\n\
-         {room, stats, seats, admins, robots, metadata, members_online, banned, muted}.\n",
+         {room, stats, seats, admins, robots, metadata, members_online, banned, muted},\n\
+         api PATH (the service's whole answer, as sent: not a noun).\n",
     );
     out
 }

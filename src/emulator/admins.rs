@@ -58,6 +58,10 @@ pub fn robots(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 
 pub fn add_robot(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let users = accounts(b, "RobotList_Account", usize::MAX)?;
+    room(c, b)?;
+    for u in &users {
+        super::accounts::require(c, "RobotList_Account", u)?;
+    }
     let room = room(c, b)?;
     let new: Vec<String> = users
         .into_iter()

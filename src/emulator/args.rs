@@ -64,6 +64,18 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "N", default_value_t = super::server::DEFAULT_CONNECTIONS,
           value_parser = parse_connections)]
     pub max_connections: usize,
+    /// strict: owners, new owners, robots and seated users must be imported
+    /// accounts (70107; the admin and the demo users host, u1-u4, bot1-bot3
+    /// are imported at start); open: any user is accepted
+    #[arg(long, value_name = "MODE", value_enum, default_value = "strict")]
+    pub accounts: Accounts,
+}
+
+/// `--accounts`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accounts {
+    Strict,
+    Open,
 }
 
 /// `--max-connections`: 1 to 10,000 (each connection has a thread).

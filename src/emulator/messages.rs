@@ -46,6 +46,8 @@ pub fn send_custom(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 
 pub fn change_owner(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let new = account(b, "NewOwner_Account")?;
+    room(c, b)?;
+    super::accounts::require(c, "NewOwner_Account", &new)?;
     let room = room(c, b)?;
     room.info.owner = new;
     Out::empty()

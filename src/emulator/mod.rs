@@ -5,6 +5,7 @@
 //! and `http` the transport, `store` the `--state` files (journal, lock),
 //! one file per family of commands.
 
+mod accounts;
 mod admins;
 mod args;
 mod auth;
@@ -145,7 +146,7 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
             ));
         }
     }
-    let (store, loaded, woken) = match &a.state {
+    let (store, mut loaded, woken) = match &a.state {
         Some(p) => {
             let (store, st, woken) =
                 store::Store::open(p, store::COMPACT_MIN).map_err(Error::config)?;
@@ -175,6 +176,9 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
     let seed = a.seed.unwrap_or_else(rand::random);
+    // The admin and the demo users exist from the start (kept when a
+    // --state file already has them, with their profiles).
+    accounts::seed(&mut loaded, &resolved.creds.identifier);
     // Both within ±MAX_OFFSET_S (clap's range, Store::open's check): no overflow.
     let offset_ms = a.clock_offset.map_or(loaded.clock_offset_ms, |s| s * 1000);
     let rooms = loaded.rooms.len();
@@ -189,6 +193,7 @@ pub fn run(ctx: &Ctx, a: &EmulatorArgs) -> anyhow::Result<()> {
         ),
         service::Rules {
             seat_template_optional: a.seat_template_optional,
+            open_accounts: a.accounts == args::Accounts::Open,
         },
         loaded,
     );

@@ -123,6 +123,7 @@ pub fn create(c: &mut Call, b: &Body) -> Result<Out, Fail> {
             fail(100003, format!("room ID \"{id}\" already exists"))
         });
     }
+    super::accounts::require(c, "Owner_Account", &owner)?;
     let room = Room {
         info: Info {
             name: spec.name.clone().unwrap_or_else(|| id.clone()),

@@ -102,8 +102,13 @@ pub fn list(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 }
 
 pub fn pick(c: &mut Call, b: &Body) -> Result<Out, Fail> {
-    let room = room(c, b)?;
+    room(c, b)?;
     let user = account(b, "Member_Account")?;
+    // A member logged in, so exists; anyone else must be imported first.
+    if !room(c, b)?.members.contains(&user) {
+        super::accounts::require(c, "Member_Account", &user)?;
+    }
+    let room = room(c, b)?;
     let i = index(room, b, "Index")?;
     member(room, &user)?;
     if room.seat_of(&user).is_some() {

@@ -11,7 +11,7 @@ use super::faults::{EmulatorClock, Faults};
 use super::state::State;
 use super::store::Store;
 use super::wire::{Body, Fail, Out, fail};
-use super::{admins, members, messages, meta, rooms, seats};
+use super::{accounts, admins, members, messages, meta, rooms, seats};
 use crate::api::endpoint as ep;
 
 /// Revision switches.
@@ -19,6 +19,8 @@ use crate::api::endpoint as ep;
 pub struct Rules {
     /// The older create_room revision: SeatTemplate not required.
     pub seat_template_optional: bool,
+    /// `--accounts open`: any user is taken as imported.
+    pub open_accounts: bool,
 }
 
 /// What a handler works on: the state (locked), the time, the rules.
@@ -68,6 +70,11 @@ const COMMANDS: &[(&str, Handler, bool)] = &[
     (ep::KICK_USER_OFF_SEAT.path, seats::kick, true),
     (ep::LOCK_SEAT.path, seats::lock, true),
     (ep::MOVE_USER_TO_SEAT.path, seats::move_to, true),
+    (ep::ACCOUNT_IMPORT.path, accounts::import, true),
+    (ep::MULTIACCOUNT_IMPORT.path, accounts::import_many, true),
+    (ep::ACCOUNT_CHECK.path, accounts::check, false),
+    (ep::PORTRAIT_GET.path, accounts::portrait_get, false),
+    (ep::PORTRAIT_SET.path, accounts::portrait_set, true),
     (ep::EMU_JOIN_ROOM.path, members::join, true),
     (ep::EMU_LEAVE_ROOM.path, members::leave, true),
     (ep::EMU_REACT.path, members::react, true),

@@ -24,9 +24,13 @@ fn service(faults: Faults) -> Service {
         EmulatorClock::fixed(T0),
         faults,
         Rules::default(),
-        State {
-            format: FORMAT,
-            ..State::default()
+        {
+            let mut st = State {
+                format: FORMAT,
+                ..State::default()
+            };
+            super::accounts::seed(&mut st, "administrator");
+            st
         },
     )
 }

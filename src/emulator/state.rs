@@ -19,9 +19,21 @@ pub struct State {
     /// that a restart does not bring expired bans back.
     #[serde(default)]
     pub clock_offset_ms: i64,
+    /// Imported accounts (`accounts.rs`).
+    #[serde(default)]
+    pub accounts: std::collections::BTreeMap<String, Account>,
     /// Creates of the last second, for 100012; not saved.
     #[serde(skip)]
     pub recent: Recent,
+}
+
+/// An imported account's profile.
+#[derive(Serialize, Deserialize, Default, Debug, Clone)]
+pub struct Account {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
 }
 
 /// Room IDs created in the last second: a map to look them up and a queue

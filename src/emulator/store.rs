@@ -34,6 +34,9 @@ struct EntryRef<'a> {
     room: Option<&'a str>,
     value: Option<&'a Room>,
     clock_offset_ms: i64,
+    /// A change not to a room (an account import): all the accounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accounts: Option<&'a std::collections::BTreeMap<String, super::state::Account>>,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +44,8 @@ struct Entry {
     room: Option<String>,
     value: Option<Room>,
     clock_offset_ms: i64,
+    #[serde(default)]
+    accounts: Option<std::collections::BTreeMap<String, super::state::Account>>,
 }
 
 struct Writer {
@@ -183,6 +188,7 @@ impl Store {
             room,
             value: room.and_then(|r| state.rooms.get(r)),
             clock_offset_ms: state.clock_offset_ms,
+            accounts: room.is_none().then_some(&state.accounts),
         })?;
         line.push(b'\n');
         let mut w = lock(&self.writer);
@@ -308,6 +314,9 @@ fn replay(p: &Path, st: &mut State) -> Result<bool, String> {
             }
         };
         st.clock_offset_ms = entry.clock_offset_ms;
+        if let Some(accounts) = entry.accounts {
+            st.accounts = accounts;
+        }
         if let Some(room) = entry.room {
             match entry.value {
                 Some(v) => st.rooms.insert(room, v),

@@ -20,7 +20,10 @@ fn expect_create(env: &TestEnv, info: Value) -> httpmock::Mock<'_> {
 #[test]
 fn seat_template_none_sends_no_seat_template() {
     let env = TestEnv::new();
-    let mock = expect_create(&env, json!({"RoomId": "r1", "RoomType": "Live"}));
+    let mock = expect_create(
+        &env,
+        json!({"RoomId": "r1", "RoomType": "Live", "IsUnlimitedRoomEnabled": true}),
+    );
     env.cmd()
         .args(["create", "--room-id", "r1", "--seat-template", "None"])
         .assert()
@@ -42,7 +45,7 @@ fn known_seat_templates_are_sent_in_canonical_spelling() {
     ] {
         let mut mock = expect_create(
             &env,
-            json!({"RoomId": "r1", "RoomType": "Live", "SeatTemplate": sent}),
+            json!({"RoomId": "r1", "RoomType": "Live", "SeatTemplate": sent, "IsUnlimitedRoomEnabled": true}),
         );
         env.cmd()
             .args(["create", "--room-id", "r1", "--seat-template", given])
@@ -59,7 +62,7 @@ fn unknown_seat_template_is_sent_as_given_with_a_warning() {
     let env = TestEnv::new();
     let mock = expect_create(
         &env,
-        json!({"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoMosaic16Seats"}),
+        json!({"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoMosaic16Seats", "IsUnlimitedRoomEnabled": true}),
     );
     env.cmd()
         .args(["create", "--room-id", "r1", "--seat-template", "VideoMosaic16Seats"])
@@ -91,7 +94,7 @@ fn max_seats_with_a_video_layout_warns_and_is_still_sent() {
     let env = TestEnv::new();
     let default = expect_create(
         &env,
-        json!({"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoDynamicGrid9Seats", "MaxSeatCount": 6}),
+        json!({"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoDynamicGrid9Seats", "MaxSeatCount": 6, "IsUnlimitedRoomEnabled": true}),
     );
     let out = env
         .cmd()
@@ -108,7 +111,7 @@ fn max_seats_with_a_video_layout_warns_and_is_still_sent() {
     default.assert_calls(1);
     let grid = expect_create(
         &env,
-        json!({"RoomId": "r2", "RoomType": "Live", "SeatTemplate": "VideoFixedGrid9Seats", "MaxSeatCount": 6}),
+        json!({"RoomId": "r2", "RoomType": "Live", "SeatTemplate": "VideoFixedGrid9Seats", "MaxSeatCount": 6, "IsUnlimitedRoomEnabled": true}),
     );
     env.cmd()
         .args(["create", "--room-id", "r2", "--max-seats", "6"])
@@ -122,15 +125,20 @@ fn max_seats_with_a_video_layout_warns_and_is_still_sent() {
 }
 
 #[test]
-fn unlimited_is_a_tri_state_bool() {
+fn unlimited_is_sent_true_by_default_and_false_opts_out() {
     let env = TestEnv::new();
-    for (flag, want) in [("--unlimited", true), ("--unlimited=false", false)] {
+    for (flag, want) in [
+        (Some("--unlimited"), true),
+        (Some("--unlimited=false"), false),
+        (None, true),
+    ] {
         let mut mock = expect_create(
             &env,
             json!({"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoDynamicGrid9Seats", "IsUnlimitedRoomEnabled": want}),
         );
         env.cmd()
-            .args(["create", "--room-id", "r1", flag])
+            .args(["create", "--room-id", "r1"])
+            .args(flag)
             .assert()
             .code(0);
         mock.assert_calls(1);
@@ -141,8 +149,7 @@ fn unlimited_is_a_tri_state_bool() {
 #[test]
 fn field_equals_sends_a_string_and_hints_colon_equals_sends_json() {
     let env = TestEnv::new();
-    let base =
-        json!({"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoDynamicGrid9Seats"});
+    let base = json!({"RoomId": "r1", "RoomType": "Live", "SeatTemplate": "VideoDynamicGrid9Seats", "IsUnlimitedRoomEnabled": true});
     let with = |k: &str, v: Value| {
         let mut info = base.clone();
         info[k] = v;

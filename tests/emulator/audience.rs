@@ -34,6 +34,16 @@ fn join_and_leave_make_an_audience_that_the_other_commands_see() {
         .args(["seat", "pick", "show", "u1", "--index", "1"])
         .assert()
         .code(0);
+    // A user the emulator has no account for is imported by join (an
+    // audience member's app has one), so it can then be seated.
+    emu.client()
+        .args(["emulator", "join", "show", "guest7"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["seat", "pick", "show", "guest7", "--index", "2"])
+        .assert()
+        .code(0);
     emu.client()
         .args(["emulator", "leave", "--room-id", "show", "u3", "-o", "json"])
         .assert()

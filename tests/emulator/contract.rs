@@ -60,6 +60,17 @@ const WALK: &[(&[&str], &str)] = &[
     (&["send", "c1", "--from", "host", "--text", "hi"], "receipt"),
     (&["transfer", "c1", "--to", "u4", "--yes"], "result"),
     (&["describe", "c1"], "object"),
+    (&["api", "get_room_info", "-f", "RoomId=c1"], "object"),
+    (
+        &["user", "import", "fan1", "fan2", "--nick", "Fan"],
+        "result",
+    ),
+    (&["user", "check", "fan1", "nobody"], "user"),
+    (&["user", "get", "fan1", "host"], "user"),
+    (
+        &["user", "set", "fan1", "--avatar", "https://x/f.png"],
+        "result",
+    ),
     (&["version"], "object"),
     (&["explain", "100004"], "object"),
     (&["doctor"], "object"),

@@ -47,6 +47,30 @@ fn a_confirmed_write_survives_kill_9() {
 }
 
 #[test]
+fn an_imported_account_survives_kill_9_with_its_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let emu = Emu::start_in(dir.path(), &STATE_ARGS, &[]);
+    let got = emu.post(
+        "im_open_login_svc/account_import",
+        json!({"UserID": "fan", "Nick": "Fan"}),
+    );
+    assert_eq!(code(&got), 0, "{got}");
+    let (status, _) = emu.stop_with("-KILL");
+    assert!(!status.success());
+    let again = Emu::start_in(dir.path(), &STATE_ARGS, &[]);
+    let got = again.post(
+        "profile/portrait_get",
+        json!({"To_Account": ["fan"], "TagList": ["Tag_Profile_IM_Nick"]}),
+    );
+    assert_eq!(
+        got["UserProfileItem"][0]["ProfileItem"],
+        json!([{"Tag": "Tag_Profile_IM_Nick", "Value": "Fan"}]),
+        "{got}"
+    );
+    again.stop();
+}
+
+#[test]
 fn special_files_are_refused_as_state_with_exit_3() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo");

@@ -148,6 +148,20 @@ impl Emu {
         self.post_signed(path, &sig, body)
     }
 
+    /// Imports `users` (multiaccount_import), as a test's setup.
+    pub fn import(&self, users: &[&str]) {
+        let list: Vec<Value> = users
+            .iter()
+            .map(|u| serde_json::json!({"UserID": u}))
+            .collect();
+        let got = self.post(
+            "im_open_login_svc/multiaccount_import",
+            serde_json::json!({"AccountList": list}),
+        );
+        assert_eq!(code(&got), 0, "{got}");
+        assert_eq!(got["FailAccounts"], serde_json::json!([]), "{got}");
+    }
+
     pub fn post_signed(&self, path: &str, sig: &str, body: Value) -> Value {
         let query = format!(
             "sdkappid={DEMO_APP}&identifier=administrator&usersig={sig}&random=7&contenttype=json"

@@ -204,6 +204,7 @@ fn a_room_has_at_most_three_robots_and_they_are_members() {
         ))
     };
     assert_eq!(add(json!(["bot1", "bot2", "bot3"])), 0);
+    emu.import(&["bot4"]);
     assert_eq!(add(json!(["bot4"])), 100002);
     let got = live(&emu, "get_robot", json!({"RoomId": "r"}));
     assert_eq!(
@@ -328,6 +329,7 @@ fn banned_entries_carry_the_documented_fields_and_guessed_codes_say_so() {
             json!({"RoomId": "r", "RobotList_Account": r}),
         )
     };
+    emu.import(&["b1", "b2", "b3", "b4"]);
     assert_eq!(code(&add(&["b1", "b2", "b3"])), 0);
     let fourth = add(&["b4"]);
     assert_eq!(code(&fourth), 100002);

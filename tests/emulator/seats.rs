@@ -89,6 +89,8 @@ fn seats_pick_lock_kick_and_move() {
         9,
         "VideoDynamicGrid9Seats"
     );
+    assert_eq!(pick("stranger", 1), 70107, "not imported");
+    emu.import(&["stranger"]);
     assert_eq!(pick("stranger", 1), 100005, "not a member");
     assert_eq!(pick("u1", 1), 0);
     assert_eq!(seat(&emu, 1)["Member_Account"], "u1");

@@ -11,7 +11,9 @@ use serde_json::json;
 use super::Session;
 use super::args::{RoomArg, UsersArg};
 use super::room_failure;
-use crate::api::endpoint::{EMU_JOIN_ROOM, EMU_LEAVE_ROOM, EMU_REACT, SEND_TEXT_MSG};
+use crate::api::endpoint::{
+    EMU_JOIN_ROOM, EMU_LEAVE_ROOM, EMU_REACT, MULTIACCOUNT_IMPORT, SEND_TEXT_MSG,
+};
 use crate::cmd::Ctx;
 use crate::error::Error;
 use crate::output::{self, Format};
@@ -83,6 +85,23 @@ pub struct AudienceArgs {
     /// Print the requests without sending
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// An audience member's app has an imported account: `users` are imported
+/// (multiaccount_import, 100 a call; importing again is harmless) before
+/// they join, so they can then be seated, made robots or owners.
+fn import(s: &Session, room: &str, users: &[String]) -> crate::cmd::Result<()> {
+    for chunk in users.chunks(crate::limits::ACCOUNTS_PER_CALL) {
+        let list: Vec<serde_json::Value> = chunk.iter().map(|u| json!({"UserID": u})).collect();
+        let what = format!("the audience of room \"{room}\" could not be imported");
+        s.call(
+            &MULTIACCOUNT_IMPORT,
+            room,
+            &json!({"AccountList": list}),
+            &what,
+        )?;
+    }
+    Ok(())
 }
 
 /// Refuses an endpoint that is not on this machine: the real service has
@@ -181,6 +200,7 @@ fn crowd(ctx: &Ctx, c: &CrowdArgs) -> crate::cmd::Result<()> {
     let name = |i: u64| format!("viewer-{i:04}");
     let mut members: Vec<String> = (1..=c.members).map(name).collect();
     let mut next = c.members + 1;
+    import(&s, room, &members)?;
     let what = format!("the crowd could not join room \"{room}\"");
     for chunk in members.chunks(PER_CALL) {
         let body = json!({"RoomId": room, "MemberList_Account": chunk});
@@ -219,6 +239,7 @@ fn crowd(ctx: &Ctx, c: &CrowdArgs) -> crate::cmd::Result<()> {
                 let w = format!("the crowd churn in room \"{room}\" failed");
                 let body = json!({"RoomId": room, "MemberList_Account": [gone]});
                 s.call(&EMU_LEAVE_ROOM, room, &body, &w)?;
+                import(&s, room, &members[i..=i])?;
                 let body = json!({"RoomId": room, "MemberList_Account": [members[i]]});
                 s.call(&EMU_JOIN_ROOM, room, &body, &w)?;
                 t.churned += 1;
