@@ -329,8 +329,26 @@ impl Failed {
 /// prints the record either way (cli.md section 3); text prints the room ID
 /// alone on success.
 pub fn finish(format: Format, rec: &Record, err: Option<Failure>) -> Result<(), Failure> {
+    finish_with_room(format, rec, err, None)
+}
+
+/// [`finish`], and under `-o json` the `room` noun of what this call set
+/// (create, update: the RoomInfo sent), so a room reads the same in `get`,
+/// `list`, `describe`, `create` and `update`.
+pub fn finish_with_room(
+    format: Format,
+    rec: &Record,
+    err: Option<Failure>,
+    room: Option<Value>,
+) -> Result<(), Failure> {
     match format {
-        Format::Json | Format::Raw => output::print_json(&rec.output_json()),
+        Format::Json | Format::Raw => {
+            let mut v = rec.output_json();
+            if let (Some(room), None) = (room, &err) {
+                v["room"] = room;
+            }
+            output::print_json(&v)
+        }
         Format::Text if err.is_none() => output::println(&rec.room_id),
         Format::Text => {}
     }

@@ -163,9 +163,12 @@ fn json_output_for_success_and_failure() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // The result, and the room noun of what was set (as get shows a room).
     assert_eq!(
         v,
-        json!({"status": "created", "room_id": "ok", "request_id": "Id-ok-1", "attempts": 1})
+        json!({"status": "created", "room_id": "ok", "request_id": "Id-ok-1", "attempts": 1,
+               "room": {"room_id": "ok", "seat_template": "VideoDynamicGrid9Seats",
+                        "unlimited": true, "extra": {"RoomType": "Live"}}})
     );
 
     let out = env

@@ -198,8 +198,18 @@ pub fn run(ctx: &Ctx, args: &CreateArgs) -> crate::cmd::Result<End> {
     {
         output::note(note);
     }
-    settle::finish(ctx.format(), &rec, err)?;
+    let room = (rec.status == crate::settle::Status::Created)
+        .then(|| sent_room(&body))
+        .flatten();
+    settle::finish_with_room(ctx.format(), &rec, err, room)?;
     Ok(End::Done)
+}
+
+/// The `room` noun of a create or update body's `RoomInfo`: what was set.
+pub fn sent_room(body: &serde_json::Value) -> Option<serde_json::Value> {
+    body.get("RoomInfo")
+        .and_then(|i| i.as_object())
+        .map(|i| crate::cmd::view::RoomView::parse(i).to_json())
 }
 
 /// `livectl create --from-csv`: the flags are defaults for every row.

@@ -260,6 +260,12 @@ pub const RESULT: &[Key] = &[
         Ty::Object,
         "destroy: the room's end-of-show totals, as sent",
     ),
+    k(
+        "",
+        "room",
+        Ty::Object,
+        "create, update: the room noun of what this call set",
+    ),
 ];
 
 /// A key as documented: its name, type and meaning.

@@ -10,7 +10,7 @@ use crate::cmd::args::{RoomFieldArgs, invalid, room_of, spec_from_flags};
 use crate::cmd::call::Session;
 use crate::error::Error;
 use crate::room::{Field, FieldError, Naming, RoomSpec};
-use crate::settle::{Record, Status, finish};
+use crate::settle::{Record, Status};
 
 #[derive(Args, Debug, Clone)]
 pub struct UpdateArgs {
@@ -96,7 +96,13 @@ pub fn run(ctx: &Ctx, args: &UpdateArgs) -> crate::cmd::Result<()> {
         None,
         answer.attempts,
     );
-    Ok(finish(ctx.format(), &rec, None)?)
+    let room = crate::cmd::create::sent_room(&body);
+    Ok(crate::settle::finish_with_room(
+        ctx.format(),
+        &rec,
+        None,
+        room,
+    )?)
 }
 
 #[cfg(test)]

@@ -80,7 +80,10 @@ fn update_json_output() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         lines(&out),
-        vec![json!({"status": "updated", "room_id": "r1", "request_id": "Id-ok-1", "attempts": 1})]
+        vec![
+            json!({"status": "updated", "room_id": "r1", "request_id": "Id-ok-1", "attempts": 1,
+                    "room": {"room_id": "r1", "cover_url": "u"}})
+        ]
     );
     mock.assert_calls(1);
 }
