@@ -63,6 +63,8 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         Command::User(c) => done(cmd::user::run(&ctx, &c)),
         Command::Api(a) => done(cmd::api::run(&ctx, &a)),
         // the local emulator
+        Command::Announce(a) => done(cmd::live::announce::run(&ctx, &a)),
+        Command::Mix(c) => done(cmd::live::mix::run(&ctx, &c)),
         Command::Emulator(e) => match &e.audience {
             Some(a) => done(cmd::live::audience::run(&ctx, a)),
             None => done(crate::emulator::run(&ctx, &e.serve)),

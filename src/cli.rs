@@ -331,6 +331,18 @@ pub enum Command {
         after_long_help = "Examples:\n  livectl api get_room_info -f RoomId=live-1\n  livectl api profile/portrait_get -F 'To_Account:=[\"host\"]' -F 'TagList:=[\"Tag_Profile_IM_Nick\"]'\n  livectl api live_engine_http_srv/get_gift --data @gift.json --jq .Response\n\nThe body is --data (default {}), then each -f KEY=VALUE (a string) and -F KEY:=JSON.\nThe answer is printed whole, as one JSON object, a failure's too; the exit code is\nthe failure's, as for every command. A path in livectl's table is paced at its\ndocumented rate and its answer checked; any other at 10 requests a second."
     )]
     Api(crate::cmd::api::ApiArgs),
+    /// Announce into the room's chat group as an admin (send_group_msg)
+    #[command(
+        after_long_help = "Examples:\n  livectl announce live-1 --text \"We start in 5 minutes\"\n  \
+                                 livectl announce live-1 --text \"Winner: @ana\" --priority high"
+    )]
+    Announce(crate::cmd::live::announce::AnnounceArgs),
+    /// Stream mixing: resume a dead mix task, set the co-host layout
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl mix resume live-1\n  livectl mix set live-1 --grid"
+    )]
+    Mix(crate::cmd::live::mix::MixCommand),
     // ---- the local emulator ----
     #[command(display_order = 105)]
     /// Serve a local stand-in of the live-room REST service (try, script and rehearse without an account)

@@ -121,6 +121,12 @@ endpoints! {
     PORTRAIT_GET = "profile/portrait_get", 200 top,
         "UserProfileItem": List, "UserProfileItem[].To_Account": Id;
     PORTRAIT_SET = "profile/portrait_set", 200 top;
+    // A Chat group message into the room's group (GroupId = RoomId): the
+    // payload is at the top level (live-api.md §18.7).
+    SEND_GROUP_MSG = "group_open_http_svc/send_group_msg", 200 top, "MsgSeq": Int;
+    // Stream mixing (live-api.md §3.9).
+    SET_MIX_STREAM = "live_engine_http_srv/set_mix_stream", 20;
+    RESUME_MCU_TASK = "live_engine_http_srv/resume_mcu_task", 20;
     // The emulator's own commands (`livectl emulator join|leave`).
     EMU_JOIN_ROOM = "livectl_emulator/join_room", 1000;
     EMU_LEAVE_ROOM = "livectl_emulator/leave_room", 1000;

@@ -79,3 +79,94 @@ pub fn advance_clock(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     c.state.clock_offset_ms = c.clock.offset_ms();
     Out::response(json!({"Now": c.clock.now_s()}))
 }
+
+/// send_group_msg into a live room's group (GroupId = RoomId; live-api.md
+/// §18.7): MsgBody a non-empty list, Random an integer, the sender (default:
+/// the admin) an imported account unless `--accounts open`. Counts as a
+/// room message; the answer is at the top level. Codes as the Chat
+/// service's: 10004 bad parameter, 10010 no such group.
+pub fn group_msg(c: &mut Call, b: &Body) -> Result<Out, Fail> {
+    let group = text(b, "GroupId").map_err(|_| super::wire::fail(10004, "GroupId is required"))?;
+    if !b.get("Random").is_some_and(|r| r.is_u64()) {
+        return Err(super::wire::fail(
+            10004,
+            "Random is required, an unsigned integer",
+        ));
+    }
+    match b.get("MsgBody") {
+        Some(serde_json::Value::Array(items)) if !items.is_empty() => {}
+        _ => {
+            return Err(super::wire::fail(
+                10004,
+                "MsgBody is required, a non-empty list",
+            ));
+        }
+    }
+    if b.get("From_Account").is_some() {
+        account(b, "From_Account")?;
+    }
+    let now = c.now_ms / 1000;
+    let group = group.to_string();
+    let Some(room) = c.state.rooms.get_mut(&group) else {
+        return Err(super::wire::fail(
+            10010,
+            format!("group \"{group}\" does not exist (a live room's group ID is its RoomId)"),
+        ));
+    };
+    room.msg_seq += 1;
+    room.stats.total_msg_count += 1;
+    Ok(Out {
+        response: None,
+        top: vec![("MsgTime", json!(now)), ("MsgSeq", json!(room.msg_seq))],
+    })
+}
+
+/// set_mix_stream (live-api.md §3.9): the room must have been created with
+/// IsUnlimitedRoomEnabled true, LayoutMode 0 or 1000, and with 1000 every
+/// user in LayoutInfo.LayoutList on a seat. The codes for a room that cannot
+/// be mixed and a user not seated are the emulator's guess (100002).
+pub fn set_mix(c: &mut Call, b: &Body) -> Result<Out, Fail> {
+    let mode = super::wire::int(b, "LayoutMode")?;
+    let room = room(c, b)?;
+    if room.info.unlimited != Some(true) {
+        return Err(bad(
+            "the room was not created with IsUnlimitedRoomEnabled true, so it cannot be mixed (the code 100002 is the emulator's guess)",
+        ));
+    }
+    match mode {
+        0 => {}
+        1000 => {
+            let list = b
+                .get("LayoutInfo")
+                .and_then(|l| l.get("LayoutList"))
+                .and_then(|l| l.as_array())
+                .ok_or_else(|| bad("LayoutMode 1000 needs LayoutInfo.LayoutList"))?;
+            for e in list {
+                let user = e
+                    .get("Member_Account")
+                    .and_then(|u| u.as_str())
+                    .unwrap_or("");
+                if !room.seats.iter().any(|s| s.member.as_deref() == Some(user)) {
+                    return Err(bad(format!(
+                        "{user} is not on a seat: every user in the mix must be (the code 100002 is the emulator's guess)"
+                    )));
+                }
+            }
+        }
+        m => return Err(bad(format!("LayoutMode {m}: 0 (grid) or 1000 (custom)"))),
+    }
+    Out::empty()
+}
+
+/// resume_mcu_task: a room that can be mixed has a task to resume; one
+/// that cannot answers 100424 (mix task does not exist).
+pub fn resume_mix(c: &mut Call, b: &Body) -> Result<Out, Fail> {
+    let room = room(c, b)?;
+    if room.info.unlimited != Some(true) {
+        return Err(super::wire::fail(
+            100_424,
+            "the room has no mix task: it was not created with IsUnlimitedRoomEnabled true",
+        ));
+    }
+    Out::empty()
+}

@@ -75,6 +75,9 @@ const COMMANDS: &[(&str, Handler, bool)] = &[
     (ep::ACCOUNT_CHECK.path, accounts::check, false),
     (ep::PORTRAIT_GET.path, accounts::portrait_get, false),
     (ep::PORTRAIT_SET.path, accounts::portrait_set, true),
+    (ep::SEND_GROUP_MSG.path, messages::group_msg, true),
+    (ep::SET_MIX_STREAM.path, messages::set_mix, false),
+    (ep::RESUME_MCU_TASK.path, messages::resume_mix, false),
     (ep::EMU_JOIN_ROOM.path, members::join, true),
     (ep::EMU_LEAVE_ROOM.path, members::leave, true),
     (ep::EMU_REACT.path, members::react, true),
@@ -152,6 +155,8 @@ impl Service {
             .and_then(|b| {
                 b.get("RoomId")
                     .or_else(|| b.get("RoomInfo").and_then(|i| i.get("RoomId")))
+                    // send_group_msg: a live room's group is its RoomId.
+                    .or_else(|| b.get("GroupId"))
             })
             .and_then(Value::as_str)
             .map(str::to_string);

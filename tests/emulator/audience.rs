@@ -143,3 +143,35 @@ fn a_crowd_joins_chats_likes_and_sends_gifts_and_the_stats_move() {
         "{members}"
     );
 }
+
+#[test]
+fn a_room_created_without_unlimited_cannot_be_mixed() {
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
+    emu.client()
+        .args(["create", "plain", "--unlimited=false"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["mix", "resume", "plain", "--retries", "0"])
+        .assert()
+        // 100424 (no mix task) is retryable by the code table: exit 7.
+        .code(7)
+        .stderr(predicates::str::contains("100424"));
+    emu.client().args(["create", "mixable"]).assert().code(0);
+    emu.client()
+        .args(["mix", "resume", "mixable"])
+        .assert()
+        .code(0);
+    // An announcement counts as a room message.
+    emu.client()
+        .args(["announce", "mixable", "--text", "hi"])
+        .assert()
+        .code(0);
+    let out = emu
+        .client()
+        .args(["stats", "mixable", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["total_msg_count"], 1);
+}

@@ -5,11 +5,13 @@
 //! before anything is sent, and builds its request body.
 
 pub mod admin;
+pub mod announce;
 pub mod args;
 pub mod audience;
 pub mod describe;
 pub mod member;
 pub mod meta;
+pub mod mix;
 pub mod robot;
 pub mod roster;
 pub mod seat;
