@@ -337,6 +337,12 @@ pub enum Command {
                                  livectl announce live-1 --text \"Winner: @ana\" --priority high"
     )]
     Announce(crate::cmd::live::announce::AnnounceArgs),
+    /// PK battles between co-hosted rooms: start, info, score
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl battle start live-1 --with live-2 --for 5m\n  livectl battle info battle-7"
+    )]
+    Battle(crate::cmd::live::battle::BattleCommand),
     /// Stream mixing: resume a dead mix task, set the co-host layout
     #[command(
         subcommand,

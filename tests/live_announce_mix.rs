@@ -93,3 +93,47 @@ fn mix_set_sends_the_grid_or_a_layout_file_and_resume_the_room() {
     custom.assert_calls(1);
     resume.assert_calls(1);
 }
+
+#[test]
+fn battles_send_milliseconds_and_score_operations() {
+    let env = TestEnv::new();
+    let start = env.server.mock(|when, then| {
+        when.path("/v4/live_engine_http_pk/create_battle")
+            .is_true(valid_request)
+            .json_body(json!({"FromRoomId": "live-1", "ToRoomIdList": ["live-2", "live-3"],
+                              "Duration": 300_000, "ExtensionInfo": "final"}));
+        then.status(200).json_body(json!({"ErrorCode": 0, "ActionStatus": "OK",
+            "RequestId": "Id-b", "Response": {"BattleId": "b-9",
+            "Result": [{"RoomId": "live-2", "ResultCode": 0}, {"RoomId": "live-3", "ResultCode": 3}]}}));
+    });
+    let set = env.server.mock(|when, then| {
+        when.path("/v4/live_engine_http_pk/set_battle_score")
+            .json_body(json!({"BattleId": "b-9", "OpType": 2,
+                              "ScoreList": [{"RoomId": "live-2", "Score": 0}]}));
+        then.status(200)
+            .json_body(json!({"ErrorCode": 0, "ActionStatus": "OK",
+            "RequestId": "Id-s", "Response": {"Result": [{"RoomId": "live-2", "ResultCode": 0}]}}));
+    });
+    let out = env
+        .cmd()
+        .args([
+            "battle", "start", "live-1", "--with", "live-2", "live-3", "--for", "5m",
+        ])
+        .args(["--extension", "final"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "b-9\n");
+    assert!(stderr(&out).contains("room \"live-3\": already in another battle (ResultCode 3)"));
+    env.cmd()
+        .args(["battle", "score", "b-9", "live-2=0", "--set"])
+        .assert()
+        .code(0)
+        .stdout("live-2=0\n");
+    env.cmd()
+        .args(["battle", "score", "b-9", "live-2"])
+        .assert()
+        .code(2);
+    start.assert_calls(1);
+    set.assert_calls(1);
+}

@@ -124,6 +124,10 @@ endpoints! {
     // A Chat group message into the room's group (GroupId = RoomId): the
     // payload is at the top level (live-api.md §18.7).
     SEND_GROUP_MSG = "group_open_http_svc/send_group_msg", 200 top, "MsgSeq": Int;
+    // Battles (PK, live-api.md §10 and §18.9).
+    CREATE_BATTLE = "live_engine_http_pk/create_battle", 200, "BattleId": Id, "Result": List;
+    SET_BATTLE_SCORE = "live_engine_http_pk/set_battle_score", 200, "Result": List;
+    GET_BATTLE_INFO = "live_engine_http_pk/get_battle_info", 200, "BattleId": Id;
     // Stream mixing (live-api.md §3.9).
     SET_MIX_STREAM = "live_engine_http_srv/set_mix_stream", 20;
     RESUME_MCU_TASK = "live_engine_http_srv/resume_mcu_task", 20;

@@ -266,6 +266,18 @@ pub const RESULT: &[Key] = &[
         Ty::Object,
         "create, update: the room noun of what this call set",
     ),
+    k(
+        "",
+        "battle_id",
+        Ty::Id,
+        "battle start, battle score: the battle",
+    ),
+    k(
+        "",
+        "result",
+        Ty::Array,
+        "battle: per room {RoomId, ResultCode}, as sent (0 = done)",
+    ),
 ];
 
 /// A key as documented: its name, type and meaning.

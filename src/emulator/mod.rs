@@ -9,6 +9,7 @@ mod accounts;
 mod admins;
 mod args;
 mod auth;
+mod battles;
 mod faults;
 mod http;
 mod members;

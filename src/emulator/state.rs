@@ -25,6 +25,21 @@ pub struct State {
     /// Creates of the last second, for 100012; not saved.
     #[serde(skip)]
     pub recent: Recent,
+    /// Battles (PK): kept in memory only, not saved with --state (a battle
+    /// lasts minutes).
+    #[serde(skip)]
+    pub battles: std::collections::BTreeMap<String, Battle>,
+}
+
+/// A battle between rooms.
+#[derive(Debug, Clone, Default)]
+pub struct Battle {
+    pub from: String,
+    pub rooms: Vec<String>,
+    pub duration_ms: u64,
+    /// Unix seconds.
+    pub start: u64,
+    pub scores: BTreeMap<String, i64>,
 }
 
 /// An imported account's profile.

@@ -175,3 +175,53 @@ fn a_room_created_without_unlimited_cannot_be_mixed() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total_msg_count"], 1);
 }
+
+#[test]
+fn a_battle_on_the_emulator_keeps_its_scores() {
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
+    for r in ["red", "blue"] {
+        emu.client().args(["create", r]).assert().code(0);
+    }
+    let out = emu
+        .client()
+        .args(["battle", "start", "red", "--with", "blue", "--for", "10m"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    emu.client()
+        .args(["battle", "score", &id, "red=10", "blue=4"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["battle", "score", &id, "red=5"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["battle", "score", &id, "blue=1", "--set"])
+        .assert()
+        .code(0);
+    let out = emu
+        .client()
+        .args(["battle", "info", &id, "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], 1, "{v}");
+    assert_eq!(v["duration_ms"], 600_000);
+    assert_eq!(
+        v["rooms"][0],
+        json!({"room_id": "red", "score": 15, "owner": "administrator"})
+    );
+    assert_eq!(
+        v["rooms"][1],
+        json!({"room_id": "blue", "score": 1, "owner": "administrator"})
+    );
+    // A room in a running battle is refused for another (ResultCode 3).
+    emu.client().args(["create", "green"]).assert().code(0);
+    emu.client()
+        .args(["battle", "start", "green", "--with", "blue", "--for", "1m"])
+        .assert()
+        .code(5)
+        .stderr(predicates::str::contains("already in another battle"));
+}

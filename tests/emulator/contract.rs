@@ -61,6 +61,13 @@ const WALK: &[(&[&str], &str)] = &[
     (&["announce", "c1", "--text", "hello all"], "receipt"),
     (&["mix", "set", "c1", "--grid"], "result"),
     (&["mix", "resume", "c1"], "result"),
+    (&["create", "c2"], "result"),
+    (
+        &["battle", "start", "c1", "--with", "c2", "--for", "1m"],
+        "result",
+    ),
+    (&["battle", "score", "battle-1", "c1=10", "c2=7"], "result"),
+    (&["battle", "info", "battle-1"], "object"),
     (&["transfer", "c1", "--to", "u4", "--yes"], "result"),
     (&["describe", "c1"], "object"),
     (&["api", "get_room_info", "-f", "RoomId=c1"], "object"),

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod announce;
 pub mod args;
 pub mod audience;
+pub mod battle;
 pub mod describe;
 pub mod member;
 pub mod meta;
