@@ -66,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         Command::Announce(a) => done(cmd::live::announce::run(&ctx, &a)),
         Command::Mix(c) => done(cmd::live::mix::run(&ctx, &c)),
         Command::Battle(c) => done(cmd::live::battle::run(&ctx, &c)),
+        Command::Gift(c) => done(cmd::live::gift::run(&ctx, &c)),
         Command::Emulator(e) => match &e.audience {
             Some(a) => done(cmd::live::audience::run(&ctx, a)),
             None => done(crate::emulator::run(&ctx, &e.serve)),

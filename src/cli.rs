@@ -337,6 +337,12 @@ pub enum Command {
                                  livectl announce live-1 --text \"Winner: @ana\" --priority high"
     )]
     Announce(crate::cmd::live::announce::AnnounceArgs),
+    /// Gifts: a user's totals in a room, sending one, and the catalogue (add, get, remove)
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl gift count live-1 --user host\n  livectl gift add rose --name Rose --coins 10"
+    )]
+    Gift(crate::cmd::live::gift::GiftCommand),
     /// PK battles between co-hosted rooms: start, info, score
     #[command(
         subcommand,

@@ -128,6 +128,13 @@ endpoints! {
     CREATE_BATTLE = "live_engine_http_pk/create_battle", 200, "BattleId": Id, "Result": List;
     SET_BATTLE_SCORE = "live_engine_http_pk/set_battle_score", 200, "Result": List;
     GET_BATTLE_INFO = "live_engine_http_pk/get_battle_info", 200, "BattleId": Id;
+    // Gifts (live-api.md §18.8): the catalogue answers at the top level and
+    // takes 1 call a second; send_gift and get_gift_count 200/s.
+    SEND_GIFT = "live_engine_http_srv/send_gift", 200;
+    GET_GIFT_COUNT = "live_engine_http_srv/get_gift_count", 200, "": Object;
+    ADD_GIFT = "live_engine_http_srv/add_gift", 1;
+    GET_GIFT = "live_engine_http_srv/get_gift", 1 top, "GiftInfo": Object;
+    DEL_GIFT = "live_engine_http_srv/del_gift", 1;
     // Stream mixing (live-api.md §3.9).
     SET_MIX_STREAM = "live_engine_http_srv/set_mix_stream", 20;
     RESUME_MCU_TASK = "live_engine_http_srv/resume_mcu_task", 20;

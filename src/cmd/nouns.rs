@@ -278,6 +278,8 @@ pub const RESULT: &[Key] = &[
         Ty::Array,
         "battle: per room {RoomId, ResultCode}, as sent (0 = done)",
     ),
+    k("", "gift_id", Ty::Id, "gift add, send, remove: the gift"),
+    k("", "count", Ty::Int, "gift send: how many"),
 ];
 
 /// A key as documented: its name, type and meaning.

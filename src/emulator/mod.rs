@@ -11,6 +11,7 @@ mod args;
 mod auth;
 mod battles;
 mod faults;
+mod gifts;
 mod http;
 mod members;
 mod messages;

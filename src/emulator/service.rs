@@ -11,7 +11,7 @@ use super::faults::{EmulatorClock, Faults};
 use super::state::State;
 use super::store::Store;
 use super::wire::{Body, Fail, Out, fail};
-use super::{accounts, admins, battles, members, messages, meta, rooms, seats};
+use super::{accounts, admins, battles, gifts, members, messages, meta, rooms, seats};
 use crate::api::endpoint as ep;
 
 /// Revision switches.
@@ -76,6 +76,11 @@ const COMMANDS: &[(&str, Handler, bool)] = &[
     (ep::PORTRAIT_GET.path, accounts::portrait_get, false),
     (ep::PORTRAIT_SET.path, accounts::portrait_set, true),
     (ep::SEND_GROUP_MSG.path, messages::group_msg, true),
+    (ep::ADD_GIFT.path, gifts::add, false),
+    (ep::GET_GIFT.path, gifts::get, false),
+    (ep::DEL_GIFT.path, gifts::del, false),
+    (ep::SEND_GIFT.path, gifts::send, true),
+    (ep::GET_GIFT_COUNT.path, gifts::count, false),
     (ep::CREATE_BATTLE.path, battles::create, false),
     (ep::SET_BATTLE_SCORE.path, battles::score, false),
     (ep::GET_BATTLE_INFO.path, battles::info, false),

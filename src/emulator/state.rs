@@ -29,6 +29,9 @@ pub struct State {
     /// lasts minutes).
     #[serde(skip)]
     pub battles: std::collections::BTreeMap<String, Battle>,
+    /// The gift catalogue (GiftId -> GiftInfo): in memory only.
+    #[serde(skip)]
+    pub gifts: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// A battle between rooms.
@@ -174,9 +177,12 @@ pub struct Room {
     pub mutes: BTreeMap<String, u64>,
     pub stats: Stats,
     pub msg_seq: u64,
-    /// Who sent gifts (emulator-only `react`), for TotalUniqueGiftSenders.
+    /// Who sent gifts (`react`, send_gift), for TotalUniqueGiftSenders.
     #[serde(default)]
     pub gift_senders: BTreeSet<String>,
+    /// send_gift per sender: (gifts, coins), for get_gift_count.
+    #[serde(default)]
+    pub gifts_by: BTreeMap<String, (u64, u64)>,
 }
 
 impl Room {

@@ -225,3 +225,51 @@ fn a_battle_on_the_emulator_keeps_its_scores() {
         .code(5)
         .stderr(predicates::str::contains("already in another battle"));
 }
+
+#[test]
+fn gifts_are_added_sent_and_counted() {
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
+    emu.client().args(["create", "show"]).assert().code(0);
+    emu.client()
+        .args(["gift", "add", "rose", "--name", "Rose", "--coins", "10"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["gift", "get", "rose", "-o", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains(r#""DefaultName":"Rose""#));
+    emu.client()
+        .args(["emulator", "join", "show", "fan7"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args([
+            "gift", "send", "show", "--from", "fan7", "--gift", "rose", "--count", "3",
+        ])
+        .assert()
+        .code(0);
+    let out = emu
+        .client()
+        .args(["gift", "count", "show", "--user", "fan7", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["total_count"].clone(), v["total_coins"].clone()),
+        (json!(3), json!(30))
+    );
+    // A gift not in the catalogue is refused; removing needs --yes off a terminal.
+    emu.client()
+        .args(["gift", "send", "show", "--from", "fan7", "--gift", "tulip"])
+        .assert()
+        .code(5);
+    emu.client()
+        .args(["gift", "remove", "rose"])
+        .assert()
+        .code(2);
+    emu.client()
+        .args(["gift", "remove", "rose", "--yes"])
+        .assert()
+        .code(0);
+}

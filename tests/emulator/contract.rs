@@ -68,6 +68,17 @@ const WALK: &[(&[&str], &str)] = &[
     ),
     (&["battle", "score", "battle-1", "c1=10", "c2=7"], "result"),
     (&["battle", "info", "battle-1"], "object"),
+    (
+        &["gift", "add", "rose", "--name", "Rose", "--coins", "10"],
+        "result",
+    ),
+    (&["gift", "get", "rose"], "object"),
+    (
+        &["gift", "send", "c1", "--from", "u1", "--gift", "rose"],
+        "result",
+    ),
+    (&["gift", "count", "c1", "--user", "u1"], "object"),
+    (&["gift", "remove", "rose", "--yes"], "result"),
     (&["transfer", "c1", "--to", "u4", "--yes"], "result"),
     (&["describe", "c1"], "object"),
     (&["api", "get_room_info", "-f", "RoomId=c1"], "object"),

@@ -10,6 +10,7 @@ pub mod args;
 pub mod audience;
 pub mod battle;
 pub mod describe;
+pub mod gift;
 pub mod member;
 pub mod meta;
 pub mod mix;
