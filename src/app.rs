@@ -60,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         Command::Transfer(a) => done(cmd::live::transfer::run(&ctx, &a)),
         Command::Stats(a) => done(cmd::live::stats::run(&ctx, &a)),
         Command::Describe(a) => done(cmd::live::describe::run(&ctx, &a)),
+        Command::Webhook(c) => done(cmd::webhook::run(&ctx, &c)),
         // the local emulator
         Command::Emulator(e) => match &e.audience {
             Some(a) => done(cmd::live::audience::run(&ctx, a)),

@@ -320,6 +320,12 @@ pub enum Command {
     /// One view of a room: info, stats, seats, admins, robots, metadata, members
     #[command(after_long_help = "Example:\n  livectl describe live-1")]
     Describe(crate::cmd::live::describe::DescribeArgs),
+    /// The app's live webhook: URL and events, signing token
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl webhook set --url https://hooks.example.com/live --events Live.CallbackAfterCreateRoom\n  livectl webhook token set --token-stdin < token.txt"
+    )]
+    Webhook(crate::cmd::webhook::WebhookCommand),
     // ---- the local emulator ----
     #[command(display_order = 105)]
     /// Serve a local stand-in of the live-room REST service (try, script and rehearse without an account)

@@ -104,6 +104,14 @@ endpoints! {
     KICK_USER_OFF_SEAT = "room_engine_http_mic/kick_user_off_seat", 200;
     LOCK_SEAT = "room_engine_http_mic/lock_seat", 200;
     MOVE_USER_TO_SEAT = "room_engine_http_mic/move_user_to_seat", 200;
+    // The live webhook's configuration (live-api.md §18.1).
+    SET_CALLBACK = "live_config/set_callback", 200;
+    UPDATE_CALLBACK = "live_config/update_callback", 200;
+    GET_CALLBACK = "live_config/get_callback", 200, "Url": Text, "CallbackCommandList": List;
+    DELETE_CALLBACK = "live_config/delete_callback", 200;
+    SET_CALLBACK_TOKEN = "live_config/set_callback_token", 200;
+    GET_CALLBACK_TOKEN = "live_config/get_callback_token", 200, "": Object;
+    DELETE_CALLBACK_TOKEN = "live_config/delete_callback_token", 200;
     // The emulator's own commands (`livectl emulator join|leave`).
     EMU_JOIN_ROOM = "livectl_emulator/join_room", 1000;
     EMU_LEAVE_ROOM = "livectl_emulator/leave_room", 1000;

@@ -23,6 +23,7 @@ pub mod update;
 pub mod usersig;
 pub mod view;
 pub mod watch;
+pub mod webhook;
 
 pub use ctx::Ctx;
 
