@@ -9,6 +9,7 @@ mod admins;
 mod args;
 mod auth;
 mod faults;
+pub mod hooks;
 mod http;
 mod members;
 mod messages;

@@ -22,6 +22,9 @@ pub struct State {
     /// Creates of the last second, for 100012; not saved.
     #[serde(skip)]
     pub recent: Recent,
+    /// The live webhook's configuration and token: in memory, not saved.
+    #[serde(skip)]
+    pub hooks: super::hooks::Hooks,
 }
 
 /// Room IDs created in the last second: a map to look them up and a queue
