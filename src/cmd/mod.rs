@@ -24,6 +24,7 @@ pub mod usersig;
 pub mod view;
 pub mod watch;
 pub mod webhook;
+pub mod webhook_listen;
 
 pub use ctx::Ctx;
 

@@ -75,6 +75,11 @@ pub enum WebhookCommand {
         after_long_help = "Examples:\n  livectl webhook token set --token-file token.txt\n  livectl webhook token get"
     )]
     Token(TokenCommand),
+    /// Receive webhooks on this machine: check Sign, print each event, forward it
+    #[command(
+        after_long_help = "Examples:\n  livectl webhook listen --token-file token.txt\n  livectl webhook listen --listen 127.0.0.1:9091 --forward-to http://127.0.0.1:8080/live -o json"
+    )]
+    Listen(super::webhook_listen::ListenArgs),
 }
 
 #[derive(Subcommand, Debug, Clone)]
@@ -223,6 +228,7 @@ pub fn read_token(stdin: bool, file: Option<&PathBuf>) -> anyhow::Result<Secret>
 pub fn run(ctx: &Ctx, cmd: &WebhookCommand) -> crate::cmd::Result<()> {
     match cmd {
         WebhookCommand::Get => get(ctx),
+        WebhookCommand::Listen(a) => Ok(super::webhook_listen::run(ctx, a)?),
         WebhookCommand::Set(a) => set(ctx, a),
         WebhookCommand::Delete(a) => delete(ctx, a, &DELETE_CALLBACK, "the webhook"),
         WebhookCommand::Token(TokenCommand::Set(a)) => token_set(ctx, a),

@@ -6,11 +6,11 @@
 //! one file per family of commands.
 
 mod admins;
-mod args;
+pub(crate) mod args;
 mod auth;
 mod faults;
 pub mod hooks;
-mod http;
+pub(crate) mod http;
 mod members;
 mod messages;
 mod meta;

@@ -123,6 +123,8 @@ fn every_command_is_walked() {
         "webhook set",
         "webhook delete",
         "webhook token",
+        // A long-running receiver; its JSON lines are checked in tests/emulator/webhook.rs.
+        "webhook listen",
         "profile add",
         "profile list",
         "profile remove",

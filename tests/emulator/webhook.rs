@@ -305,3 +305,188 @@ fn only_listed_events_go_and_a_remote_url_is_refused_without_slowing_requests() 
     let (_, err) = emu.stop();
     assert!(err.contains("loopback only"), "{err}");
 }
+
+/// `livectl webhook listen` as a child: its address (from stderr) and its
+/// stdout lines.
+struct Listener {
+    child: std::process::Child,
+    url: String,
+    lines: Receiver<String>,
+}
+
+impl Listener {
+    fn start(dir: &std::path::Path, args: &[&str]) -> Listener {
+        use std::process::Stdio;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("livectl"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("XDG_CONFIG_HOME", dir.join("xdg"))
+            .current_dir(dir)
+            .args(["webhook", "listen", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        err.read_line(&mut first).unwrap();
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .trim_end_matches('/')
+            .to_string();
+        std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for l in out.lines() {
+                let Ok(l) = l else { return };
+                if tx.send(l).is_err() {
+                    return;
+                }
+            }
+        });
+        Listener { child, url, lines }
+    }
+
+    fn line(&self) -> String {
+        self.lines
+            .recv_timeout(Duration::from_secs(10))
+            .expect("listen printed a line")
+    }
+
+    fn interrupt(mut self) -> std::process::ExitStatus {
+        let id = self.child.id().to_string();
+        std::process::Command::new("sh")
+            .args(["-c", "kill -INT \"$0\"", &id])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn listen_prints_a_signed_event_forwards_it_and_refuses_a_forged_one() {
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
+    let token = emu.write("token.txt", &format!("{TOKEN}\n"));
+    let (app, app_rx) = receiver();
+    let listen = Listener::start(
+        &emu.path("."),
+        &[
+            "--token-file",
+            token.to_str().unwrap(),
+            "--forward-to",
+            &app,
+            "--sdkappid",
+            &DEMO_APP.to_string(),
+        ],
+    );
+    emu.client()
+        .args([
+            "webhook",
+            "set",
+            "--url",
+            &format!("{}/live", listen.url),
+            "--events",
+            "Live.CallbackAfterCreateRoom,Live.CallbackAfterMemberStateChanged",
+        ])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["webhook", "token", "set", "--token-file"])
+        .arg(&token)
+        .assert()
+        .code(0);
+    let made = emu.post(
+        "live_engine_http_srv/create_room",
+        json!({"RoomInfo": {"RoomId": "show", "RoomType": "Live",
+                            "SeatTemplate": "VideoDynamicGrid9Seats", "Owner_Account": "host"}}),
+    );
+    assert_eq!(code(&made), 0, "{made}");
+    let line = listen.line();
+    assert!(
+        line.contains("Live.CallbackAfterCreateRoom room=show owner=host operator=administrator -> forwarded: HTTP 200"),
+        "{line}"
+    );
+    assert!(!line.contains(TOKEN), "{line}");
+    // Passed on with the same query and body.
+    let (q, body, target) = next(&app_rx);
+    assert!(target.starts_with("/cb?"), "{target}");
+    assert_eq!(
+        param(&q, "CallbackCommand"),
+        Some("Live.CallbackAfterCreateRoom")
+    );
+    assert!(param(&q, "Sign").is_some());
+    assert_eq!(body["RoomInfo"]["RoomId"], "show");
+
+    emu.client()
+        .args(["emulator", "join", "show", "u1"])
+        .assert()
+        .code(0);
+    let line = listen.line();
+    assert!(
+        line.contains("room=show type=Online cause=Enter members=u1"),
+        "{line}"
+    );
+    let _ = next(&app_rx);
+
+    // A forged Sign, and a stale one: 401, shown as refused, not forwarded.
+    let now = super::harness::now();
+    let forged = format!(
+        "{}/live?SdkAppid={DEMO_APP}&CallbackCommand=Live.CallbackAfterCreateRoom&RequestTime={now}&Sign={}",
+        listen.url,
+        "0".repeat(64)
+    );
+    let client = reqwest::blocking::Client::new();
+    let r = client
+        .post(&forged)
+        .body(r#"{"RoomId":"x"}"#)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let answer: Value = r.json().unwrap();
+    assert_eq!(answer["ActionStatus"], "FAIL");
+    let line = listen.line();
+    assert!(line.contains("refused: Sign does not match"), "{line}");
+    let old = now - 120;
+    let stale_sign: String = Sha256::digest(format!("{TOKEN}{old}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let stale = format!(
+        "{}/live?SdkAppid={DEMO_APP}&CallbackCommand=Live.CallbackAfterCreateRoom&RequestTime={old}&Sign={stale_sign}",
+        listen.url
+    );
+    let r = client
+        .post(&stale)
+        .body(r#"{"RoomId":"x"}"#)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(listen.line().contains("refused: RequestTime is 120s old"));
+    assert!(
+        app_rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "nothing forwarded"
+    );
+    assert!(listen.interrupt().success(), "Ctrl-C exits 0");
+}
+
+#[test]
+fn listen_refuses_a_remote_address_without_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    super::harness::bare(dir.path())
+        .args(["webhook", "listen", "--listen", "0.0.0.0:0"])
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--allow-remote"));
+}
