@@ -490,3 +490,32 @@ fn listen_refuses_a_remote_address_without_the_flag() {
         .code(2)
         .stderr(predicates::str::contains("--allow-remote"));
 }
+
+#[test]
+fn listen_prints_json_lines_of_the_contract() {
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
+    let listen = Listener::start(&emu.path("."), &["-o", "json"]);
+    emu.client()
+        .args([
+            "webhook",
+            "set",
+            "--url",
+            &listen.url,
+            "--events",
+            "Live.CallbackAfterCreateRoom",
+        ])
+        .assert()
+        .code(0);
+    let made = emu.post(
+        "live_engine_http_srv/create_room",
+        json!({"RoomInfo": {"RoomId": "j1", "RoomType": "Live",
+                            "SeatTemplate": "VideoDynamicGrid9Seats"}}),
+    );
+    assert_eq!(code(&made), 0, "{made}");
+    let line: Value = serde_json::from_str(&listen.line()).unwrap();
+    livectl::cmd::nouns::check("webhook_event", &line).unwrap();
+    assert_eq!(line["command"], "Live.CallbackAfterCreateRoom");
+    assert_eq!(line["verified"], false);
+    assert_eq!(line["body"]["RoomInfo"]["RoomId"], "j1");
+    assert!(listen.interrupt().success());
+}
