@@ -62,6 +62,7 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
         Command::Describe(a) => done(cmd::live::describe::run(&ctx, &a)),
         Command::User(c) => done(cmd::user::run(&ctx, &c)),
         Command::Api(a) => done(cmd::api::run(&ctx, &a)),
+        Command::Webhook(c) => done(cmd::webhook::run(&ctx, &c)),
         // the local emulator
         Command::Announce(a) => done(cmd::live::announce::run(&ctx, &a)),
         Command::Mix(c) => done(cmd::live::mix::run(&ctx, &c)),

@@ -355,6 +355,12 @@ pub enum Command {
         after_long_help = "Examples:\n  livectl mix resume live-1\n  livectl mix set live-1 --grid"
     )]
     Mix(crate::cmd::live::mix::MixCommand),
+    /// The app's live webhook: URL and events, signing token
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  livectl webhook set --url https://hooks.example.com/live --events Live.CallbackAfterCreateRoom\n  livectl webhook token set --token-stdin < token.txt"
+    )]
+    Webhook(crate::cmd::webhook::WebhookCommand),
     // ---- the local emulator ----
     #[command(display_order = 105)]
     /// Serve a local stand-in of the live-room REST service (try, script and rehearse without an account)

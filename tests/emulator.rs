@@ -26,6 +26,8 @@ mod live;
 mod seats;
 #[path = "emulator/tlssig.rs"]
 mod tlssig;
+#[path = "emulator/webhook.rs"]
+mod webhook;
 
 use common::{assert_no_secret, read_report, rooms_csv};
 use harness::{DEMO_APP, DEMO_KEY, Emu, code, now};

@@ -138,6 +138,14 @@ endpoints! {
     // Stream mixing (live-api.md §3.9).
     SET_MIX_STREAM = "live_engine_http_srv/set_mix_stream", 20;
     RESUME_MCU_TASK = "live_engine_http_srv/resume_mcu_task", 20;
+    // The live webhook's configuration (live-api.md §18.1).
+    SET_CALLBACK = "live_config/set_callback", 200;
+    UPDATE_CALLBACK = "live_config/update_callback", 200;
+    GET_CALLBACK = "live_config/get_callback", 200, "Url": Text, "CallbackCommandList": List;
+    DELETE_CALLBACK = "live_config/delete_callback", 200;
+    SET_CALLBACK_TOKEN = "live_config/set_callback_token", 200;
+    GET_CALLBACK_TOKEN = "live_config/get_callback_token", 200, "": Object;
+    DELETE_CALLBACK_TOKEN = "live_config/delete_callback_token", 200;
     // The emulator's own commands (`livectl emulator join|leave`).
     EMU_JOIN_ROOM = "livectl_emulator/join_room", 1000;
     EMU_LEAVE_ROOM = "livectl_emulator/leave_room", 1000;

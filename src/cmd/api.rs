@@ -208,7 +208,7 @@ mod tests {
             endpoint_of("profile/portrait_get").unwrap(),
             endpoint::PORTRAIT_GET
         );
-        let other = endpoint_of("live_engine_http_srv/get_gift").unwrap();
+        let other = endpoint_of("live_engine_http_srv/get_gift_category").unwrap();
         assert_eq!(other.per_second, endpoint::DEFAULT_PER_SECOND);
         assert_eq!(
             endpoint_of("add_gift").unwrap().path,

@@ -25,6 +25,8 @@ pub mod user;
 pub mod usersig;
 pub mod view;
 pub mod watch;
+pub mod webhook;
+pub mod webhook_listen;
 
 pub use ctx::Ctx;
 

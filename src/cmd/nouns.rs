@@ -185,6 +185,82 @@ pub const STATS: &[Key] = &[
     k("TotalMsgCount", "total_msg_count", Ty::Int, "chat messages"),
     EXTRA,
 ];
+pub const WEBHOOK: &[Key] = &[
+    k(
+        "",
+        "status",
+        Ty::Str,
+        "set, update, delete: `set`, `updated` or `deleted`",
+    ),
+    k(
+        "",
+        "configured",
+        Ty::Bool,
+        "get: whether the app has a webhook",
+    ),
+    k(
+        "Url",
+        "url",
+        Ty::Any,
+        "where events are POSTed (null when none)",
+    ),
+    k(
+        "CallbackCommandList",
+        "events",
+        Ty::Array,
+        "the event names sent",
+    ),
+];
+pub const WEBHOOK_TOKEN: &[Key] = &[
+    k(
+        "",
+        "status",
+        Ty::Str,
+        "token set, token delete: `set` or `deleted`",
+    ),
+    k(
+        "",
+        "set",
+        Ty::Bool,
+        "token get: whether a token is configured",
+    ),
+    k(
+        "IsTokenEnable",
+        "enabled",
+        Ty::Bool,
+        "events are signed with it",
+    ),
+    k(
+        "Token",
+        "token",
+        Ty::Any,
+        "token get --show only: the token itself",
+    ),
+];
+pub const WEBHOOK_EVENT: &[Key] = &[
+    k("", "time", Ty::Time, "when it arrived"),
+    k("", "command", Ty::Str, "its CallbackCommand (query)"),
+    k(
+        "",
+        "verified",
+        Ty::Bool,
+        "its Sign was checked against the token",
+    ),
+    k("", "body", Ty::Object, "the body, as sent"),
+    k(
+        "",
+        "forwarded",
+        Ty::Any,
+        "--forward-to: the app server's HTTP status, or why not",
+    ),
+    k(
+        "",
+        "refused",
+        Ty::Str,
+        "why it was refused (HTTP 401); no body then",
+    ),
+];
+
 pub const RECEIPT: &[Key] = &[
     k("", "status", Ty::Str, "`sent`"),
     ROOM_ID,
@@ -334,6 +410,26 @@ pub fn nouns() -> Vec<(Noun, Vec<KeyDoc>)> {
         (
             noun("user", "user check, user get (one per user)", USER),
             plain(USER),
+        ),
+        (
+            noun("webhook", "webhook get, set, delete", WEBHOOK),
+            plain(WEBHOOK),
+        ),
+        (
+            noun(
+                "webhook_token",
+                "webhook token get, set, delete",
+                WEBHOOK_TOKEN,
+            ),
+            plain(WEBHOOK_TOKEN),
+        ),
+        (
+            noun(
+                "webhook_event",
+                "webhook listen (one per line)",
+                WEBHOOK_EVENT,
+            ),
+            plain(WEBHOOK_EVENT),
         ),
         (
             noun(

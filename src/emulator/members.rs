@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use super::hooks;
 use super::service::Call;
 use super::state::{Ban, Room};
 use super::wire::{Body, Fail, Out, accounts, bad, int, no_room, opt_int, opt_text, text};
@@ -81,7 +82,11 @@ pub fn ban(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         )));
     }
     let room = room(c, b)?;
+    let mut kicked = Vec::new();
     for u in users {
+        if room.members.contains(&u) {
+            kicked.push(u.clone());
+        }
         room.remove_member(&u);
         room.bans.insert(
             u,
@@ -91,6 +96,8 @@ pub fn ban(c: &mut Call, b: &Body) -> Result<Out, Fail> {
             },
         );
     }
+    let id = text(b, "RoomId")?;
+    hooks::members(c, id, &kicked, false, "Kicked");
     Out::empty()
 }
 
@@ -157,14 +164,19 @@ pub fn join(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let users = accounts(b, "MemberList_Account", LIST_BATCH)?;
     let room = room(c, b)?;
     let mut refused = Vec::new();
+    let mut entered = Vec::new();
     for u in users {
         if room.bans.contains_key(&u) {
             refused.push(u);
         } else {
             room.stats.total_viewers += 1;
-            room.members.insert(u);
+            if room.members.insert(u.clone()) {
+                entered.push(u);
+            }
         }
     }
+    let id = text(b, "RoomId")?;
+    hooks::members(c, id, &entered, true, "Enter");
     Out::response(json!({"Refused": refused}))
 }
 
@@ -206,8 +218,14 @@ pub fn react(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 pub fn leave(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let users = accounts(b, "MemberList_Account", LIST_BATCH)?;
     let room = room(c, b)?;
+    let mut left = Vec::new();
     for u in users {
+        if room.members.contains(&u) {
+            left.push(u.clone());
+        }
         room.remove_member(&u);
     }
+    let id = text(b, "RoomId")?;
+    hooks::members(c, id, &left, false, "Leave");
     Out::empty()
 }

@@ -7,12 +7,13 @@
 
 mod accounts;
 mod admins;
-mod args;
+pub(crate) mod args;
 mod auth;
 mod battles;
 mod faults;
 mod gifts;
-mod http;
+pub mod hooks;
+pub(crate) mod http;
 mod members;
 mod messages;
 mod meta;

@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::hooks;
 use super::seats;
 use super::service::Call;
 use super::state::{Info, Room};
@@ -151,6 +152,11 @@ pub fn create(c: &mut Call, b: &Body) -> Result<Out, Fail> {
         ..Room::default()
     };
     c.state.recent.insert(id.clone(), now);
+    if hooks::wants(c, hooks::CREATE_ROOM) {
+        let body =
+            json!({"Operator_Account": c.admin, "RoomInfo": shown(&id, &room), "EventTime": now});
+        hooks::emit(c, hooks::CREATE_ROOM, body);
+    }
     c.state.rooms.insert(id.clone(), room);
     Ok(Out {
         response: None,
@@ -161,14 +167,22 @@ pub fn create(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 pub fn destroy(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let id = text(b, "RoomId")?;
     let room = c.state.rooms.remove(id).ok_or_else(|| no_room(id))?;
-    let s = room.stats;
-    Out::response(json!({"Statistic": {
+    let s = &room.stats;
+    let statistic = json!({
         "TotalViewers": s.total_viewers,
         "TotalGiftsSent": s.total_gifts_sent,
         "TotalGiftCoins": s.total_gift_coins,
         "TotalUniqueGiftSenders": s.total_unique_gift_senders,
         "TotalLikesReceived": s.total_likes_received,
-    }}))
+    });
+    if hooks::wants(c, hooks::DESTROY_ROOM) {
+        let body = json!({
+            "Operator_Account": c.admin, "RoomId": id, "EventType": "DestroyByUser",
+            "EventTime": c.now_ms, "RoomInfo": shown(id, &room), "Statistic": statistic,
+        });
+        hooks::emit(c, hooks::DESTROY_ROOM, body);
+    }
+    Out::response(json!({ "Statistic": statistic }))
 }
 
 /// A room's RoomInfo as the service shows it.

@@ -11,7 +11,7 @@ use super::faults::{EmulatorClock, Faults};
 use super::state::State;
 use super::store::Store;
 use super::wire::{Body, Fail, Out, fail};
-use super::{accounts, admins, battles, gifts, members, messages, meta, rooms, seats};
+use super::{accounts, admins, battles, gifts, hooks, members, messages, meta, rooms, seats};
 use crate::api::endpoint as ep;
 
 /// Revision switches.
@@ -31,6 +31,8 @@ pub struct Call<'a> {
     /// The app admin the request came from (default room owner).
     pub admin: &'a str,
     pub clock: &'a EmulatorClock,
+    /// Webhook events of this call, sent after it succeeded (`hooks`).
+    pub outbox: Vec<(&'static str, Value)>,
 }
 
 type Handler = fn(&mut Call, &Body) -> Result<Out, Fail>;
@@ -86,6 +88,14 @@ const COMMANDS: &[(&str, Handler, bool)] = &[
     (ep::GET_BATTLE_INFO.path, battles::info, false),
     (ep::SET_MIX_STREAM.path, messages::set_mix, false),
     (ep::RESUME_MCU_TASK.path, messages::resume_mix, false),
+    // In memory only (not journaled): the webhook is not in `--state`.
+    (ep::SET_CALLBACK.path, hooks::set_callback, false),
+    (ep::UPDATE_CALLBACK.path, hooks::update_callback, false),
+    (ep::GET_CALLBACK.path, hooks::get_callback, false),
+    (ep::DELETE_CALLBACK.path, hooks::delete_callback, false),
+    (ep::SET_CALLBACK_TOKEN.path, hooks::set_token, false),
+    (ep::GET_CALLBACK_TOKEN.path, hooks::get_token, false),
+    (ep::DELETE_CALLBACK_TOKEN.path, hooks::delete_token, false),
     (ep::EMU_JOIN_ROOM.path, members::join, true),
     (ep::EMU_LEAVE_ROOM.path, members::leave, true),
     (ep::EMU_REACT.path, members::react, true),
@@ -128,6 +138,8 @@ pub struct Service {
     pub state: Mutex<State>,
     /// `--state`: every change is journaled there before it is answered.
     pub store: Option<Arc<Store>>,
+    /// Sends webhook events in the background.
+    pub hook_sender: hooks::Sender,
     requests: AtomicU64,
     id_tag: u32,
 }
@@ -147,6 +159,7 @@ impl Service {
             rules,
             state: Mutex::new(state),
             store: None,
+            hook_sender: hooks::Sender::default(),
             requests: AtomicU64::new(0),
             id_tag: rand::random(),
         }
@@ -237,8 +250,10 @@ impl Service {
             rules: &self.rules,
             admin: &self.creds.identifier,
             clock: &self.clock,
+            outbox: Vec::new(),
         };
         let out = handler(&mut call, &body)?;
+        let outbox = std::mem::take(&mut call.outbox);
         if *writes && let Some(store) = &self.store {
             // Journaled before the answer: a confirmed write survives a crash.
             store.record(&state, room_id).map_err(|e| {
@@ -247,6 +262,18 @@ impl Service {
                     format!("the emulator could not journal this change ({e}); it is not saved"),
                 )
             })?;
+        }
+        if !outbox.is_empty() {
+            // Delivery time is the wall clock's (the receiver checks it).
+            let request_time = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let out_of_lock =
+                hooks::deliveries(&state.hooks, self.creds.sdkappid, outbox, request_time);
+            drop(state);
+            for d in out_of_lock {
+                self.hook_sender.send(d);
+            }
         }
         Ok(out)
     }

@@ -25,6 +25,9 @@ pub struct State {
     /// Creates of the last second, for 100012; not saved.
     #[serde(skip)]
     pub recent: Recent,
+    /// The live webhook's configuration and token: in memory, not saved.
+    #[serde(skip)]
+    pub hooks: super::hooks::Hooks,
     /// Battles (PK): kept in memory only, not saved with --state (a battle
     /// lasts minutes).
     #[serde(skip)]

@@ -92,6 +92,25 @@ const WALK: &[(&[&str], &str)] = &[
         &["user", "set", "fan1", "--avatar", "https://x/f.png"],
         "result",
     ),
+    (
+        &[
+            "webhook",
+            "set",
+            "--url",
+            "http://127.0.0.1:9/x",
+            "--events",
+            "Live.CallbackAfterEndBattle",
+        ],
+        "webhook",
+    ),
+    (&["webhook", "get"], "webhook"),
+    (
+        &["webhook", "token", "set", "--token-file", "token.txt"],
+        "webhook_token",
+    ),
+    (&["webhook", "token", "get", "--show"], "webhook_token"),
+    (&["webhook", "token", "delete", "--yes"], "webhook_token"),
+    (&["webhook", "delete", "--yes"], "webhook"),
     (&["version"], "object"),
     (&["explain", "100004"], "object"),
     (&["doctor"], "object"),
@@ -108,6 +127,7 @@ fn every_json_line_of_every_command_fits_the_contract() {
                             "SeatTemplate": "VideoDynamicGrid9Seats", "Owner_Account": "host"}}),
     );
     assert_eq!(code(&made), 0, "{made}");
+    emu.write("token.txt", "contract-token\n");
     let mut describe = None;
     for (args, noun) in WALK {
         if args[0] == "member" && args[1] == "list" || args[0] == "seat" && args[1] == "pick" {
@@ -151,6 +171,8 @@ fn every_command_is_walked() {
         "help",
         "emulator",
         "emulator crowd",
+        // A long-running receiver; its JSON lines are checked in tests/emulator/webhook.rs.
+        "webhook listen",
         "profile add",
         "profile list",
         "profile remove",
