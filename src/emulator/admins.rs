@@ -21,6 +21,7 @@ pub fn list(c: &mut Call, b: &Body) -> Result<Out, Fail> {
 
 pub fn modify(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let users = accounts(b, "Admin_Account", usize::MAX)?;
+    let named = users.clone();
     let op = text(b, "OpType")?.to_string();
     let room = room(c, b)?;
     match op.as_str() {
@@ -48,6 +49,13 @@ pub fn modify(c: &mut Call, b: &Body) -> Result<Out, Fail> {
             )));
         }
     }
+    // The webhook's field is `opType`, lower-case o (§18.4).
+    let id = text(b, "RoomId")?.to_string();
+    super::hooks::after(
+        c,
+        super::hooks::MODIFY_ADMIN,
+        json!({"RoomId": id, "Admin_Account": named, "opType": op}),
+    );
     Out::empty()
 }
 

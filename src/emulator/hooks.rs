@@ -23,6 +23,11 @@ use crate::output;
 pub const CREATE_ROOM: &str = "Live.CallbackAfterCreateRoom";
 pub const DESTROY_ROOM: &str = "Live.CallbackAfterDestroyRoom";
 pub const MEMBER_STATE: &str = "Live.CallbackAfterMemberStateChanged";
+pub const UPDATE_ROOM: &str = "Live.CallbackAfterUpdateRoomInfo";
+pub const MODIFY_ADMIN: &str = "Live.CallbackAfterModifyAdmin";
+pub const SET_METADATA: &str = "Live.CallbackAfterSetMetadata";
+pub const DEL_METADATA: &str = "Live.CallbackAfterDelMetadata";
+pub const SEAT_CHANGED: &str = "Mic.CallbackAfterSeatInfoChanged";
 
 /// Deliveries waiting for the sender thread; more are dropped.
 pub const QUEUE: usize = 256;
@@ -349,6 +354,47 @@ pub fn post(d: &Delivery) -> Result<u16, String> {
         .nth(1)
         .and_then(|c| c.parse().ok())
         .ok_or_else(|| "no HTTP answer".to_string())
+}
+
+/// `Mic.CallbackAfterSeatInfoChanged` for `room` (§18.4): the whole seat
+/// list as it now is, after a pick, kick, lock, mute or move.
+pub fn seats(c: &mut Call, room: &str) {
+    if !wants(c, SEAT_CHANGED) {
+        return;
+    }
+    let Some(r) = c.state.rooms.get(room) else {
+        return;
+    };
+    let list: Vec<Value> = r
+        .seats
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            serde_json::json!({
+                "Index": i, "Member_Account": s.member.clone().unwrap_or_default(),
+                "IsTakenDisabled": s.locked, "IsVideoDisabled": s.video_disabled,
+                "IsAudioDisabled": s.audio_disabled,
+            })
+        })
+        .collect();
+    let body = serde_json::json!({
+        "Operator_Account": c.admin, "RoomId": room, "SeatList": list, "EventTime": c.now_ms,
+    });
+    emit(c, SEAT_CHANGED, body);
+}
+
+/// The other after-events of §18.4 whose body is given by the caller
+/// (update room info, admins, metadata); `Operator_Account` and
+/// `EventTime` (ms) are added here.
+pub fn after(c: &mut Call, event: &'static str, mut body: Value) {
+    if !wants(c, event) {
+        return;
+    }
+    if let Some(m) = body.as_object_mut() {
+        m.insert("Operator_Account".into(), serde_json::json!(c.admin));
+        m.insert("EventTime".into(), serde_json::json!(c.now_ms));
+    }
+    emit(c, event, body);
 }
 
 #[cfg(test)]

@@ -47,14 +47,30 @@ pub fn set(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     // The client's own rule (crate::limits), answered with the service's codes.
     let next = meta_after(&room.metadata, &pairs).map_err(|e| fail(e.code(), e.to_string()))?;
     room.metadata = next;
+    let id = text(b, "RoomId")?.to_string();
+    let list: Vec<Value> = pairs
+        .iter()
+        .map(|(k, v)| serde_json::json!({"Key": k, "Value": v}))
+        .collect();
+    super::hooks::after(
+        c,
+        super::hooks::SET_METADATA,
+        serde_json::json!({"RoomId": id, "Metadata": list}),
+    );
     Out::empty()
 }
 
 pub fn del(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     let keys = strings(b, "Keys")?;
     let room = room(c, b)?;
-    for k in keys {
-        room.metadata.remove(&k);
+    for k in &keys {
+        room.metadata.remove(k);
     }
+    let id = text(b, "RoomId")?.to_string();
+    super::hooks::after(
+        c,
+        super::hooks::DEL_METADATA,
+        serde_json::json!({"RoomId": id, "Keys": keys}),
+    );
     Out::empty()
 }

@@ -248,6 +248,9 @@ pub fn update(c: &mut Call, b: &Body) -> Result<Out, Fail> {
     if unlimited.is_some() {
         i.unlimited = unlimited;
     }
+    // Only the fields changed, as sent ([I] in §18.4).
+    let changed = Value::Object(info.clone());
+    hooks::after(c, hooks::UPDATE_ROOM, json!({"RoomInfo": changed}));
     Out::empty()
 }
 

@@ -253,6 +253,18 @@ impl Service {
             outbox: Vec::new(),
         };
         let out = handler(&mut call, &body)?;
+        // Any change of seats is one webhook with the whole seat list.
+        let seat_change = [
+            ep::PICK_USER_ON_SEAT.path,
+            ep::KICK_USER_OFF_SEAT.path,
+            ep::LOCK_SEAT.path,
+            ep::MOVE_USER_TO_SEAT.path,
+        ];
+        if seat_change.contains(name)
+            && let Some(r) = room_id
+        {
+            hooks::seats(&mut call, r);
+        }
         let outbox = std::mem::take(&mut call.outbox);
         if *writes && let Some(store) = &self.store {
             // Journaled before the answer: a confirmed write survives a crash.

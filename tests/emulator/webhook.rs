@@ -519,3 +519,86 @@ fn listen_prints_json_lines_of_the_contract() {
     assert_eq!(line["body"]["RoomInfo"]["RoomId"], "j1");
     assert!(listen.interrupt().success());
 }
+
+#[test]
+fn room_admin_metadata_and_seat_changes_are_sent_too() {
+    let emu = Emu::start(&["--listen", "127.0.0.1:0"]);
+    let (url, rx) = receiver();
+    emu.client()
+        .args([
+            "webhook",
+            "set",
+            "--url",
+            &url,
+            "--events",
+            "Live.CallbackAfterUpdateRoomInfo,Live.CallbackAfterModifyAdmin,\
+             Live.CallbackAfterSetMetadata,Live.CallbackAfterDelMetadata,\
+             Mic.CallbackAfterSeatInfoChanged",
+        ])
+        .assert()
+        .code(0);
+    emu.client().args(["create", "show"]).assert().code(0);
+    emu.client()
+        .args(["update", "show", "--name", "Finals"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["admin", "add", "show", "u2"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["meta", "set", "show", "topic=launch"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["meta", "delete", "show", "topic"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["emulator", "join", "show", "u1"])
+        .assert()
+        .code(0);
+    emu.client()
+        .args(["seat", "pick", "show", "u1", "--index", "1"])
+        .assert()
+        .code(0);
+    let (q, body, _) = next(&rx);
+    assert_eq!(
+        param(&q, "CallbackCommand"),
+        Some("Live.CallbackAfterUpdateRoomInfo")
+    );
+    assert_eq!(body["RoomInfo"]["RoomName"], "Finals");
+    assert_eq!(body["Operator_Account"], "administrator");
+    let (q, body, _) = next(&rx);
+    assert_eq!(
+        param(&q, "CallbackCommand"),
+        Some("Live.CallbackAfterModifyAdmin")
+    );
+    assert_eq!(
+        (body["opType"].clone(), body["Admin_Account"].clone()),
+        (json!("add"), json!(["u2"]))
+    );
+    let (q, body, _) = next(&rx);
+    assert_eq!(
+        param(&q, "CallbackCommand"),
+        Some("Live.CallbackAfterSetMetadata")
+    );
+    assert_eq!(
+        body["Metadata"],
+        json!([{"Key": "topic", "Value": "launch"}])
+    );
+    let (q, body, _) = next(&rx);
+    assert_eq!(
+        param(&q, "CallbackCommand"),
+        Some("Live.CallbackAfterDelMetadata")
+    );
+    assert_eq!(body["Keys"], json!(["topic"]));
+    let (q, body, _) = next(&rx);
+    assert_eq!(
+        param(&q, "CallbackCommand"),
+        Some("Mic.CallbackAfterSeatInfoChanged")
+    );
+    assert_eq!(body["RoomId"], "show");
+    assert_eq!(body["SeatList"][1]["Member_Account"], "u1");
+    assert!(body["EventTime"].is_u64());
+}
