@@ -28,8 +28,7 @@ fn every_command_is_in_the_reference() {
                 || (!verb.is_empty()
                     && reference.lines().any(|l| {
                         l.contains(&format!("livectl {group} "))
-                            && l.split(|ch: char| ch == ' ' || ch == '|' || ch == '`')
-                                .any(|w| w == verb)
+                            && l.split([' ', '|', '`']).any(|w| w == verb)
                     }));
             if !found {
                 missing.push(name);
