@@ -34,9 +34,31 @@ fn compile(code: &str) -> Result<Filter, String> {
         .map_err(|e| format!("--jq: cannot compile \"{code}\" ({} error(s))", e.len()))
 }
 
+thread_local! {
+    /// The expression last compiled on this thread: `--jq` is one expression
+    /// for the whole run, and every printed value goes through it.
+    static COMPILED: std::cell::RefCell<Option<(String, std::rc::Rc<Filter>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `code` compiled, once per thread and expression.
+fn compiled(code: &str) -> Result<std::rc::Rc<Filter>, String> {
+    if let Some(f) = COMPILED.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| k == code)
+            .map(|(_, f)| f.clone())
+    }) {
+        return Ok(f);
+    }
+    let f = std::rc::Rc::new(compile(code)?);
+    COMPILED.with(|c| *c.borrow_mut() = Some((code.to_string(), f.clone())));
+    Ok(f)
+}
+
 /// The lines `code` makes of `input`: strings raw, the rest as JSON.
 pub fn run(code: &str, input: &serde_json::Value) -> Result<Vec<String>, String> {
-    let filter = compile(code)?;
+    let filter = compiled(code)?;
     let text = input.to_string();
     let val = read::parse_single(text.as_bytes()).map_err(|e| format!("--jq: {e}"))?;
     let ctx = Ctx::<data::JustLut<Val>>::new(&filter.lut, Vars::new([]));

@@ -213,10 +213,13 @@ pub fn set_jq(expr: Option<String>) {
 /// makes of it. A filter that fails on a value is said on stderr and ends
 /// the run with exit 1 (as a lost write does), the other values still go.
 pub fn print_json(value: &serde_json::Value) {
-    let jq = JQ.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    match jq {
-        None => println(value.to_string()),
-        Some(expr) => match crate::jq::run(&expr, value) {
+    let jq = JQ.lock().unwrap_or_else(|e| e.into_inner());
+    match jq.as_deref() {
+        None => {
+            drop(jq);
+            println(value.to_string())
+        }
+        Some(expr) => match crate::jq::run(expr, value) {
             Ok(lines) => lines.iter().for_each(println),
             Err(e) => {
                 warn(&e);
