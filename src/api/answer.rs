@@ -186,11 +186,21 @@ pub fn check_shape(ep: &Endpoint, reply: &Reply) -> Result<(), String> {
     if reply.error_code != 0 || ep.returns.is_empty() {
         return Ok(());
     }
+    let fail =
+        |root: &str, (rel, problem): Miss| format!("{}: {root}{rel} {problem}", ep.command());
     if ep.top_level {
-        let root = Value::Object(reply.rest.clone());
+        // The account services answer outside `Response`: the first part
+        // of each path is a top-level field.
         for (path, need) in ep.returns {
-            check_path(&root, "the answer", path, *need)
-                .map_err(|e| format!("{}: {e}", ep.command()))?;
+            let (head, rest) = split(path);
+            let Some(v) = reply.rest.get(head) else {
+                return Err(fail(
+                    "the answer",
+                    (format!(".{head}"), "is missing".into()),
+                ));
+            };
+            check_path(v, rest.strip_prefix('.').unwrap_or(rest), *need)
+                .map_err(|(rel, p)| fail("the answer", (format!(".{head}{rel}"), p)))?;
         }
         return Ok(());
     }
@@ -201,51 +211,63 @@ pub fn check_shape(ep: &Endpoint, reply: &Reply) -> Result<(), String> {
         ));
     };
     for (path, need) in ep.returns {
-        check_path(root, "Response", path, *need).map_err(|e| format!("{}: {e}", ep.command()))?;
+        check_path(root, path, *need).map_err(|m| fail("Response", m))?;
     }
     Ok(())
 }
 
-/// Checks `path` (`A.B`, `A[]`, `A[].B`) under `v`, named `at` so far.
-fn check_path(v: &Value, at: &str, path: &str, need: Need) -> Result<(), String> {
-    if path.is_empty() {
-        return check_need(v, at, need);
-    }
-    let (head, rest) = match path.find(['.', '[']) {
+/// Where a required field failed, relative to the node checked
+/// (`.MemberList[2].Member_Account`), and what is wrong (`is missing`). The
+/// location is built only on the way out of a failure: a long list that is
+/// fine costs no string.
+type Miss = (String, String);
+
+/// `A.B[]…` as its first field name and the rest (`.B[]…` or `[]…`).
+fn split(path: &str) -> (&str, &str) {
+    match path.find(['.', '[']) {
         Some(i) => (&path[..i], &path[i..]),
         None => (path, ""),
+    }
+}
+
+/// Checks `path` (`A.B`, `A[]`, `A[].B`, or `""` for `v` itself) under `v`.
+fn check_path(v: &Value, path: &str, need: Need) -> Result<(), Miss> {
+    if path.is_empty() {
+        return check_need(v, need).map_err(|p| (String::new(), p));
+    }
+    let (head, rest) = split(path);
+    let here = |rel: String| {
+        if head.is_empty() {
+            rel
+        } else {
+            format!(".{head}{rel}")
+        }
     };
-    let (v, at) = if head.is_empty() {
-        (v, at.to_string())
+    let v = if head.is_empty() {
+        v
     } else {
         let Value::Object(m) = v else {
-            return Err(format!("{at} is {}, not an object", a_kind(v)));
+            return Err((String::new(), format!("is {}, not an object", a_kind(v))));
         };
-        let at = format!("{at}.{head}");
         match m.get(head) {
-            Some(x) => (x, at),
-            None => return Err(format!("{at} is missing")),
+            Some(x) => x,
+            None => return Err((format!(".{head}"), "is missing".into())),
         }
     };
     if let Some(rest) = rest.strip_prefix("[]") {
         let Value::Array(items) = v else {
-            return Err(format!("{at} is {}, not a list", a_kind(v)));
+            return Err((here(String::new()), format!("is {}, not a list", a_kind(v))));
         };
         let rest = rest.strip_prefix('.').unwrap_or(rest);
         for (i, item) in items.iter().enumerate() {
-            let at_i = format!("{at}[{i}]");
-            if rest.is_empty() {
-                check_need(item, &at_i, need)?;
-            } else {
-                check_path(item, &at_i, rest, need)?;
-            }
+            check_path(item, rest, need).map_err(|(rel, p)| (here(format!("[{i}]{rel}")), p))?;
         }
         return Ok(());
     }
-    check_path(v, &at, rest.strip_prefix('.').unwrap_or(rest), need)
+    check_path(v, rest.strip_prefix('.').unwrap_or(rest), need).map_err(|(rel, p)| (here(rel), p))
 }
 
-fn check_need(v: &Value, at: &str, need: Need) -> Result<(), String> {
+fn check_need(v: &Value, need: Need) -> Result<(), String> {
     let ok = match need {
         Need::Object => v.is_object(),
         Need::List => v.is_array(),
@@ -263,7 +285,7 @@ fn check_need(v: &Value, at: &str, need: Need) -> Result<(), String> {
         Need::Id => "an ID (a string or an integer)",
         Need::Int => "an integer",
     };
-    Err(format!("{at} is {}, not {want}", a_kind(v)))
+    Err(format!("is {}, not {want}", a_kind(v)))
 }
 
 fn a_kind(v: &Value) -> &'static str {
