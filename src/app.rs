@@ -17,11 +17,11 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
     output::set_verbosity(g.verbose, g.quiet);
     if let Some(expr) = &g.jq {
         crate::jq::check(expr).map_err(crate::error::Error::usage)?;
-        g.output = output::Format::Json;
+        g.output = output::Mode::Json;
     }
     output::set_jq(g.jq.clone());
-    output::set_json_errors(g.output == output::Format::Json);
-    output::set_raw(g.output == output::Format::Raw);
+    output::set_json_errors(g.output == output::Mode::Json);
+    output::set_raw(g.output == output::Mode::Raw);
     let ctx = Ctx {
         overrides: Overrides {
             config: g.config,
@@ -29,7 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<End> {
             region: g.region,
             endpoint: g.endpoint,
         },
-        format: g.output,
+        format: g.output.format(),
         timeout: Duration::from_secs(g.timeout),
         retries: g.retries,
     };

@@ -4,7 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-use crate::output::Format;
+use crate::output::Mode;
 use crate::room;
 
 mod checks;
@@ -185,7 +185,7 @@ pub struct GlobalArgs {
         value_parser = crate::cmd::args::format_hint(),
         default_value = "text"
     )]
-    pub output: Format,
+    pub output: Mode,
     /// Log each request to stderr (-vv adds bodies); secrets are always redacted
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -438,7 +438,7 @@ mod tests {
             "sgp",
         ])
         .unwrap();
-        assert_eq!(cli.global.output, Format::Json);
+        assert_eq!(cli.global.output, Mode::Json);
         assert_eq!(cli.global.verbose, 2);
         assert_eq!(cli.global.region.as_deref(), Some("sgp"));
     }

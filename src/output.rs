@@ -7,26 +7,41 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
-/// `-o text|json|raw`. Commands see `raw` as `json` (`Ctx::format`); under
-/// `raw` the JSON they print is held back and each answer's `Response` is
-/// printed instead, as the service sent it ([`print_raw`]).
+/// What a command writes: text for people, or livectl's JSON nouns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    Text,
+    Json,
+}
+
+/// `-o text|json|raw`, the flag. `raw` is decided here, once: commands
+/// write JSON ([`Mode::format`]), which is held back, and each answer's
+/// `Response` is printed instead, as the service sent it ([`print_raw`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
     Text,
     Json,
     Raw,
 }
 
-impl Format {
+impl Mode {
     /// `text`, `json` or `raw`, any case.
-    pub fn parse(s: &str) -> Result<Format, String> {
+    pub fn parse(s: &str) -> Result<Mode, String> {
         match s.to_ascii_lowercase().as_str() {
-            "text" => Ok(Format::Text),
-            "json" => Ok(Format::Json),
-            "raw" => Ok(Format::Raw),
+            "text" => Ok(Mode::Text),
+            "json" => Ok(Mode::Json),
+            "raw" => Ok(Mode::Raw),
             _ => Err(format!(
                 "\"{s}\" is not an output format; use text, json or raw"
             )),
+        }
+    }
+
+    /// What commands write in this mode.
+    pub fn format(self) -> Format {
+        match self {
+            Mode::Text => Format::Text,
+            Mode::Json | Mode::Raw => Format::Json,
         }
     }
 }
@@ -511,11 +526,12 @@ mod tests {
 
     #[test]
     fn output_formats_parse_in_any_case_and_name_the_choices() {
-        assert_eq!(Format::parse("JSON"), Ok(Format::Json));
-        assert_eq!(Format::parse("text"), Ok(Format::Text));
-        assert_eq!(Format::parse("Raw"), Ok(Format::Raw));
+        assert_eq!(Mode::parse("JSON"), Ok(Mode::Json));
+        assert_eq!(Mode::parse("text"), Ok(Mode::Text));
+        assert_eq!(Mode::parse("Raw"), Ok(Mode::Raw));
+        assert_eq!(Mode::Raw.format(), Format::Json);
         assert!(
-            Format::parse("xml")
+            Mode::parse("xml")
                 .unwrap_err()
                 .contains("text, json or raw")
         );

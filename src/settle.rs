@@ -342,7 +342,7 @@ pub fn finish_with_room(
     room: Option<Value>,
 ) -> Result<(), Failure> {
     match format {
-        Format::Json | Format::Raw => {
+        Format::Json => {
             let mut v = rec.output_json();
             if let (Some(room), None) = (room, &err) {
                 v["room"] = room;

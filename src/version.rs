@@ -18,7 +18,7 @@ pub const LONG: &str = concat!(
 /// (commit and date `null` outside a git checkout).
 pub fn print(format: crate::output::Format) {
     match format {
-        crate::output::Format::Json | crate::output::Format::Raw => {
+        crate::output::Format::Json => {
             let opt = |s: &'static str| (!s.is_empty()).then_some(s);
             crate::output::print_json(&serde_json::json!({
                 "version": env!("CARGO_PKG_VERSION"),

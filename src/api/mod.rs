@@ -460,7 +460,7 @@ pub fn dry_run_url(client: &Client, ep: &Endpoint) -> String {
 /// `POST URL` and the pretty body.
 pub fn write_dry_run(out: &mut String, url: &str, body: &Value, format: output::Format) {
     match format {
-        output::Format::Json | output::Format::Raw => {
+        output::Format::Json => {
             // Serialized as it stands: the body is not copied into a new object.
             #[derive(serde::Serialize)]
             struct Request<'a> {

@@ -533,7 +533,7 @@ fn settle_one(
     // A failed write still shows the row below: it settled.
     let written = writer.as_mut().map_or(Ok(()), |w| w.write(rec));
     match a.io.format {
-        Format::Json | Format::Raw => output::print_json(&rec.report_json()),
+        Format::Json => output::print_json(&rec.report_json()),
         Format::Text if err.is_none() && rec.status != Status::Skipped => {
             output::println(&rec.room_id)
         }

@@ -46,9 +46,9 @@ type Parse<T> = fn(&str) -> Result<T, String>;
 
 /// `-o`: livectl's own parsing (output knows nothing of clap), the values
 /// for completions.
-pub fn format_hint() -> Hinted<Parse<crate::output::Format>> {
+pub fn format_hint() -> Hinted<Parse<crate::output::Mode>> {
     Hinted {
-        parser: crate::output::Format::parse,
+        parser: crate::output::Mode::parse,
         values: || vec!["text", "json", "raw"],
     }
 }

@@ -18,7 +18,7 @@ pub const ENV_RETRY_BASE_MS: &str = "LIVECTL_RETRY_BASE_MS";
 pub struct Ctx {
     /// `--config`, `--profile`, `--region`, `--endpoint`.
     pub overrides: Overrides,
-    /// `-o`.
+    /// What `-o` makes commands write.
     pub format: Format,
     /// `--timeout`, per request.
     pub timeout: Duration,
@@ -31,13 +31,10 @@ impl Ctx {
         self.overrides.clone()
     }
 
-    /// The output format a command writes: `-o raw` is `json` here (its
-    /// JSON is held back by `output`, and `Session` prints each answer).
+    /// The output format a command writes (`-o raw` is JSON here: see
+    /// `output::Mode`).
     pub fn format(&self) -> Format {
-        match self.format {
-            Format::Raw => Format::Json,
-            f => f,
-        }
+        self.format
     }
 
     pub fn settings(&self) -> anyhow::Result<Settings> {

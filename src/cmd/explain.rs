@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, args: &ExplainArgs) -> anyhow::Result<()> {
         None => CODES.iter().collect(),
     };
     match ctx.format() {
-        Format::Json | Format::Raw => {
+        Format::Json => {
             for c in rows {
                 output::print_json(&json!({
                     "code": c.code, "meaning": c.meaning, "fix": c.fix,

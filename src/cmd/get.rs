@@ -54,7 +54,7 @@ fn once(ctx: &Ctx, id: &str) -> crate::cmd::Result<()> {
     let mut view = RoomView::parse(info);
     view.ensure_room_id(id);
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&view.to_json()),
+        Format::Json => output::print_json(&view.to_json()),
         Format::Text => {
             for line in view.text_lines() {
                 output::println(line);

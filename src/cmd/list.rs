@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> crate::cmd::Result<()> {
             .expect("not a dry run")
     };
     let listed = walk(args.limit, fetch, |page| match format {
-        Format::Json | Format::Raw => page.iter().for_each(|r| output::print_json(&r.to_json())),
+        Format::Json => page.iter().for_each(|r| output::print_json(&r.to_json())),
         Format::Text => table.lines(page).into_iter().for_each(output::println),
     })?;
     if listed == 0 && format == Format::Text {

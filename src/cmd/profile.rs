@@ -87,7 +87,7 @@ fn list(ctx: &Ctx) -> anyhow::Result<()> {
         ));
     }
     match ctx.format() {
-        Format::Json | Format::Raw => {
+        Format::Json => {
             for r in &rows {
                 output::print_json(&json!({
                     "name": r.name, "default": r.default, "sdkappid": r.sdkappid,
@@ -294,7 +294,7 @@ fn show(ctx: &Ctx, name: Option<&str>) -> anyhow::Result<()> {
         rows[0].kind = Some("argument");
     }
     match ctx.format() {
-        Format::Json | Format::Raw => {
+        Format::Json => {
             let obj = rows.iter().map(|r| (r.setting.replace(' ', "_"), r.json()));
             output::print_json(&Value::Object(obj.collect()));
         }

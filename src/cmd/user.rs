@@ -217,7 +217,7 @@ fn check(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {
                 )
             };
             match ctx.format() {
-                Format::Json | Format::Raw => output::print_json(&line),
+                Format::Json => output::print_json(&line),
                 // The table escapes each cell (`output::Table`).
                 Format::Text => rows.push(vec![user.clone(), text]),
             }
@@ -266,7 +266,7 @@ fn get(ctx: &Ctx, a: &ReadArgs) -> crate::cmd::Result<()> {
                 }
             }
             match ctx.format() {
-                Format::Json | Format::Raw => output::print_json(&line),
+                Format::Json => output::print_json(&line),
                 Format::Text => {
                     // The table escapes each cell and shows "" as `-`.
                     let cell = |k: &str| match &line[k] {
@@ -336,7 +336,7 @@ fn read(
 /// A user's success line (`result` noun) and its text.
 fn done(ctx: &Ctx, status: &str, user: &str, answer: &Answer) {
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&json!({
+        Format::Json => output::print_json(&json!({
             "status": status, "user": user,
             "request_id": answer.reply.request_id, "attempts": answer.attempts,
         })),

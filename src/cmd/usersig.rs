@@ -35,7 +35,7 @@ pub fn run(ctx: &Ctx, args: &UsersigArgs) -> anyhow::Result<()> {
         signer::system_clock(),
     );
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&json!({
+        Format::Json => output::print_json(&json!({
             "usersig": sig.expose(),
             "identifier": identifier,
             "sdkappid": sdkappid,

@@ -271,7 +271,7 @@ fn get(ctx: &Ctx) -> crate::cmd::Result<()> {
         Ok(None) => return Ok(()),
         Err(_) => {
             match ctx.format() {
-                Format::Json | Format::Raw => {
+                Format::Json => {
                     output::print_json(&json!({"configured": false, "url": null, "events": []}))
                 }
                 Format::Text => output::println("no webhook configured"),
@@ -286,7 +286,7 @@ fn get(ctx: &Ctx) -> crate::cmd::Result<()> {
         _ => Vec::new(),
     };
     match ctx.format() {
-        Format::Json | Format::Raw => {
+        Format::Json => {
             output::print_json(&json!({"configured": true, "url": url, "events": events}))
         }
         Format::Text => {
@@ -330,7 +330,7 @@ fn set(ctx: &Ctx, a: &SetArgs) -> crate::cmd::Result<()> {
         }
     };
     match ctx.format() {
-        Format::Json | Format::Raw => {
+        Format::Json => {
             output::print_json(&json!({"status": status, "url": a.url, "events": events}))
         }
         Format::Text => output::println(format!(
@@ -356,7 +356,7 @@ fn delete(ctx: &Ctx, a: &YesArgs, ep: &Endpoint, noun: &str) -> crate::cmd::Resu
         return Ok(());
     }
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&json!({"status": "deleted"})),
+        Format::Json => output::print_json(&json!({"status": "deleted"})),
         Format::Text => output::println(format!("deleted {noun}")),
     }
     Ok(())
@@ -377,9 +377,7 @@ fn token_set(ctx: &Ctx, a: &TokenSetArgs) -> crate::cmd::Result<()> {
     let _ = send(&s, &SET_CALLBACK_TOKEN, &body, what, &[])?;
     let state = if enable { "enabled" } else { "disabled" };
     match ctx.format() {
-        Format::Json | Format::Raw => {
-            output::print_json(&json!({"status": "set", "enabled": enable}))
-        }
+        Format::Json => output::print_json(&json!({"status": "set", "enabled": enable})),
         Format::Text => output::println(format!("webhook token set ({state})")),
     }
     Ok(())
@@ -411,7 +409,7 @@ fn token_get(ctx: &Ctx, a: &TokenGetArgs) -> crate::cmd::Result<()> {
         Err(_) => (false, false, None),
     };
     match ctx.format() {
-        Format::Json | Format::Raw => {
+        Format::Json => {
             let mut v = json!({"set": set, "enabled": enabled});
             if a.show {
                 v["token"] = json!(token.as_ref().map(|t| t.expose()));

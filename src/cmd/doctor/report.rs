@@ -123,7 +123,7 @@ impl Report {
 
     pub fn add(&mut self, c: Check) {
         match self.format {
-            Format::Json | Format::Raw => output::print_json(&c.json()),
+            Format::Json => output::print_json(&c.json()),
             Format::Text => output::println(c.text()),
         }
         self.checks.push(c);

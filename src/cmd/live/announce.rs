@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, a: &AnnounceArgs) -> crate::cmd::Result<()> {
     };
     let top = &answer.reply.rest;
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&json!({
+        Format::Json => output::print_json(&json!({
             "status": "sent", "room_id": room,
             "msg_time": top.get("MsgTime"), "msg_seq": top.get("MsgSeq"),
             "request_id": answer.reply.request_id,

@@ -155,7 +155,7 @@ pub fn run(ctx: &Ctx, cmd: &AudienceCommand) -> crate::cmd::Result<()> {
         }
         for u in chunk.iter().filter(|u| !refused.contains(u)) {
             match ctx.format() {
-                Format::Json | Format::Raw => output::print_json(&json!({
+                Format::Json => output::print_json(&json!({
                     "status": verb, "room_id": room, "user": u,
                     "request_id": answer.reply.request_id,
                 })),

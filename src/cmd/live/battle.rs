@@ -149,7 +149,7 @@ fn start(ctx: &Ctx, a: &StartArgs) -> crate::cmd::Result<()> {
     let r = super::response(&answer);
     let refused = results(&r["Result"]);
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&json!({
+        Format::Json => output::print_json(&json!({
             "status": "started", "room_id": room, "battle_id": r["BattleId"],
             "result": r["Result"], "request_id": answer.reply.request_id,
         })),
@@ -184,7 +184,7 @@ fn info(ctx: &Ctx, a: &InfoArgs) -> crate::cmd::Result<()> {
     rooms.extend(r.get("FromRoomInfo").cloned());
     rooms.extend(r["ToRoomList"].as_array().cloned().unwrap_or_default());
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&json!({
+        Format::Json => output::print_json(&json!({
             "battle_id": r["BattleId"], "status": r.get("Status"),
             "duration_ms": r.get("Duration"), "start_time": r.get("StartTime"),
             "end_time": r.get("EndTime"),
@@ -261,7 +261,7 @@ fn score(ctx: &Ctx, a: &ScoreArgs) -> crate::cmd::Result<()> {
     let r = super::response(&answer);
     results(&r["Result"]);
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&json!({
+        Format::Json => output::print_json(&json!({
             "status": if a.set { "scores set" } else { "scores added" },
             "battle_id": a.battle, "result": r["Result"], "request_id": answer.reply.request_id,
         })),

@@ -121,7 +121,7 @@ fn once(ctx: &Ctx, a: &DescribeArgs) -> crate::cmd::Result<()> {
         *resp = json!({"room": view.to_json(), "lines": view.text_lines()});
     }
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&to_json(room, &sections)),
+        Format::Json => output::print_json(&to_json(room, &sections)),
         Format::Text => text_lines(&sections).iter().for_each(output::println),
     }
     Ok(())

@@ -150,7 +150,7 @@ pub fn run(ctx: &Ctx, cmd: &GiftCommand) -> crate::cmd::Result<()> {
             };
             let r = super::response(&answer);
             match ctx.format() {
-                Format::Json | Format::Raw => output::print_json(&json!({
+                Format::Json => output::print_json(&json!({
                     "room_id": room, "user": a.user, "total_count": r.get("TotalCount"),
                     "total_coins": r.get("TotalCoins"), "gift_sender_count": r.get("GiftSenderCount"),
                     "sequence": r.get("Sequence"),
@@ -239,7 +239,7 @@ pub fn run(ctx: &Ctx, cmd: &GiftCommand) -> crate::cmd::Result<()> {
                 .cloned()
                 .unwrap_or(Value::Null);
             match ctx.format() {
-                Format::Json | Format::Raw => output::print_json(&json!({"gift": info})),
+                Format::Json => output::print_json(&json!({"gift": info})),
                 Format::Text => {
                     for (label, key) in [
                         ("Gift", "GiftId"),
@@ -294,7 +294,7 @@ pub fn run(ctx: &Ctx, cmd: &GiftCommand) -> crate::cmd::Result<()> {
 
 fn done(ctx: &Ctx, json: Value, text: String) {
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&json),
+        Format::Json => output::print_json(&json),
         Format::Text => output::println(text),
     }
 }

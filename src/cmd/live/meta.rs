@@ -250,7 +250,7 @@ fn get(ctx: &Ctx, a: &GetArgs) -> crate::cmd::Result<()> {
         }
     }
     match ctx.format() {
-        Format::Json | Format::Raw => resp["Metadata"]
+        Format::Json => resp["Metadata"]
             .as_array()
             .into_iter()
             .flatten()
@@ -333,7 +333,7 @@ fn set(ctx: &Ctx, a: &SetArgs) -> crate::cmd::Result<()> {
     if let Some(answer) = s.call(&SET_ROOM_METADATA, room, &body, &what)? {
         let keys: Vec<&String> = change.keys().collect();
         match ctx.format() {
-            Format::Json | Format::Raw => output::print_json(&json!({
+            Format::Json => output::print_json(&json!({
                 "status": "set", "room_id": room, "keys": keys,
                 "request_id": answer.reply.request_id,
             })),
@@ -377,7 +377,7 @@ fn delete(ctx: &Ctx, a: &DeleteArgs) -> crate::cmd::Result<()> {
     let what = format!("the metadata of room \"{room}\" was not deleted");
     if let Some(answer) = s.call(&DEL_ROOM_METADATA, room, &body, &what)? {
         match ctx.format() {
-            Format::Json | Format::Raw => output::print_json(&json!({
+            Format::Json => output::print_json(&json!({
                 "status": "deleted", "room_id": room, "keys": keys,
                 "request_id": answer.reply.request_id,
             })),

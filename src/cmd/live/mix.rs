@@ -118,7 +118,7 @@ pub fn read_layout(path: &PathBuf) -> crate::cmd::Result<serde_json::Map<String,
 
 fn done(ctx: &Ctx, room: &str, status: &str, request_id: &str) {
     match ctx.format() {
-        Format::Json | Format::Raw => output::print_json(&json!({
+        Format::Json => output::print_json(&json!({
             "status": status, "room_id": room, "request_id": request_id,
         })),
         Format::Text => output::println(format!("{status}: room {}", output::shown(room))),

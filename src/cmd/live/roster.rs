@@ -60,7 +60,7 @@ impl Roster {
             return Ok(());
         };
         match ctx.format() {
-            Format::Json | Format::Raw => accounts
+            Format::Json => accounts
                 .iter()
                 .for_each(|a| output::print_json(&nouns::account(room, a))),
             Format::Text => strings(&Value::Array(accounts))
@@ -134,7 +134,7 @@ impl Roster {
         let what = format!("users were not {done} as {noun}s {to} room \"{room}\"");
         if let Some(answer) = s.call(ep, room, &body, &what)? {
             match ctx.format() {
-                Format::Json | Format::Raw => output::print_json(&json!({
+                Format::Json => output::print_json(&json!({
                     "status": done, "room_id": room, "users": users,
                     "request_id": answer.reply.request_id, "attempts": answer.attempts,
                 })),

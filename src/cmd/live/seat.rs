@@ -347,7 +347,7 @@ fn list_once(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
         return Ok(());
     };
     match ctx.format() {
-        Format::Json | Format::Raw => raw
+        Format::Json => raw
             .as_array()
             .into_iter()
             .flatten()
@@ -393,7 +393,7 @@ fn change(
 /// Prints a change that was made.
 fn done(ctx: &Ctx, ans: Answer, status: &str, room: &str, extra: Value, text: String) {
     match ctx.format() {
-        Format::Json | Format::Raw => {
+        Format::Json => {
             let mut v = json!({"status": status, "room_id": room});
             if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
                 m.extend(e);

@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, a: &SendArgs) -> crate::cmd::Result<()> {
     let time = int(&resp["MsgTime"]);
     let dropped = text(&resp["MsgDropReason"]).filter(|r| !r.is_empty());
     match ctx.format() {
-        Format::Json | Format::Raw => {
+        Format::Json => {
             let mut v = crate::cmd::nouns::entry(room, resp, crate::cmd::nouns::RECEIPT);
             let m = v.as_object_mut().expect("an object");
             m.shift_insert(

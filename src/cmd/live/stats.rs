@@ -80,9 +80,7 @@ fn once(ctx: &Ctx, a: &StatsArgs) -> crate::cmd::Result<()> {
     let s = Session::open(ctx, a.dry_run)?;
     if let Some(resp) = read(&s, room)? {
         match ctx.format() {
-            Format::Json | Format::Raw => {
-                output::print_json(&crate::cmd::nouns::stats(room, &resp))
-            }
+            Format::Json => output::print_json(&crate::cmd::nouns::stats(room, &resp)),
             Format::Text => stats_lines(&resp).iter().for_each(output::println),
         }
     }

@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, a: &TransferArgs) -> crate::cmd::Result<()> {
     let what = format!("room \"{room}\" was not transferred to {}", a.to);
     if let Some(answer) = s.call(&CHANGE_ROOM_OWNER, room, &body, &what)? {
         match ctx.format() {
-            Format::Json | Format::Raw => output::print_json(&json!({
+            Format::Json => output::print_json(&json!({
                 "status": "transferred", "room_id": room, "owner": a.to,
                 "previous_owner": owner, "request_id": answer.reply.request_id,
             })),

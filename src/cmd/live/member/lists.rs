@@ -48,7 +48,7 @@ pub fn members(ctx: &Ctx, a: &ListArgs) -> crate::cmd::Result<()> {
         |page| {
             for m in page {
                 match ctx.format() {
-                    Format::Json | Format::Raw => output::print_json(&member_json(room, &m)),
+                    Format::Json => output::print_json(&member_json(room, &m)),
                     Format::Text => output::println(output::shown(&account(&m))),
                 }
             }
@@ -204,7 +204,7 @@ impl<'a> UntilView<'a> {
         }
         self.seen += entries.len() as u64;
         match self.ctx.format() {
-            Format::Json | Format::Raw => entries
+            Format::Json => entries
                 .iter()
                 .for_each(|e| output::print_json(&nouns::ban(self.room, e, self.field))),
             Format::Text => until_rows(&mut self.table, &entries, self.field, self.now, &self.tz)

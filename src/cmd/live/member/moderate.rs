@@ -226,7 +226,7 @@ fn write(s: &Session, w: &Write, users: &[String]) -> crate::cmd::Result<()> {
                 done += chunk.len();
                 for u in chunk {
                     match ctx.format() {
-                        Format::Json | Format::Raw => {
+                        Format::Json => {
                             let mut line = json!({"status": w.status, "room_id": room, "user": u});
                             let m = line.as_object_mut().expect("object");
                             if let Some(secs) = w.secs {
