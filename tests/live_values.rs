@@ -400,3 +400,53 @@ fn jq_filters_every_json_line_and_a_bad_expression_sends_nothing() {
         .code(0)
         .stdout(format!("{}\n", env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn under_json_an_error_is_one_object_on_stderr() {
+    let env = TestEnv::new();
+    env.server.mock(|when, then| {
+        when.path(path("get_room_info"));
+        then.status(200)
+            .json_body(fail_reply(100004, "room not exist"));
+    });
+    let out = env
+        .cmd()
+        .args(["get", "gone", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let err = raw_stderr(&out);
+    let last: serde_json::Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
+    assert_eq!(last["exit_code"], 5);
+    assert_eq!(last["error_code"], 100004);
+    assert_eq!(last["request_id"], "Id-fail-100004");
+    assert!(
+        last["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("room \"gone\" not found")
+    );
+    // A usage error too, without a service code.
+    let out = env
+        .cmd()
+        .args([
+            "member",
+            "ban",
+            "r1",
+            "u1",
+            "--for",
+            "1h",
+            "--reason",
+            &"x".repeat(201),
+            "-o",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let last: serde_json::Value =
+        serde_json::from_str(raw_stderr(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (last["exit_code"].clone(), last["error_code"].clone()),
+        (json!(2), Value::Null)
+    );
+}

@@ -82,6 +82,20 @@ impl<'a> Session<'a> {
             .map_err(|f| room_failure(self.ctx, room, &f, what))
     }
 
+    /// Like [`Session::call`], for a call that is not about a room (the
+    /// webhook, the gift catalogue, a battle by its ID): a failure is the
+    /// refusal `what` (100004 is not taken to mean a room), and under
+    /// `-o json` its failure line carries no `room_id`.
+    pub fn call_plain(
+        &self,
+        ep: &Endpoint,
+        body: &Value,
+        what: &str,
+    ) -> cmd::Result<Option<Answer>> {
+        self.send(ep, body)
+            .map_err(|f| plain_failure(self.ctx, &f, what))
+    }
+
     /// Like [`Session::call`], but a failure comes back unprinted, as data:
     /// for a command that reports it per user, or reads a list it can do
     /// without.
@@ -120,6 +134,19 @@ impl<'a> Session<'a> {
 /// `Response` of an answer, or `Null`.
 pub fn response(answer: &Answer) -> &Value {
     answer.reply.response.as_ref().unwrap_or(&Value::Null)
+}
+
+/// Reports a failed call that is not about a room: the `-o json` failure
+/// line without `room_id`, then the refusal.
+pub fn plain_failure(ctx: &Ctx, f: &Failed, what: &str) -> Stop {
+    if ctx.format() == Format::Json {
+        let mut v = f.record("").output_json();
+        if let Some(m) = v.as_object_mut() {
+            m.shift_remove("room_id");
+        }
+        output::print_json(&v);
+    }
+    Stop::Refused(f.error(what))
 }
 
 /// Reports a failed single-room command: under `-o json` the failure line

@@ -522,6 +522,15 @@ pub fn metadata(room: &str, e: &Value) -> Value {
     entry(room, e, METADATA)
 }
 
+/// A change that was made, said the one way every command says it: the
+/// `result` object under `-o json`, one line of text otherwise.
+pub fn said(ctx: &crate::cmd::Ctx, result: Value, text: impl AsRef<str>) {
+    match ctx.format() {
+        crate::output::Format::Json => crate::output::print_json(&result),
+        crate::output::Format::Text => crate::output::println(text),
+    }
+}
+
 /// An admin or robot account.
 pub fn account(room: &str, id: &Value) -> Value {
     json!({"room_id": room, "user": id})

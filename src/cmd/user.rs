@@ -335,13 +335,12 @@ fn read(
 
 /// A user's success line (`result` noun) and its text.
 fn done(ctx: &Ctx, status: &str, user: &str, answer: &Answer) {
-    match ctx.format() {
-        Format::Json => output::print_json(&json!({
-            "status": status, "user": user,
-            "request_id": answer.reply.request_id, "attempts": answer.attempts,
-        })),
-        Format::Text => output::println(format!("{} {status}", shown(user))),
-    }
+    crate::cmd::nouns::said(
+        ctx,
+        json!({"status": status, "user": user,
+               "request_id": answer.reply.request_id, "attempts": answer.attempts}),
+        format!("{} {status}", shown(user)),
+    );
 }
 
 /// The `user` noun of an answer's item: `user`, the `renames`, the rest of

@@ -16,8 +16,8 @@ use crate::api::endpoint::{
     DELETE_CALLBACK, DELETE_CALLBACK_TOKEN, Endpoint, GET_CALLBACK, GET_CALLBACK_TOKEN,
     SET_CALLBACK, SET_CALLBACK_TOKEN, UPDATE_CALLBACK,
 };
+use crate::cmd::Ctx;
 use crate::cmd::confirm::Confirm;
-use crate::cmd::{Ctx, Stop};
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::secret::Secret;
@@ -252,7 +252,7 @@ fn send(
         Ok(a) => Ok(Ok(a)),
         Err(f) => match f.code {
             Some(c) if quiet.contains(&c) => Ok(Err(c)),
-            _ => Err(Stop::Refused(f.error(what))),
+            _ => Err(crate::cmd::call::plain_failure(s.ctx(), &f, what)),
         },
     }
 }

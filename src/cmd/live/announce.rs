@@ -11,9 +11,7 @@ use super::args::RoomArg;
 use super::seat::parse_user;
 use crate::api::endpoint::SEND_GROUP_MSG;
 use crate::cmd::Ctx;
-use crate::cmd::live::time::shown;
 use crate::error::Error;
-use crate::output::{self, Format};
 
 /// The largest message body, in bytes (12 KB, the Chat error table).
 pub const TEXT_MAX: usize = 12 * 1024;
@@ -68,22 +66,9 @@ pub fn run(ctx: &Ctx, a: &AnnounceArgs) -> crate::cmd::Result<()> {
     let Some(answer) = s.call(&SEND_GROUP_MSG, room, &body, &what)? else {
         return Ok(());
     };
-    let top = &answer.reply.rest;
-    match ctx.format() {
-        Format::Json => output::print_json(&json!({
-            "status": "sent", "room_id": room,
-            "msg_time": top.get("MsgTime"), "msg_seq": top.get("MsgSeq"),
-            "request_id": answer.reply.request_id,
-        })),
-        Format::Text => {
-            let seq = top.get("MsgSeq").map_or("-".to_string(), |v| v.to_string());
-            output::println(format!("MsgSeq:  {seq}"));
-            let t = top
-                .get("MsgTime")
-                .and_then(|v| v.as_i64())
-                .map_or("-".to_string(), shown);
-            output::println(format!("MsgTime: {t}"));
-        }
-    }
+    // Chat answers at the top level: the receipt's fields are there, and
+    // the common fields (ErrorCode, …) are not kept in `rest`.
+    let fields = serde_json::Value::Object(answer.reply.rest.clone());
+    super::send::print_receipt(ctx, room, &fields, false, &answer.reply.request_id);
     Ok(())
 }

@@ -176,7 +176,7 @@ fn info(ctx: &Ctx, a: &InfoArgs) -> crate::cmd::Result<()> {
     let s = Session::open(ctx, a.dry_run)?;
     let what = format!("could not read battle \"{}\"", output::shown(&a.battle));
     let body = json!({"BattleId": a.battle});
-    let Some(answer) = s.call(&GET_BATTLE_INFO, &a.battle, &body, &what)? else {
+    let Some(answer) = s.call_plain(&GET_BATTLE_INFO, &body, &what)? else {
         return Ok(());
     };
     let r = super::response(&answer);
@@ -255,7 +255,7 @@ fn score(ctx: &Ctx, a: &ScoreArgs) -> crate::cmd::Result<()> {
         "the scores of battle \"{}\" were not changed",
         output::shown(&a.battle)
     );
-    let Some(answer) = s.call(&SET_BATTLE_SCORE, &a.battle, &body, &what)? else {
+    let Some(answer) = s.call_plain(&SET_BATTLE_SCORE, &body, &what)? else {
         return Ok(());
     };
     let r = super::response(&answer);

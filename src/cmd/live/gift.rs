@@ -177,7 +177,7 @@ pub fn run(ctx: &Ctx, cmd: &GiftCommand) -> crate::cmd::Result<()> {
                 output::shown(&a.gift)
             );
             if let Some(answer) = s.call(&SEND_GIFT, room, &body, &what)? {
-                done(
+                crate::cmd::nouns::said(
                     ctx,
                     json!({"status": "sent", "room_id": room, "gift_id": a.gift,
                                  "count": a.count, "request_id": answer.reply.request_id}),
@@ -215,12 +215,12 @@ pub fn run(ctx: &Ctx, cmd: &GiftCommand) -> crate::cmd::Result<()> {
             }
             let s = Session::open(ctx, a.dry_run)?;
             let what = format!("gift \"{}\" was not added", output::shown(&a.gift));
-            if let Some(answer) = s.call(&ADD_GIFT, &a.gift, &body, &what)? {
-                done(
+            if let Some(answer) = s.call_plain(&ADD_GIFT, &body, &what)? {
+                crate::cmd::nouns::said(
                     ctx,
                     json!({"status": "added", "gift_id": a.gift,
                                  "request_id": answer.reply.request_id}),
-                    output::shown(&a.gift).into_owned(),
+                    output::shown(&a.gift),
                 );
             }
             Ok(())
@@ -228,8 +228,7 @@ pub fn run(ctx: &Ctx, cmd: &GiftCommand) -> crate::cmd::Result<()> {
         GiftCommand::Get(a) => {
             let s = Session::open(ctx, a.dry_run)?;
             let what = format!("could not read gift \"{}\"", output::shown(&a.gift));
-            let Some(answer) = s.call(&GET_GIFT, &a.gift, &json!({"GiftId": a.gift}), &what)?
-            else {
+            let Some(answer) = s.call_plain(&GET_GIFT, &json!({"GiftId": a.gift}), &what)? else {
                 return Ok(());
             };
             let info = answer
@@ -279,22 +278,15 @@ pub fn run(ctx: &Ctx, cmd: &GiftCommand) -> crate::cmd::Result<()> {
             )?;
             let s = Session::open(ctx, a.dry_run)?;
             let what = format!("gift \"{}\" was not removed", output::shown(&a.gift));
-            if let Some(answer) = s.call(&DEL_GIFT, &a.gift, &json!({"GiftId": a.gift}), &what)? {
-                done(
+            if let Some(answer) = s.call_plain(&DEL_GIFT, &json!({"GiftId": a.gift}), &what)? {
+                crate::cmd::nouns::said(
                     ctx,
                     json!({"status": "removed", "gift_id": a.gift,
                                  "request_id": answer.reply.request_id}),
-                    output::shown(&a.gift).into_owned(),
+                    output::shown(&a.gift),
                 );
             }
             Ok(())
         }
-    }
-}
-
-fn done(ctx: &Ctx, json: Value, text: String) {
-    match ctx.format() {
-        Format::Json => output::print_json(&json),
-        Format::Text => output::println(text),
     }
 }

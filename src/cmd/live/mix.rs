@@ -13,7 +13,7 @@ use super::args::RoomArg;
 use crate::api::endpoint::{RESUME_MCU_TASK, SET_MIX_STREAM};
 use crate::cmd::Ctx;
 use crate::error::Error;
-use crate::output::{self, Format};
+use crate::output;
 
 #[derive(Subcommand, Debug, Clone)]
 pub enum MixCommand {
@@ -117,10 +117,9 @@ pub fn read_layout(path: &PathBuf) -> crate::cmd::Result<serde_json::Map<String,
 }
 
 fn done(ctx: &Ctx, room: &str, status: &str, request_id: &str) {
-    match ctx.format() {
-        Format::Json => output::print_json(&json!({
-            "status": status, "room_id": room, "request_id": request_id,
-        })),
-        Format::Text => output::println(format!("{status}: room {}", output::shown(room))),
-    }
+    crate::cmd::nouns::said(
+        ctx,
+        json!({"status": status, "room_id": room, "request_id": request_id}),
+        format!("{status}: room {}", output::shown(room)),
+    );
 }

@@ -392,17 +392,12 @@ fn change(
 
 /// Prints a change that was made.
 fn done(ctx: &Ctx, ans: Answer, status: &str, room: &str, extra: Value, text: String) {
-    match ctx.format() {
-        Format::Json => {
-            let mut v = json!({"status": status, "room_id": room});
-            if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
-                m.extend(e);
-                m.insert("request_id".into(), json!(ans.reply.request_id));
-            }
-            output::print_json(&v);
-        }
-        Format::Text => output::println(text),
+    let mut v = json!({"status": status, "room_id": room});
+    if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
+        m.extend(e);
+        m.insert("request_id".into(), json!(ans.reply.request_id));
     }
+    crate::cmd::nouns::said(ctx, v, text);
 }
 
 #[cfg(test)]

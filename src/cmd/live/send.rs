@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::args::RoomArg;
 use super::seat::{int, parse_user, text};
-use super::time::{local_zone, now_unix, when};
+use super::time::shown;
 use super::{Session, response};
 use crate::api::endpoint::{SEND_CUSTOM_MSG, SEND_TEXT_MSG};
 use crate::cmd::{Ctx, Stop};
@@ -82,31 +82,8 @@ pub fn run(ctx: &Ctx, a: &SendArgs) -> crate::cmd::Result<()> {
         return Ok(());
     };
     let resp = response(&answer);
-    let seq = int(&resp["MsgSeq"]);
-    let time = int(&resp["MsgTime"]);
     let dropped = text(&resp["MsgDropReason"]).filter(|r| !r.is_empty());
-    match ctx.format() {
-        Format::Json => {
-            let mut v = crate::cmd::nouns::entry(room, resp, crate::cmd::nouns::RECEIPT);
-            let m = v.as_object_mut().expect("an object");
-            m.shift_insert(
-                0,
-                "status".into(),
-                json!(if dropped.is_some() { "dropped" } else { "sent" }),
-            );
-            m.insert("request_id".into(), json!(answer.reply.request_id));
-            if let Some(extra) = m.shift_remove("extra") {
-                m.insert("extra".into(), extra);
-            }
-            output::print_json(&v);
-        }
-        Format::Text => {
-            let show = |n: Option<i64>| n.map_or("-".to_string(), |n| n.to_string());
-            output::println(format!("MsgSeq:  {}", show(seq)));
-            let t = time.map_or("-".to_string(), |t| when(t, now_unix(), &local_zone()));
-            output::println(format!("MsgTime: {t}"));
-        }
-    }
+    print_receipt(ctx, room, resp, dropped.is_some(), &answer.reply.request_id);
     if let Some(reason) = dropped {
         let hint = if reason == "MsgFreqCtrl" {
             ": too many messages at once; send more slowly"
@@ -122,4 +99,34 @@ pub fn run(ctx: &Ctx, a: &SendArgs) -> crate::cmd::Result<()> {
         ))));
     }
     Ok(())
+}
+
+/// A message receipt, said the one way (`send`, `announce`): the `receipt`
+/// noun under `-o json` (the answer's `MsgTime`, `MsgSeq`, `MsgDropReason`
+/// renamed, anything else under `extra`), `MsgSeq`/`MsgTime` lines in text.
+/// `fields` is the object that carries them (`Response`, or the top level
+/// of a Chat answer).
+pub fn print_receipt(ctx: &Ctx, room: &str, fields: &Value, dropped: bool, request_id: &str) {
+    match ctx.format() {
+        Format::Json => {
+            let mut v = crate::cmd::nouns::entry(room, fields, crate::cmd::nouns::RECEIPT);
+            let m = v.as_object_mut().expect("an object");
+            m.shift_insert(
+                0,
+                "status".into(),
+                json!(if dropped { "dropped" } else { "sent" }),
+            );
+            m.insert("request_id".into(), json!(request_id));
+            if let Some(extra) = m.shift_remove("extra") {
+                m.insert("extra".into(), extra);
+            }
+            output::print_json(&v);
+        }
+        Format::Text => {
+            let show = |n: Option<i64>| n.map_or("-".to_string(), |n| n.to_string());
+            output::println(format!("MsgSeq:  {}", show(int(&fields["MsgSeq"]))));
+            let t = int(&fields["MsgTime"]).map_or("-".to_string(), shown);
+            output::println(format!("MsgTime: {t}"));
+        }
+    }
 }
