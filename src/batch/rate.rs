@@ -86,12 +86,8 @@ impl State {
     /// the latest it can have arrived, `end - (D - slack)`. Every ended
     /// attempt is moved by the same amount, so the order of ends holds.
     fn held_until(&self, end: Duration) -> Duration {
-        // Strict: the latest an attempt can have arrived is its end. The
-        // estimate of the way back (`quickest - slack`) is kept for the
-        // record (-v and the benchmark) but not trusted with the promise: a
-        // request slowed on its way there and quick on its way back would
-        // break it (seen under load in `at_most_limit_arrivals_*`).
-        let _estimate = self.quickest.unwrap_or_default().saturating_sub(self.slack);
+        // Strict: the latest an attempt can have arrived is its end (see
+        // the module's note on the estimate that was dropped).
         end + WINDOW
     }
 }

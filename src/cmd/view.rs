@@ -131,9 +131,6 @@ pub enum Val {
     Seat(SeatMode),
     /// Unix seconds.
     Time(i64),
-    /// A value of no documented form: passed through as the service sent it
-    /// rather than dropped or guessed at.
-    Raw(Value),
 }
 
 impl Val {
@@ -144,7 +141,6 @@ impl Val {
             Val::Bool(b) => json!(b),
             Val::Ints(v) => json!(v),
             Val::Seat(m) => json!(m.as_str()),
-            Val::Raw(v) => v.clone(),
         }
     }
 
@@ -158,7 +154,6 @@ impl Val {
             Val::Ints(v) => v.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
             Val::Seat(m) => m.as_str().to_string(),
             Val::Time(t) => crate::cmd::live::time::shown(*t),
-            Val::Raw(v) => v.to_string(),
         }
     }
 }

@@ -154,13 +154,12 @@ pub fn run(ctx: &Ctx, cmd: &AudienceCommand) -> crate::cmd::Result<()> {
             done -= 1;
         }
         for u in chunk.iter().filter(|u| !refused.contains(u)) {
-            match ctx.format() {
-                Format::Json => output::print_json(&json!({
-                    "status": verb, "room_id": room, "user": u,
-                    "request_id": answer.reply.request_id,
-                })),
-                Format::Text => output::println(output::shown(u)),
-            }
+            crate::cmd::nouns::said(
+                ctx,
+                json!({"status": verb, "room_id": room, "user": u,
+                       "request_id": answer.reply.request_id}),
+                output::shown(u),
+            );
         }
     }
     if !a.dry_run {
