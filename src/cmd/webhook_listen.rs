@@ -247,14 +247,7 @@ fn handle(req: &http::Request, sh: &Shared) -> (Vec<u8>, bool) {
         .into_owned()
         .collect();
     let now = crate::cmd::live::time::now_unix();
-    let when = jiff::Timestamp::from_second(now)
-        .map(|t| {
-            crate::cmd::live::time::local_zone()
-                .to_datetime(t)
-                .strftime("%H:%M:%S")
-                .to_string()
-        })
-        .unwrap_or_default();
+    let when = crate::cmd::live::time::clock(now);
     let command = query
         .iter()
         .find(|(k, _)| k == "CallbackCommand")

@@ -39,6 +39,20 @@ pub fn shown(unix: i64) -> String {
     when(unix, now_unix(), &local_zone())
 }
 
+/// `unix` as a time of day with its offset, `23:24:05 +08:00`: for a live
+/// stream of events (`webhook listen`), where the date and a distance from
+/// now would say nothing.
+pub fn clock(unix: i64) -> String {
+    jiff::Timestamp::from_second(unix).map_or_else(
+        |_| unix.to_string(),
+        |ts| {
+            ts.to_zoned_datetime(local_zone())
+                .strftime("%H:%M:%S %:z")
+                .to_string()
+        },
+    )
+}
+
 /// `unix` as `YYYY-MM-DD HH:MM +08:00 (in 2h)` / `(3m ago)` in `tz`.
 pub fn when(unix: i64, now: i64, tz: &TimeZone) -> String {
     let Ok(ts) = jiff::Timestamp::from_second(unix) else {
@@ -83,6 +97,10 @@ mod tests {
         assert_eq!(
             when(now - 180, now, &tokyo),
             "2025-11-26 18:57 +09:00 (3m ago)"
+        );
+        assert_eq!(
+            fixed(0, TimeZone::fixed(jiff::tz::offset(8)), || clock(now)),
+            "18:00:00 +08:00"
         );
         assert_eq!(relative(30), "now");
         assert_eq!(relative(3 * 86_400 + 5), "in 3d");
